@@ -1,0 +1,37 @@
+# Copyright 2026 partner_idic contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Customer Relationships (IDIC)",
+    "version": "19.0.1.0.0",
+    "summary": "Identify, differentiate, interact with and customize for every "
+    "customer: IDIC stages, customer value, loyalty points, members and donors",
+    "category": "Sales/CRM",
+    "author": "partner_idic contributors",
+    "website": "https://github.com/partner-idic/partner_idic",
+    "license": "LGPL-3",
+    "application": True,
+    "depends": [
+        "contacts",
+        "mail",
+        "account",
+        "loyalty",
+        "utm",
+        "membership",
+    ],
+    "external_dependencies": {"python": []},
+    "data": [
+        "security/partner_idic_groups.xml",
+        "security/ir.model.access.csv",
+        "views/res_partner_views.xml",
+        "views/partner_idic_menus.xml",
+    ],
+    "demo": [
+        "demo/partner_idic_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "partner_idic/static/tests/tours/*.js",
+        ],
+    },
+    "installable": True,
+}

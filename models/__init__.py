@@ -1,0 +1,1 @@
+# Models are added here by the IDIC, value, loyalty and membership features.
