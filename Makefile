@@ -1,0 +1,19 @@
+# partner_idic developer commands; see README.md.
+HARNESS := tools/harness.sh
+
+.PHONY: demo test lint pot stop
+
+demo:  ## serve Odoo with partner_idic and demo data on http://127.0.0.1:8069
+	@bash $(HARNESS) demo
+
+test:  ## fresh database, install, upgrade, tests, tours, uninstall, lint
+	@bash $(HARNESS) test
+
+lint:  ## pylint-odoo (OCA checks) and ruff
+	@bash $(HARNESS) lint
+
+pot:  ## regenerate i18n/partner_idic.pot
+	@bash $(HARNESS) pot
+
+stop:  ## stop what `make demo` started
+	@bash $(HARNESS) stop
