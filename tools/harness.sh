@@ -79,7 +79,7 @@ as_pg() {
     # PostgreSQL refuses to run as root: run the private server as 'postgres'
     # (or 'nobody' when that account does not exist).
     if [ "$(id -u)" = 0 ]; then
-        runuser -u "$PG_OS_USER" -- "$@"
+        (cd / && runuser -u "$PG_OS_USER" -- "$@")
     else
         "$@"
     fi
@@ -137,17 +137,19 @@ pg_setup() {
         mkdir -p "$PGDATA_DIR"
         [ "$(id -u)" = 0 ] && chown "$PG_OS_USER" "$(readlink -f "$PGDATA_DIR")"
         chmod 700 "$(readlink -f "$PGDATA_DIR")"
-        as_pg "$PG_BIN/initdb" -D "$PGDATA_DIR" -U "$DB_USER" --auth=trust -E UTF8 --locale=C >"$RUN/initdb.log" 2>&1 \
+        as_pg "$PG_BIN/initdb" -D "$(readlink -f "$PGDATA_DIR")" -U "$DB_USER" --auth=trust -E UTF8 --locale=C >"$RUN/initdb.log" 2>&1 \
             || die "initdb failed, see $RUN/initdb.log"
     fi
+    PGDATA_DIR="$(readlink -f "$PGDATA_DIR")"
     if as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
         DB_PORT="$(cat "$RUN/pgport")"
     else
         DB_PORT="$(free_port "$(cat "$RUN/pgport" 2>/dev/null || echo 54329)")"
         echo "$DB_PORT" >"$RUN/pgport"
-        touch "$RUN/pg.log"
-        [ "$(id -u)" = 0 ] && chown "$PG_OS_USER" "$RUN/pg.log"
-        as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$RUN/pg.log" -w -t 60 \
+        # The server writes its log in its own folder (the server user may
+        # not be able to write in .run/); .run/pg.log links to it.
+        ln -sfn "$PGDATA_DIR/server.log" "$RUN/pg.log"
+        as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w -t 60 \
             -o "-p $DB_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
             start >/dev/null || die "PostgreSQL did not start, see $RUN/pg.log"
         PG_STARTED_HERE=1
@@ -157,14 +159,16 @@ pg_setup() {
 
 pg_stop() {
     local bin
-    [ -s "$RUN/pg/PG_VERSION" ] || return 0
+    local data
+    data="$(readlink -f "$RUN/pg" 2>/dev/null || true)"
+    [ -n "$data" ] && [ -s "$data/PG_VERSION" ] || return 0
     bin="$(pg_bindir)"
     PG_OS_USER=postgres
     if [ "$(id -u)" = 0 ] && ! id -u postgres >/dev/null 2>&1; then
         PG_OS_USER=nobody
     fi
-    if as_pg "$bin/pg_ctl" -D "$RUN/pg" status >/dev/null 2>&1; then
-        as_pg "$bin/pg_ctl" -D "$RUN/pg" -m fast -w stop >/dev/null
+    if as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        as_pg "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
         say "private PostgreSQL stopped"
     fi
 }
