@@ -7,28 +7,14 @@ from .common import IdicCase
 @tagged("post_install", "-at_install")
 class TestInstall(IdicCase):
     def test_module_and_dependencies_installed(self):
-        modules = self.env["ir.module.module"].search(
-            [
-                (
-                    "name",
-                    "in",
-                    [
-                        "partner_idic",
-                        "contacts",
-                        "mail",
-                        "account",
-                        "loyalty",
-                        "utm",
-                        "membership",
-                    ],
-                )
-            ]
-        )
-        self.assertEqual(len(modules), 7)
-        self.assertEqual(set(modules.mapped("state")), {"installed"})
-        module = modules.filtered(lambda m: m.name == "partner_idic")
+        module = self.env["ir.module.module"].search([("name", "=", "partner_idic")])
+        self.assertEqual(module.state, "installed")
         self.assertTrue(module.application)
         self.assertEqual(module.license, "LGPL-3")
+        dependencies = module.dependencies_id.depend_id
+        self.assertIn("membership", dependencies.mapped("name"))
+        self.assertIn("loyalty", dependencies.mapped("name"))
+        self.assertEqual(set(dependencies.mapped("state")), {"installed"})
 
     def test_privilege_holds_both_groups(self):
         privilege = self.env.ref("partner_idic.privilege_partner_idic")
