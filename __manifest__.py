@@ -22,7 +22,14 @@
     "data": [
         "security/partner_idic_groups.xml",
         "security/ir.model.access.csv",
+        "security/partner_idic_security.xml",
+        "data/idic_stage_data.xml",
+        "data/ir_cron_data.xml",
+        "views/idic_stage_views.xml",
+        "views/idic_interest_views.xml",
+        "views/idic_interaction_views.xml",
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "views/partner_idic_menus.xml",
     ],
     "demo": [

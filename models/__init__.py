@@ -1,1 +1,9 @@
-# Models are added here by the IDIC, value, loyalty and membership features.
+from . import idic_stage
+from . import idic_stage_history
+from . import idic_interest
+from . import idic_interaction
+from . import res_company
+from . import res_partner
+from . import res_config_settings
+from . import mail_activity
+from . import mail_thread
