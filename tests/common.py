@@ -3,11 +3,14 @@ from odoo.tests import TransactionCase, new_test_user
 
 
 class IdicCase(TransactionCase):
-    """Real users with real groups, shared by the module's tests."""
+    """Real users with real groups, and the default stages, shared by the
+    module's tests."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.company = cls.env.company
+        cls.other_company = cls.env["res.company"].create({"name": "IDIC Other Co"})
         cls.plain_user = new_test_user(
             cls.env, login="idic_plain", groups="base.group_user", name="Plain User"
         )
@@ -23,3 +26,28 @@ class IdicCase(TransactionCase):
             groups="partner_idic.group_idic_manager",
             name="Relationship Manager",
         )
+        cls.idic_admin = new_test_user(
+            cls.env,
+            login="idic_admin",
+            groups="partner_idic.group_idic_manager,base.group_system",
+            name="Relationship Administrator",
+        )
+        cls.other_user = new_test_user(
+            cls.env,
+            login="idic_other_user",
+            groups="partner_idic.group_idic_user",
+            name="Other Company User",
+            company_id=cls.other_company.id,
+            company_ids=[cls.other_company.id],
+        )
+        cls.stage_identified = cls.env.ref("partner_idic.idic_stage_identified")
+        cls.stage_differentiated = cls.env.ref("partner_idic.idic_stage_differentiated")
+        cls.stage_interacting = cls.env.ref("partner_idic.idic_stage_interacting")
+        cls.stage_customized = cls.env.ref("partner_idic.idic_stage_customized")
+
+    def set_param(self, key, value):
+        self.env["ir.config_parameter"].sudo().set_param(f"partner_idic.{key}", value)
+
+    def advance(self):
+        """Run the stage rules over every partner, as the cron does."""
+        return self.env["res.partner"]._idic_advance_stages()

@@ -1,6 +1,9 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 
+const column = (stage) => `.o_kanban_group:has(.o_column_title:contains('${stage}'))`;
+const CUSTOMER = "Tour Customer Co";
+
 registry.category("web_tour.tours").add("partner_idic_relationships_app", {
     url: "/odoo",
     steps: () => [
@@ -11,26 +14,46 @@ registry.category("web_tour.tours").add("partner_idic_relationships_app", {
             run: "click",
         },
         {
-            content: "The customers of the app are listed",
-            trigger: ".o_breadcrumb:contains('Customers')",
+            content: "The pipeline shows every IDIC stage, even empty ones",
+            trigger: `${column("Customized")}`,
         },
         {
-            content: "Open a partner",
-            trigger: ".o_kanban_record:contains('Parsian Trading Co.')",
+            content: "Move the customer to the next stage",
+            trigger: `${column("Identified")} .o_kanban_record:contains('${CUSTOMER}')`,
+            run: `drag_and_drop (${column("Differentiated")})`,
+        },
+        {
+            content: "Open the customer in its new stage",
+            trigger: `${column("Differentiated")} .o_kanban_record:contains('${CUSTOMER}')`,
             run: "click",
         },
         {
-            content: "The partner form is shown",
-            trigger: ".o_form_view .o_field_widget[name='name']:contains('Parsian Trading Co.'), .o_form_view .o_field_widget[name='name'] input",
-        },
-        {
-            content: "Back to the customers",
-            trigger: ".o_breadcrumb .o_back_button a, .o_breadcrumb li.breadcrumb-item a",
+            content: "Open the Relationship tab",
+            trigger: ".o_form_view .o_notebook .nav-link:contains('Relationship')",
             run: "click",
         },
         {
-            content: "The kanban view is back",
-            trigger: ".o_kanban_view .o_kanban_record",
+            content: "The stage bar shows the new stage",
+            trigger: ".o_field_widget[name='idic_stage_id'] button.o_arrow_button_current:contains('Differentiated')",
+        },
+        {
+            content: "Log an interaction",
+            trigger: "button[name='action_idic_log_interaction']",
+            run: "click",
+        },
+        {
+            content: "Say what it was about",
+            trigger: ".modal .o_field_widget[name='subject'] input",
+            run: "edit Asked for the catalogue",
+        },
+        {
+            content: "Save it",
+            trigger: ".modal footer button:contains('Log')",
+            run: "click",
+        },
+        {
+            content: "The interaction shows on the partner",
+            trigger: ".o_field_widget[name='idic_recent_interaction_ids'] .o_data_row:contains('Asked for the catalogue')",
         },
     ],
 });
