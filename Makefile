@@ -1,13 +1,16 @@
 # partner_idic developer commands; see README.md.
 HARNESS := tools/harness.sh
 
-.PHONY: demo test lint pot stop
+.PHONY: demo test test-one lint pot stop
 
 demo:  ## serve Odoo with partner_idic and demo data on http://127.0.0.1:8069
 	@bash $(HARNESS) demo
 
 test:  ## fresh database, install, upgrade, tests, tours, uninstall, lint
 	@bash $(HARNESS) test
+
+test-one:  ## some tests against the demo database: make test-one K=<pytest -k expression>
+	@bash $(HARNESS) test-one "$(K)"
 
 lint:  ## pylint-odoo (OCA checks) and ruff
 	@bash $(HARNESS) lint

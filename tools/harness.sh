@@ -106,7 +106,7 @@ pg_setup() {
         DB_HOST="${PGHOST:-127.0.0.1}"
         DB_PORT="${PGPORT:-5432}"
         DB_USER="${PGUSER:-$(id -un)}"
-        DB_PASSWORD="${PGPASSWORD:-False}"
+        DB_PASSWORD="${PGPASSWORD:-}"
         say "using the PostgreSQL server at $DB_HOST:$DB_PORT as $DB_USER"
         return
     fi
@@ -118,7 +118,7 @@ pg_setup() {
     fi
     DB_HOST=127.0.0.1
     DB_USER=odoo
-    DB_PASSWORD=False
+    DB_PASSWORD=
     mkdir -p "$RUN"
     PGDATA_DIR="$RUN/pg"
     if [ "$(id -u)" = 0 ] && [ ! -e "$PGDATA_DIR" ]; then
@@ -193,7 +193,7 @@ data_dir = $RUN/data
 db_host = $DB_HOST
 db_port = $DB_PORT
 db_user = $DB_USER
-db_password = $DB_PASSWORD
+${DB_PASSWORD:+db_password = $DB_PASSWORD}
 admin_passwd = admin
 http_interface = 127.0.0.1
 http_port = $port
@@ -232,7 +232,12 @@ cmd_demo() {
         return
     fi
     if db_exists "$DEMO_DB"; then
-        say "reusing the database $DEMO_DB"
+        : >"$RUN/demo-install.log"
+    say "reusing the database $DEMO_DB (upgrading $MODULE to the code of this checkout)"
+        if ! "$PYTHON" -m odoo -c "$cfg" -d "$DEMO_DB" -u "$MODULE" --stop-after-init --no-http \
+                --logfile "$RUN/demo-install.log"; then
+            die "upgrading $MODULE failed, see $RUN/demo-install.log"
+        fi
     else
         say "creating the database $DEMO_DB with $MODULE and its demo data (a few minutes)"
         if ! "$PYTHON" -m odoo -c "$cfg" -d "$DEMO_DB" -i "$MODULE" --with-demo --stop-after-init --no-http \
@@ -469,11 +474,30 @@ PY
     [ "$bad" = 0 ] && [ "$rc" = 0 ]
 }
 
+# --------------------------------------------------------------------------
+# make test-one K=expr: some tests against the demo database
+# --------------------------------------------------------------------------
+cmd_test_one() {
+    local expr="${1:-}"
+    [ -n "$expr" ] || die "usage: make test-one K=<pytest -k expression, e.g. test_manager_sees_everything>"
+    require_odoo
+    prepare
+    db_exists "$DEMO_DB" || die "no database $DEMO_DB yet: run 'make demo' first"
+    local cfg="$RUN/test-one.conf"
+    write_config "$cfg" "$(free_port 8169)"
+    say "upgrading $MODULE in $DEMO_DB"
+    "$PYTHON" -m odoo -c "$cfg" -d "$DEMO_DB" -u "$MODULE" --stop-after-init --no-http \
+        --logfile "$RUN/test-one-upgrade.log" || die "upgrade failed, see $RUN/test-one-upgrade.log"
+    cd "$RUN" && "$PYTHON" -m pytest -p no:cacheprovider -q --odoo-config "$cfg" \
+        --odoo-database "$DEMO_DB" --odoo-http -k "$expr" "$ADDONS/$MODULE/tests"
+}
+
 case "${1:-}" in
     demo) cmd_demo ;;
     stop) cmd_stop ;;
     test) cmd_test ;;
     lint) require_odoo; cmd_lint ;;
     pot) cmd_pot ;;
+    test-one) cmd_test_one "${2:-}" ;;
     *) die "usage: $0 demo|test|lint|pot|stop" ;;
 esac
