@@ -492,12 +492,37 @@ cmd_test_one() {
         --odoo-database "$DEMO_DB" --odoo-http -k "$expr" "$ADDONS/$MODULE/tests"
 }
 
+# --------------------------------------------------------------------------
+# make bench: the benchmarks of bench/, on a database of their own
+# --------------------------------------------------------------------------
+cmd_bench() {
+    require_odoo
+    install_requirements
+    prepare
+    local cfg="$RUN/bench.conf" db="${BENCH_DB:-partner_idic_bench}" script
+    write_config "$cfg" "$(free_port 8269)"
+    if db_exists "$db"; then
+        say "upgrading $MODULE in the benchmark database $db"
+        "$PYTHON" -m odoo -c "$cfg" -d "$db" -u "$MODULE" --stop-after-init --no-http \
+            --logfile "$RUN/bench-install.log" || die "upgrade failed, see $RUN/bench-install.log"
+    else
+        say "creating the benchmark database $db (no demo data)"
+        "$PYTHON" -m odoo -c "$cfg" -d "$db" -i "$MODULE" --stop-after-init --no-http \
+            --logfile "$RUN/bench-install.log" || die "install failed, see $RUN/bench-install.log"
+    fi
+    for script in "$ADDONS/$MODULE"/bench/bench_*.py; do
+        say "running bench/$(basename "$script")"
+        "$PYTHON" "$script" -c "$cfg" -d "$db" || die "bench/$(basename "$script") failed"
+    done
+}
+
 case "${1:-}" in
     demo) cmd_demo ;;
+    bench) cmd_bench ;;
     stop) cmd_stop ;;
     test) cmd_test ;;
     lint) require_odoo; cmd_lint ;;
     pot) cmd_pot ;;
     test-one) cmd_test_one "${2:-}" ;;
-    *) die "usage: $0 demo|test|lint|pot|stop" ;;
+    *) die "usage: $0 demo|test|test-one|bench|lint|pot|stop" ;;
 esac
