@@ -28,6 +28,7 @@
         "views/idic_stage_views.xml",
         "views/idic_interest_views.xml",
         "views/idic_interaction_views.xml",
+        "views/idic_value_tier_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/partner_idic_menus.xml",

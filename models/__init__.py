@@ -7,3 +7,7 @@ from . import res_partner
 from . import res_config_settings
 from . import mail_activity
 from . import mail_thread
+from . import idic_value_tier
+from . import idic_tier_history
+from . import res_partner_value
+from . import account_move

@@ -1,5 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from itertools import pairwise
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -26,3 +29,96 @@ class ResCompany(models.Model):
         domain="[('share', '=', False)]",
         help="Who gets the follow-up of a dormant customer that has no salesperson.",
     )
+
+    # Value engine (Differentiate)
+    idic_rfm_window_months = fields.Integer(
+        string="Value Window (months)",
+        default=24,
+        help="Invoices of the last months that count for frequency, monetary "
+        "value and the predicted value.",
+    )
+    idic_rfm_scoring = fields.Selection(
+        [("quintile", "Quintiles"), ("fixed", "Fixed thresholds")],
+        string="RFM Scoring",
+        default="quintile",
+        required=True,
+        help="Quintiles rank the customers of the company against each other "
+        "(the best fifth scores 5); fixed thresholds score each customer against "
+        "the limits below.",
+    )
+    idic_rfm_r_thresholds = fields.Char(
+        string="Recency Limits (days)",
+        default="30,90,180,365",
+        help="Four increasing numbers of days: a last invoice at most the first "
+        "number of days ago scores 5, at most the second 4, ... older than the "
+        "last one scores 1.",
+    )
+    idic_rfm_f_thresholds = fields.Char(
+        string="Frequency Limits (invoices)",
+        default="2,4,8,12",
+        help="Four increasing invoice counts: fewer than the first scores 1, at "
+        "least the first 2, ... at least the last one 5.",
+    )
+    idic_rfm_m_thresholds = fields.Char(
+        string="Monetary Limits",
+        default="500,2000,10000,50000",
+        help="Four increasing amounts in company currency: below the first "
+        "scores 1, at least the first 2, ... at least the last one 5.",
+    )
+    idic_clv_years = fields.Float(
+        string="Expected Remaining Years",
+        default=3.0,
+        help="Customer lifetime value = historic net revenue + average invoice "
+        "value x invoices per year (both over the value window) x these years.",
+    )
+
+    @api.constrains(
+        "idic_rfm_window_months",
+        "idic_rfm_r_thresholds",
+        "idic_rfm_f_thresholds",
+        "idic_rfm_m_thresholds",
+        "idic_clv_years",
+    )
+    def _check_idic_value_settings(self):
+        for company in self:
+            if company.idic_rfm_window_months < 1:
+                raise ValidationError(
+                    self.env._("The value window must be at least one month.")
+                )
+            if company.idic_clv_years < 0:
+                raise ValidationError(
+                    self.env._("The expected remaining years cannot be negative.")
+                )
+            company._idic_rfm_thresholds()
+
+    def _idic_rfm_thresholds(self):
+        """The fixed RFM limits ``{'r': [...], 'f': [...], 'm': [...]}``; raise a
+        ValidationError naming the bad setting."""
+        self.ensure_one()
+        labels = {
+            "r": self.env._("Recency limits"),
+            "f": self.env._("Frequency limits"),
+            "m": self.env._("Monetary limits"),
+        }
+        result = {}
+        for key, label in labels.items():
+            text = self[f"idic_rfm_{key}_thresholds"] or ""
+            try:
+                values = [float(part) for part in text.split(",") if part.strip()]
+            except ValueError:
+                values = []
+            if (
+                len(values) != 4
+                or any(value < 0 for value in values)
+                or any(b <= a for a, b in pairwise(values))
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(setting)s must be four increasing, non-negative numbers "
+                        "separated by commas, such as 30,90,180,365 (got: %(value)s).",
+                        setting=label,
+                        value=text or "-",
+                    )
+                )
+            result[key] = values
+        return result

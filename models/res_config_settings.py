@@ -17,6 +17,22 @@ class ResConfigSettings(models.TransientModel):
     idic_followup_user_id = fields.Many2one(
         related="company_id.idic_followup_user_id", readonly=False
     )
+    idic_rfm_window_months = fields.Integer(
+        related="company_id.idic_rfm_window_months", readonly=False
+    )
+    idic_rfm_scoring = fields.Selection(
+        related="company_id.idic_rfm_scoring", readonly=False
+    )
+    idic_rfm_r_thresholds = fields.Char(
+        related="company_id.idic_rfm_r_thresholds", readonly=False
+    )
+    idic_rfm_f_thresholds = fields.Char(
+        related="company_id.idic_rfm_f_thresholds", readonly=False
+    )
+    idic_rfm_m_thresholds = fields.Char(
+        related="company_id.idic_rfm_m_thresholds", readonly=False
+    )
+    idic_clv_years = fields.Float(related="company_id.idic_clv_years", readonly=False)
     idic_stage_allow_backward = fields.Boolean(
         string="Rules May Move Partners Back",
         config_parameter="partner_idic.stage_allow_backward",
@@ -107,3 +123,7 @@ class ResConfigSettings(models.TransientModel):
         if Partner._idic_completeness_weights() != old_weights:
             Partner.sudo()._idic_recompute_completeness_sql()
         return result
+
+    def action_idic_recompute_values(self):
+        self.execute()
+        return self.env["idic.value.tier"].action_idic_recompute()

@@ -646,8 +646,15 @@ class ResPartner(models.Model):
     def _idic_dormant_days_sql(self):
         """Per partner, the number of days without interaction after which it is
         dormant (alias ``p``); a hook for the value tiers."""
+        default_company = self.env.company
         return SQL(
-            "COALESCE(pc.idic_dormant_days, %s)", self.env.company.idic_dormant_days
+            """COALESCE(
+                (SELECT NULLIF(t.dormant_days, 0) FROM idic_value_tier t
+                  WHERE t.id = (p.idic_value_tier_id
+                                ->> COALESCE(p.company_id, %(company)s)::text)::int),
+                pc.idic_dormant_days, %(days)s)""",
+            company=default_company.id,
+            days=default_company.idic_dormant_days,
         )
 
     @api.model

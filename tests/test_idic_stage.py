@@ -13,6 +13,10 @@ class TestIdicStages(IdicCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The rule mechanics are tested on a rule that needs no invoice (the
+        # default rule of Differentiated, on value, is tested with the value
+        # engine).
+        cls.stage_differentiated.rule_domain = "[('customer_rank', '>', 0)]"
         Partner = cls.env["res.partner"]
         cls.unreachable = Partner.create({"name": "Unreachable Co", "is_company": True})
         cls.reachable = Partner.create(

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -40,3 +41,45 @@ class TestTours(HttpCase):
         )
         self.assertEqual(interaction.subject, "Asked for the catalogue")
         self.assertEqual(interaction.user_id, self.idic_user)
+
+    def test_tour_value(self):
+        """A relationship manager recomputes customer value, reads the R x F
+        matrix and the value by tier, and finds the tier on the customer."""
+        manager = new_test_user(
+            self.env,
+            login="idic_tour_manager",
+            groups="partner_idic.group_idic_manager",
+            name="Tour Relationship Manager",
+        )
+        company = self.env.company
+        company.idic_rfm_scoring = "fixed"
+        Tier = self.env["idic.value.tier"]
+        Tier.search([("company_id", "=", company.id)]).active = False
+        gold = Tier.create(
+            {"name": "Tour Gold", "basis": "monetary", "min_threshold": 1000.0}
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Tour Value Co", "is_company": True}
+        )
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_date": fields.Date.today(),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Consulting",
+                            "quantity": 1,
+                            "price_unit": 2000.0,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        self.assertFalse(customer.idic_value_tier_id, "posting computes nothing")
+        self.start_tour("/odoo", "partner_idic_value", login=manager.login)
+        self.assertEqual(customer.idic_value_tier_id, gold)
+        self.assertEqual(customer.idic_rfm_segment, "new")

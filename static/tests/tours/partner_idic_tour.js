@@ -57,3 +57,81 @@ registry.category("web_tour.tours").add("partner_idic_relationships_app", {
         },
     ],
 });
+
+const menu = (section, item) => [
+    {
+        content: `Open the ${section} menu`,
+        trigger: `button[data-menu-xmlid='partner_idic.partner_idic_menu_${section}']`,
+        run: "click",
+    },
+    {
+        content: `Open ${item}`,
+        trigger: `a[data-menu-xmlid='partner_idic.partner_idic_menu_${item}']`,
+        run: "click",
+    },
+];
+
+registry.category("web_tour.tours").add("partner_idic_value", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the Relationships app",
+            trigger: ".o_app[data-menu-xmlid='partner_idic.partner_idic_menu_root']",
+            run: "click",
+        },
+        ...menu("config", "config_tiers"),
+        {
+            content: "The tiers of the company are listed",
+            trigger: ".o_list_view .o_data_row:contains('Tour Gold')",
+        },
+        {
+            content: "Recompute the value of every customer now",
+            trigger: ".o_control_panel button[name='action_idic_recompute']",
+            run: "click",
+        },
+        {
+            content: "The recompute says how many partners it updated",
+            trigger: ".o_notification:contains('Customer value recomputed')",
+        },
+        ...menu("reporting", "reporting_rfm_matrix"),
+        {
+            content: "The R x F matrix counts the customer in its cell",
+            trigger: ".o_pivot_view .o_pivot table",
+        },
+        ...menu("reporting", "reporting_value"),
+        {
+            content: "Customer value by tier",
+            trigger: ".o_pivot_view .o_pivot th:contains('Tour Gold')",
+        },
+        ...menu("config", "config_tiers"),
+        {
+            content: "Open the tier",
+            trigger: ".o_list_view .o_data_row td[name='name']:contains('Tour Gold')",
+            run: "click",
+        },
+        {
+            content: "Open its customers",
+            trigger: ".o_form_view button[name='action_open_partners']",
+            run: "click",
+        },
+        {
+            content: "Open the customer",
+            trigger: ".o_list_view .o_data_row:contains('Tour Value Co') td.o_data_cell",
+            run: "click",
+        },
+        {
+            content: "Open the Relationship tab",
+            trigger: ".o_form_view .o_notebook .nav-link:contains('Relationship')",
+            run: "click",
+        },
+        {
+            content: "The customer's tier and segment show",
+            trigger: ".o_field_widget[name='idic_value_tier_id'] input:value('Tour Gold')",
+        },
+        {
+            content: "Its segment too",
+            trigger: ".o_field_widget[name='idic_rfm_segment']:contains('New')",
+        },
+    ],
+});

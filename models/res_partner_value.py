@@ -1,0 +1,702 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Differentiate: RFM scores, lifetime value and value tiers.
+
+The figures are company-dependent fields (one value per company, stored in a
+jsonb column of ``res_partner``), computed set-based in SQL from the posted
+customer invoices and credit notes of each company, for the commercial partner
+and copied to its contacts.
+"""
+
+import logging
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+RFM_SEGMENTS = [
+    ("champions", "Champions"),
+    ("loyal", "Loyal"),
+    ("potential_loyalist", "Potential Loyalist"),
+    ("new", "New"),
+    ("promising", "Promising"),
+    ("need_attention", "Need Attention"),
+    ("about_to_sleep", "About to Sleep"),
+    ("at_risk", "At Risk"),
+    ("cant_lose", "Can't Lose Them"),
+    ("hibernating", "Hibernating"),
+    ("lost", "Lost"),
+]
+
+# Segment of each (recency score, frequency score) cell of the R x F grid.
+RFM_SEGMENT_GRID = {
+    5: ["new", "potential_loyalist", "potential_loyalist", "champions", "champions"],
+    4: ["promising", "potential_loyalist", "potential_loyalist", "loyal", "loyal"],
+    3: ["about_to_sleep", "about_to_sleep", "need_attention", "loyal", "loyal"],
+    2: ["hibernating", "hibernating", "at_risk", "at_risk", "cant_lose"],
+    1: ["lost", "hibernating", "at_risk", "at_risk", "cant_lose"],
+}
+
+# Company-dependent columns written by the engine, with the SQL type of the
+# value of the staging table they come from.
+VALUE_COLUMNS = [
+    "idic_recency_days",
+    "idic_frequency",
+    "idic_monetary",
+    "idic_first_invoice_date",
+    "idic_last_invoice_date",
+    "idic_lifetime_revenue",
+    "idic_r_score",
+    "idic_f_score",
+    "idic_m_score",
+    "idic_rfm_total",
+    "idic_rfm_segment",
+    "idic_clv",
+]
+TIER_COLUMNS = ["idic_value_tier_id", "idic_previous_tier_id", "idic_tier_date"]
+
+STAGING_TABLE = "idic_value_staging"
+CURSOR_PARAM = "partner_idic.value_recompute_cursor"
+
+
+def segment_sql(r_expr, f_expr):
+    """SQL CASE giving the RFM segment of the scores ``r_expr``/``f_expr``."""
+    whens = [
+        SQL("WHEN %s = %s AND %s = %s THEN %s", r_expr, r, f_expr, f, segment)
+        for r, row in RFM_SEGMENT_GRID.items()
+        for f, segment in enumerate(row, start=1)
+    ]
+    return SQL("CASE %s END", SQL(" ").join(whens))
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    idic_recency_days = fields.Integer(
+        string="Recency (days)",
+        company_dependent=True,
+        readonly=True,
+        help="Days since the last posted customer invoice.",
+    )
+    idic_frequency = fields.Integer(
+        string="Frequency",
+        company_dependent=True,
+        readonly=True,
+        help="Posted customer invoices in the value window.",
+    )
+    idic_monetary = fields.Float(
+        string="Net Amount (window)",
+        company_dependent=True,
+        readonly=True,
+        digits="Account",
+        help="Untaxed amount of the posted customer invoices of the value window, "
+        "net of credit notes, in company currency.",
+    )
+    idic_first_invoice_date = fields.Date(
+        string="First Invoice", company_dependent=True, readonly=True
+    )
+    idic_last_invoice_date = fields.Date(
+        string="Last Invoice", company_dependent=True, readonly=True
+    )
+    idic_lifetime_revenue = fields.Float(
+        string="Lifetime Revenue",
+        company_dependent=True,
+        readonly=True,
+        digits="Account",
+        help="Untaxed amount of all the posted customer invoices, net of credit "
+        "notes, in company currency.",
+    )
+    idic_r_score = fields.Integer(
+        string="Recency Score", company_dependent=True, readonly=True
+    )
+    idic_f_score = fields.Integer(
+        string="Frequency Score", company_dependent=True, readonly=True
+    )
+    idic_m_score = fields.Integer(
+        string="Monetary Score", company_dependent=True, readonly=True
+    )
+    idic_rfm_total = fields.Integer(
+        string="RFM Total",
+        company_dependent=True,
+        readonly=True,
+        help="Sum of the recency, frequency and monetary scores (3-15).",
+    )
+    idic_rfm_segment = fields.Selection(
+        RFM_SEGMENTS,
+        string="RFM Segment",
+        company_dependent=True,
+        readonly=True,
+    )
+    idic_clv = fields.Float(
+        string="Lifetime Value",
+        company_dependent=True,
+        readonly=True,
+        digits="Account",
+        help="Historic net revenue plus the predicted value: average invoice "
+        "value x invoices per year over the value window x expected remaining "
+        "years (Settings).",
+    )
+    idic_value_tier_id = fields.Many2one(
+        "idic.value.tier",
+        string="Value Tier",
+        company_dependent=True,
+        tracking=True,
+        domain="[('company_id', '=', current_company_id)]",
+        help="Set by the nightly value recompute from the figures of the customer; "
+        "a tier chosen by hand locks it.",
+    )
+    idic_previous_tier_id = fields.Many2one(
+        "idic.value.tier",
+        string="Previous Tier",
+        company_dependent=True,
+        readonly=True,
+    )
+    idic_tier_date = fields.Date(
+        string="In Tier Since", company_dependent=True, readonly=True
+    )
+    idic_tier_color = fields.Integer(related="idic_value_tier_id.color")
+    idic_tier_locked = fields.Boolean(
+        string="Tier Locked",
+        company_dependent=True,
+        tracking=True,
+        help="The value recompute keeps the tier of a locked customer.",
+    )
+    idic_tier_lock_reason = fields.Char(string="Lock Reason", company_dependent=True)
+    idic_tier_pricelist_id = fields.Many2one(
+        "product.pricelist",
+        string="Pricelist Given by the Tier",
+        company_dependent=True,
+        readonly=True,
+        help="Technical: the pricelist the tier applied, to tell it from a "
+        "pricelist set by hand.",
+    )
+    idic_tier_history_ids = fields.One2many(
+        "idic.tier.history", "partner_id", string="Tier History"
+    )
+
+    # ------------------------------------------------------------------------
+    # Manual tier changes
+    # ------------------------------------------------------------------------
+    def write(self, vals):
+        if self.env.context.get("idic_tier_sync") or not (
+            {"idic_value_tier_id", "idic_tier_locked"} & set(vals)
+        ):
+            return super().write(vals)
+        if not self.env.is_superuser() and not self.env.user.has_group(
+            "partner_idic.group_idic_manager"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only relationship managers can set or lock the value tier of "
+                    "a customer."
+                )
+            )
+        if "idic_value_tier_id" not in vals:
+            return super().write(vals)
+        old = {partner.id: partner.idic_value_tier_id for partner in self}
+        if "idic_tier_locked" not in vals and vals["idic_value_tier_id"]:
+            # A tier chosen by hand would be undone by the next recompute.
+            vals = dict(vals, idic_tier_locked=True)
+        result = super().write(vals)
+        changed = self.filtered(lambda p: p.idic_value_tier_id != old[p.id])
+        if changed:
+            changed._idic_record_manual_tier_change(old)
+        return result
+
+    def _idic_record_manual_tier_change(self, old):
+        today = fields.Date.context_today(self)
+        History = self.env["idic.tier.history"].sudo()
+        history_vals = []
+        for partner in self:
+            previous = old[partner.id]
+            partner.with_context(idic_tier_sync=True).sudo().write(
+                {"idic_previous_tier_id": previous.id, "idic_tier_date": today}
+            )
+            if partner.commercial_partner_id == partner:
+                history_vals.append(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": self.env.company.id,
+                        "from_tier_id": previous.id,
+                        "to_tier_id": partner.idic_value_tier_id.id,
+                        "direction": History._direction(
+                            previous, partner.idic_value_tier_id
+                        ),
+                        "cause": "manual",
+                        "user_id": self.env.uid,
+                    }
+                )
+        History.create(history_vals)
+        contacts = (
+            self.env["res.partner"]
+            .sudo()
+            .search(
+                [
+                    ("commercial_partner_id", "in", self.ids),
+                    ("id", "not in", self.ids),
+                ]
+            )
+        )
+        for partner in self:
+            partner_contacts = contacts.filtered(
+                lambda c, p=partner: c.commercial_partner_id == p
+            )
+            if partner_contacts:
+                partner_contacts.with_context(idic_tier_sync=True).write(
+                    {
+                        "idic_value_tier_id": partner.idic_value_tier_id.id,
+                        "idic_previous_tier_id": old[partner.id].id,
+                        "idic_tier_date": today,
+                    }
+                )
+        up = self.filtered(
+            lambda p: History._direction(old[p.id], p.idic_value_tier_id) == "up"
+        )
+        up._idic_launch_tier_plans()
+
+    # ------------------------------------------------------------------------
+    # The value engine
+    # ------------------------------------------------------------------------
+    @api.model
+    def _idic_value_moves_sql(self, company):
+        """The moves that count for value (alias ``m`` on account_move): the
+        posted customer invoices and credit notes of ``company``. A hook for
+        donations and membership fees."""
+        return SQL(
+            """m.company_id = %s AND m.state = 'posted'
+               AND m.move_type IN ('out_invoice', 'out_refund')
+               AND m.commercial_partner_id IS NOT NULL
+               AND m.invoice_date IS NOT NULL""",
+            company.id,
+        )
+
+    @api.model
+    def _idic_score_sql(self, company, method, key, value, population):
+        """SQL score 1-5 of ``value`` (a column of ``population`` rows), NULL
+        outside the population. ``key`` is r, f or m."""
+        if method == "fixed":
+            limits = company._idic_rfm_thresholds()[key]
+            if key == "r":
+                # Fewer days is better: at most the first limit scores 5.
+                return SQL(
+                    "CASE WHEN %(v)s <= %(l1)s THEN 5 WHEN %(v)s <= %(l2)s THEN 4"
+                    " WHEN %(v)s <= %(l3)s THEN 3 WHEN %(v)s <= %(l4)s THEN 2"
+                    " ELSE 1 END",
+                    v=value,
+                    l1=limits[0],
+                    l2=limits[1],
+                    l3=limits[2],
+                    l4=limits[3],
+                )
+            return SQL(
+                "1 + (%(v)s >= %(l1)s)::int + (%(v)s >= %(l2)s)::int"
+                " + (%(v)s >= %(l3)s)::int + (%(v)s >= %(l4)s)::int",
+                v=value,
+                l1=limits[0],
+                l2=limits[1],
+                l3=limits[2],
+                l4=limits[3],
+            )
+        # Quintiles: the share of the population at or below the value, in
+        # fifths; ties share a score and the best customer scores 5.
+        return SQL(
+            "CEIL(5 * CUME_DIST() OVER (PARTITION BY %s ORDER BY %s))::int",
+            population,
+            value,
+        )
+
+    @api.model
+    def _idic_stage_values(self, company, today):
+        """Build the staging table of ``company``: one row per commercial
+        partner with posted customer moves, its figures, scores, segment, CLV
+        and the tier its figures give. Return the number of rows."""
+        cr = self.env.cr
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(STAGING_TABLE)))
+        window_start = today - relativedelta(months=company.idic_rfm_window_months)
+        method = company.idic_rfm_scoring
+        per_year = 12.0 / company.idic_rfm_window_months
+        score = self._idic_score_sql
+        # Recency is ranked on the last invoice date (older is worse).
+        r_score = score(
+            company,
+            method,
+            "r",
+            SQL("a.recency_days") if method == "fixed" else SQL("a.last_date"),
+            SQL("a.last_date IS NOT NULL"),
+        )
+        f_score = score(
+            company, method, "f", SQL("a.frequency"), SQL("a.frequency > 0")
+        )
+        m_score = score(company, method, "m", SQL("a.monetary"), SQL("a.monetary > 0"))
+        tiers = (
+            self.env["idic.value.tier"]
+            .sudo()
+            .search([("company_id", "=", company.id)], order="min_threshold desc")
+        )
+        basis = {
+            "clv": SQL("s.clv"),
+            "monetary": SQL("s.monetary"),
+            "rfm": SQL("s.rfm_total"),
+        }[tiers[:1].basis or "clv"]
+        tier_sql = SQL("NULL::int")
+        if tiers:
+            tier_sql = SQL(
+                "CASE %s END",
+                SQL(" ").join(
+                    SQL("WHEN %s >= %s THEN %s", basis, tier.min_threshold, tier.id)
+                    for tier in tiers
+                ),
+            )
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE %(table)s AS
+                WITH agg AS (
+                    SELECT m.commercial_partner_id AS partner_id,
+                           COUNT(*) FILTER (WHERE m.move_type = 'out_invoice'
+                                              AND m.invoice_date >= %(start)s)
+                               AS frequency,
+                           COALESCE(SUM(m.amount_untaxed_signed)
+                                    FILTER (WHERE m.invoice_date >= %(start)s), 0)
+                               AS monetary,
+                           MIN(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice')
+                               AS first_date,
+                           MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice')
+                               AS last_date,
+                           SUM(m.amount_untaxed_signed) AS lifetime
+                      FROM account_move m
+                     WHERE %(moves)s
+                     GROUP BY m.commercial_partner_id
+                ),
+                dated AS (
+                    SELECT agg.*, %(today)s::date - agg.last_date AS recency_days
+                      FROM agg
+                ),
+                scored AS (
+                    SELECT a.*,
+                           CASE WHEN a.last_date IS NOT NULL THEN %(r)s END AS r_score,
+                           CASE WHEN a.last_date IS NULL THEN NULL
+                                WHEN a.frequency > 0 THEN %(f)s ELSE 1 END AS f_score,
+                           CASE WHEN a.last_date IS NULL THEN NULL
+                                WHEN a.monetary > 0 THEN %(m)s ELSE 1 END AS m_score,
+                           ROUND(a.lifetime + GREATEST(a.monetary, 0)
+                                 * %(per_year)s * %(years)s, 2) AS clv
+                      FROM dated a
+                ),
+                s AS (
+                    SELECT scored.*, r_score + f_score + m_score AS rfm_total
+                      FROM scored
+                )
+                SELECT s.partner_id, s.recency_days, s.frequency, s.monetary,
+                       s.first_date, s.last_date, s.lifetime, s.r_score, s.f_score,
+                       s.m_score, s.rfm_total, %(segment)s AS segment, s.clv,
+                       %(tier)s AS tier_id
+                  FROM s
+                """,
+                table=SQL.identifier(STAGING_TABLE),
+                start=window_start,
+                moves=self._idic_value_moves_sql(company),
+                today=today,
+                r=r_score,
+                f=f_score,
+                m=m_score,
+                per_year=per_year,
+                years=company.idic_clv_years,
+                segment=segment_sql(SQL("s.r_score"), SQL("s.f_score")),
+                tier=tier_sql,
+            )
+        )
+        rows = cr.rowcount
+        cr.execute(
+            SQL("CREATE UNIQUE INDEX ON %s (partner_id)", SQL.identifier(STAGING_TABLE))
+        )
+        cr.execute(SQL("ANALYZE %s", SQL.identifier(STAGING_TABLE)))
+        return rows
+
+    @api.model
+    def _idic_apply_values_sql(self, company, today, id_from, id_to):
+        """One statement writing the staged figures of ``company`` to the
+        partners ``id_from <= id < id_to`` (commercial partners and their
+        contacts), moving tiers (locks kept, pricelists given), recording the
+        tier history of commercial partners. Returns the history rows."""
+        key = str(company.id)
+
+        def cd(column, alias="p"):
+            return SQL("%s -> %s", SQL.identifier(alias, column), key)
+
+        def put(column, value):
+            col = SQL.identifier("p", column)
+            return SQL(
+                """%(c)s = NULLIF(CASE WHEN %(v)s IS NULL
+                                      THEN COALESCE(%(col)s, '{}'::jsonb) - %(key)s
+                                      ELSE COALESCE(%(col)s, '{}'::jsonb)
+                                           || jsonb_build_object(%(key)s, %(v)s)
+                                 END, '{}'::jsonb)""",
+                c=SQL.identifier(column),
+                col=col,
+                v=value,
+                key=key,
+            )
+
+        staged = {
+            "idic_recency_days": SQL("t.recency_days"),
+            "idic_frequency": SQL("t.frequency"),
+            "idic_monetary": SQL("t.monetary"),
+            "idic_first_invoice_date": SQL("t.first_date"),
+            "idic_last_invoice_date": SQL("t.last_date"),
+            "idic_lifetime_revenue": SQL("t.lifetime"),
+            "idic_r_score": SQL("t.r_score"),
+            "idic_f_score": SQL("t.f_score"),
+            "idic_m_score": SQL("t.m_score"),
+            "idic_rfm_total": SQL("t.rfm_total"),
+            "idic_rfm_segment": SQL("t.segment"),
+            "idic_clv": SQL("t.clv"),
+        }
+        # n.<column> holds the new value as jsonb (NULL: no value).
+        new_values = SQL(", ").join(
+            SQL("to_jsonb(%s) AS %s", expr, SQL.identifier(column))
+            for column, expr in staged.items()
+        )
+        changed = SQL(" OR ").join(
+            SQL("%s IS DISTINCT FROM %s", cd(column, "p"), SQL.identifier("n", column))
+            for column in staged
+        )
+        assignments = SQL(", ").join(
+            put(column, SQL.identifier("n", column)) for column in staged
+        )
+        return SQL(
+            """
+            WITH src AS (
+                SELECT p.id, p.id = p.commercial_partner_id AS is_commercial,
+                       t.partner_id AS staged_id, %(new_values)s,
+                       (%(old_tier)s)::int AS old_tier,
+                       CASE WHEN COALESCE((%(locked)s)::boolean, FALSE)
+                            THEN (%(cp_tier)s)::int ELSE t.tier_id END AS new_tier,
+                       (%(old_pricelist)s)::int AS old_pricelist,
+                       (%(tier_pricelist)s)::int AS tier_pricelist
+                  FROM res_partner p
+                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                  LEFT JOIN %(staging)s t ON t.partner_id = p.commercial_partner_id
+                 WHERE p.id >= %(id_from)s AND p.id < %(id_to)s
+                   AND (t.partner_id IS NOT NULL
+                        OR p.idic_lifetime_revenue ? %(key)s
+                        OR p.idic_value_tier_id ? %(key)s
+                        OR cp.idic_value_tier_id ? %(key)s)
+            ),
+            moved AS (
+                SELECT src.*, src.new_tier IS DISTINCT FROM src.old_tier AS tier_moved,
+                       src.new_tier IS DISTINCT FROM src.old_tier
+                       AND (src.old_pricelist IS NULL
+                            OR src.old_pricelist = src.tier_pricelist) AS give_pricelist
+                  FROM src
+            ),
+            n AS (
+                SELECT moved.*,
+                       CASE WHEN moved.give_pricelist THEN tier.pricelist_id
+                            ELSE moved.old_pricelist END AS new_pricelist
+                  FROM moved
+                  LEFT JOIN idic_value_tier tier ON tier.id = moved.new_tier
+            ),
+            upd AS (
+                UPDATE res_partner p
+                   SET %(assignments)s,
+                       %(set_tier)s,
+                       %(set_previous)s,
+                       %(set_tier_date)s,
+                       %(set_pricelist)s,
+                       %(set_tier_pricelist)s
+                  FROM n
+                 WHERE p.id = n.id
+                   AND (n.tier_moved OR %(changed)s)
+             RETURNING p.id, n.is_commercial, n.tier_moved, n.old_tier, n.new_tier
+            ),
+            hist AS (
+            INSERT INTO idic_tier_history
+                   (partner_id, company_id, date, from_tier_id, to_tier_id,
+                    direction, cause, create_uid, create_date, write_uid, write_date)
+            SELECT upd.id, %(company)s, %(now)s, upd.old_tier, upd.new_tier,
+                   CASE WHEN COALESCE(tt.min_threshold, '-Infinity'::float8)
+                             > COALESCE(ft.min_threshold, '-Infinity'::float8)
+                        THEN 'up' ELSE 'down' END,
+                   'recompute', %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM upd
+              LEFT JOIN idic_value_tier ft ON ft.id = upd.old_tier
+              LEFT JOIN idic_value_tier tt ON tt.id = upd.new_tier
+             WHERE upd.is_commercial AND upd.tier_moved
+            RETURNING partner_id, to_tier_id, direction
+            )
+            SELECT (SELECT COUNT(*) FROM upd),
+                   (SELECT COALESCE(json_agg(json_build_array(
+                               partner_id, to_tier_id, direction)), '[]'::json)
+                      FROM hist)
+            """,
+            new_values=new_values,
+            old_tier=SQL("p.idic_value_tier_id ->> %s", key),
+            locked=SQL("cp.idic_tier_locked ->> %s", key),
+            cp_tier=SQL("cp.idic_value_tier_id ->> %s", key),
+            old_pricelist=SQL("p.specific_property_product_pricelist ->> %s", key),
+            tier_pricelist=SQL("p.idic_tier_pricelist_id ->> %s", key),
+            staging=SQL.identifier(STAGING_TABLE),
+            id_from=id_from,
+            id_to=id_to,
+            key=key,
+            assignments=assignments,
+            set_tier=put("idic_value_tier_id", SQL("to_jsonb(n.new_tier)")),
+            set_previous=put(
+                "idic_previous_tier_id",
+                SQL(
+                    "CASE WHEN n.tier_moved THEN to_jsonb(n.old_tier)"
+                    " ELSE p.idic_previous_tier_id -> %s END",
+                    key,
+                ),
+            ),
+            set_tier_date=put(
+                "idic_tier_date",
+                SQL(
+                    "CASE WHEN n.tier_moved THEN to_jsonb(%s::date)"
+                    " ELSE p.idic_tier_date -> %s END",
+                    today,
+                    key,
+                ),
+            ),
+            set_pricelist=put(
+                "specific_property_product_pricelist", SQL("to_jsonb(n.new_pricelist)")
+            ),
+            set_tier_pricelist=put(
+                "idic_tier_pricelist_id",
+                SQL(
+                    "CASE WHEN n.give_pricelist THEN to_jsonb(n.new_pricelist)"
+                    " ELSE p.idic_tier_pricelist_id -> %s END",
+                    key,
+                ),
+            ),
+            changed=changed,
+            company=company.id,
+            now=SQL("(now() AT TIME ZONE 'UTC')"),
+            uid=self.env.uid,
+        )
+
+    @api.model
+    def _idic_recompute_values(self, companies=None, batch_size=50000, commit=True):
+        """Recompute the value figures and tiers of every partner of
+        ``companies`` (all by default), set-based, batch by batch over partner
+        ids. With ``commit`` (the cron), progress is committed between batches
+        and an interrupted run resumes where it stopped. Returns the number of
+        partners updated."""
+        companies = (
+            companies or self.env["res.company"].search([])  # pylint: disable=no-search-all
+        ).sorted("id")
+        self.env.flush_all()
+        params = self.env["ir.config_parameter"].sudo()
+        cursor_company, cursor_id = 0, 0
+        if commit:
+            cursor = (params.get_param(CURSOR_PARAM) or "0,0").split(",")
+            try:
+                cursor_company, cursor_id = int(cursor[0]), int(cursor[1])
+            except (ValueError, IndexError):
+                cursor_company, cursor_id = 0, 0
+        today = fields.Date.context_today(self)
+        self.env.cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM res_partner"))
+        max_id = self.env.cr.fetchone()[0]
+        Cron = self.env["ir.cron"]
+        updated = 0
+        todo = companies.filtered(lambda c: c.id >= cursor_company)
+        for index, company in enumerate(todo):
+            start = cursor_id if company.id == cursor_company else 0
+            staged = self._idic_stage_values(company, today)
+            _logger.info("IDIC value: %s customers staged for %s", staged, company.name)
+            while start <= max_id:
+                end = start + batch_size
+                self.env.cr.execute(
+                    self._idic_apply_values_sql(company, today, start, end)
+                )
+                count, moves = self.env.cr.fetchone()
+                updated += count
+                self._idic_after_value_batch(company, moves)
+                start = end
+                if commit:
+                    later = todo[index + 1 :]
+                    next_cursor = (
+                        f"{company.id},{start}"
+                        if start <= max_id
+                        else (f"{later[0].id},0" if later else "0,0")
+                    )
+                    params.set_param(CURSOR_PARAM, next_cursor)
+                    remaining = max(max_id - start + 1, 0) + len(later) * max_id
+                    if Cron._commit_progress(1, remaining=remaining) <= 0 and remaining:
+                        return updated
+        self.env.cr.execute(
+            SQL("DROP TABLE IF EXISTS %s", SQL.identifier(STAGING_TABLE))
+        )
+        if commit:
+            params.set_param(CURSOR_PARAM, "0,0")
+        return updated
+
+    def _idic_after_value_batch(self, company, moves):
+        """After a batch: drop caches, launch the welcome plans of the partners
+        that moved up into a tier (``moves``: [partner, tier, direction])."""
+        self.invalidate_model(
+            [
+                *VALUE_COLUMNS,
+                *TIER_COLUMNS,
+                "idic_tier_pricelist_id",
+                "specific_property_product_pricelist",
+                "property_product_pricelist",
+            ]
+        )
+        self.env["idic.tier.history"].invalidate_model()
+        up_ids = [
+            partner_id for partner_id, _tier, direction in moves if direction == "up"
+        ]
+        if up_ids:
+            self.browse(up_ids).with_company(company)._idic_launch_tier_plans()
+
+    def _idic_launch_tier_plans(self):
+        """Launch the welcome plan of the tier of these partners (which just
+        moved up into it)."""
+        for partner in self:
+            plan = partner.idic_value_tier_id.activity_plan_id
+            if not plan:
+                continue
+            fallback = (
+                partner.user_id
+                or self.env.company.idic_followup_user_id
+                or self.env.user
+            )
+            for template in plan.template_ids:
+                responsible = (
+                    template._determine_responsible(fallback, partner)["responsible"]
+                    if template.responsible_type != "on_demand"
+                    else fallback
+                )
+                partner.activity_schedule(
+                    activity_type_id=template.activity_type_id.id,
+                    summary=template.summary,
+                    note=template.note,
+                    user_id=(responsible or fallback).id,
+                    date_deadline=template._get_date_deadline(),
+                )
+
+    @api.model
+    def _cron_idic_value_recompute(self):
+        """Nightly, and soon after customer invoices are posted: recompute the
+        value figures and tiers of all companies."""
+        self.sudo()._idic_recompute_values()
+
+    @api.model
+    def _idic_trigger_value_recompute(self):
+        """Ask for a recompute a minute from now, unless one is already due."""
+        cron = self.env.ref("partner_idic.ir_cron_idic_value_recompute", False)
+        if not cron or not cron.active:
+            return
+        cron = cron.sudo()
+        pending = (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search_count([("cron_id", "=", cron.id)], limit=1)
+        )
+        if not pending:
+            cron._trigger(fields.Datetime.now() + relativedelta(minutes=1))
