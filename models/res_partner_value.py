@@ -182,7 +182,8 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------------
     def write(self, vals):
         if self.env.context.get("idic_tier_sync") or not (
-            {"idic_value_tier_id", "idic_tier_locked"} & set(vals)
+            {"idic_value_tier_id", "idic_tier_locked", "idic_tier_lock_reason"}
+            & set(vals)
         ):
             return super().write(vals)
         if not self.env.is_superuser() and not self.env.user.has_group(
