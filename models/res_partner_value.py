@@ -12,7 +12,7 @@ import logging
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -197,6 +197,13 @@ class ResPartner(models.Model):
             )
         if "idic_value_tier_id" not in vals:
             return super().write(vals)
+        if any(p.commercial_partner_id != p for p in self):
+            raise UserError(
+                self.env._(
+                    "A contact has the value tier of its company: set the tier on "
+                    "the company."
+                )
+            )
         old = {partner.id: partner.idic_value_tier_id for partner in self}
         if "idic_tier_locked" not in vals and vals["idic_value_tier_id"]:
             # A tier chosen by hand would be undone by the next recompute.
@@ -213,9 +220,14 @@ class ResPartner(models.Model):
         history_vals = []
         for partner in self:
             previous = old[partner.id]
-            partner.with_context(idic_tier_sync=True).sudo().write(
-                {"idic_previous_tier_id": previous.id, "idic_tier_date": today}
-            )
+            sync = {"idic_previous_tier_id": previous.id, "idic_tier_date": today}
+            pricelist = partner.sudo().specific_property_product_pricelist
+            if not pricelist or pricelist == partner.sudo().idic_tier_pricelist_id:
+                # Entering a tier gives its pricelist, unless one was set by hand.
+                new_pricelist = partner.idic_value_tier_id.pricelist_id
+                sync["specific_property_product_pricelist"] = new_pricelist.id
+                sync["idic_tier_pricelist_id"] = new_pricelist.id
+            partner.with_context(idic_tier_sync=True).sudo().write(sync)
             if partner.commercial_partner_id == partner:
                 history_vals.append(
                     {
@@ -380,9 +392,11 @@ class ResPartner(models.Model):
                     SELECT a.*,
                            CASE WHEN a.last_date IS NOT NULL THEN %(r)s END AS r_score,
                            CASE WHEN a.last_date IS NULL THEN NULL
-                                WHEN a.frequency > 0 THEN %(f)s ELSE 1 END AS f_score,
+                                WHEN a.frequency > 0 OR %(fixed)s THEN %(f)s
+                                ELSE 1 END AS f_score,
                            CASE WHEN a.last_date IS NULL THEN NULL
-                                WHEN a.monetary > 0 THEN %(m)s ELSE 1 END AS m_score,
+                                WHEN a.monetary > 0 OR %(fixed)s THEN %(m)s
+                                ELSE 1 END AS m_score,
                            ROUND(a.lifetime + GREATEST(a.monetary, 0)
                                  * %(per_year)s * %(years)s, 2) AS clv
                       FROM dated a
@@ -402,6 +416,7 @@ class ResPartner(models.Model):
                 moves=self._idic_value_moves_sql(company),
                 today=today,
                 r=r_score,
+                fixed=method == "fixed",
                 f=f_score,
                 m=m_score,
                 per_year=per_year,
@@ -689,15 +704,17 @@ class ResPartner(models.Model):
 
     @api.model
     def _idic_trigger_value_recompute(self):
-        """Ask for a recompute a minute from now, unless one is already due."""
-        cron = self.env.ref("partner_idic.ir_cron_idic_value_recompute", False)
+        """Ask for a recompute a minute from now, unless one is already
+        planned (a trigger whose time has come may be the one of the running
+        job, which would not see this change: it does not count)."""
+        cron = self.sudo().env.ref("partner_idic.ir_cron_idic_value_recompute", False)
         if not cron or not cron.active:
             return
-        cron = cron.sudo()
+        now = fields.Datetime.now()
         pending = (
             self.env["ir.cron.trigger"]
             .sudo()
-            .search_count([("cron_id", "=", cron.id)], limit=1)
+            .search_count([("cron_id", "=", cron.id), ("call_at", ">", now)], limit=1)
         )
         if not pending:
-            cron._trigger(fields.Datetime.now() + relativedelta(minutes=1))
+            cron._trigger(now + relativedelta(minutes=1))
