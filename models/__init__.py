@@ -11,3 +11,6 @@ from . import idic_value_tier
 from . import idic_tier_history
 from . import res_partner_value
 from . import account_move
+from . import loyalty
+from . import account_partial_reconcile
+from . import res_partner_loyalty

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from itertools import pairwise
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -122,3 +122,100 @@ class ResCompany(models.Model):
                 )
             result[key] = values
         return result
+
+    # Loyalty points
+    idic_loyalty_program_id = fields.Many2one(
+        "loyalty.program",
+        string="Relationship Loyalty Program",
+        domain="[('program_type', '=', 'loyalty'), ('company_id', 'in', (id, False))]",
+        help="The loyalty program whose cards hold the points customers earn on "
+        "their invoices; created when first needed.",
+    )
+    idic_points_rate = fields.Float(
+        string="Points per Currency Unit",
+        default=0.0,
+        digits=(16, 4),
+        help="Points earned per 1.0 of company currency invoiced; 0 turns earning off.",
+    )
+    idic_points_base = fields.Selection(
+        [("untaxed", "Untaxed amount"), ("total", "Total amount")],
+        string="Points On",
+        default="untaxed",
+        required=True,
+    )
+    idic_points_on = fields.Selection(
+        [("payment", "As the invoice is paid"), ("post", "When the invoice is posted")],
+        string="Points Earned",
+        default="payment",
+        required=True,
+    )
+    idic_points_validity_months = fields.Integer(
+        string="Points Valid For (months)",
+        default=12,
+        help="Points expire this many months after they were earned, first in "
+        "first out; 0 means they never expire.",
+    )
+    idic_points_notice_days = fields.Integer(
+        string="Expiry Notice (days)",
+        default=30,
+        help="Customers are reminded by e-mail this many days before points "
+        "expire; 0 sends no reminder.",
+    )
+    idic_referral_points = fields.Float(
+        string="Referral Bonus",
+        default=0.0,
+        help="Points a customer earns, once, when a customer it referred has its "
+        "first invoice paid.",
+    )
+
+    @api.constrains(
+        "idic_points_rate",
+        "idic_points_validity_months",
+        "idic_points_notice_days",
+        "idic_referral_points",
+    )
+    def _check_idic_points_settings(self):
+        for company in self:
+            if (
+                company.idic_points_rate < 0
+                or company.idic_points_validity_months < 0
+                or company.idic_points_notice_days < 0
+                or company.idic_referral_points < 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The points rate, validity, notice and referral bonus cannot "
+                        "be negative."
+                    )
+                )
+
+    def _idic_loyalty_program(self):
+        """The relationship loyalty program of the company, created when first
+        needed."""
+        self.ensure_one()
+        if not self.idic_loyalty_program_id:
+            program = (
+                self.env["loyalty.program"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Relationship Points"),
+                        "program_type": "loyalty",
+                        "company_id": self.id,
+                        "applies_on": "both",
+                        "trigger": "auto",
+                        "portal_visible": True,
+                        "portal_point_name": self.env._("Points"),
+                        # Points are earned on invoices by this add-on, never by
+                        # rules of the program (sales would earn them twice).
+                        "rule_ids": [Command.clear()],
+                        "reward_ids": [
+                            Command.clear(),
+                            Command.create({"discount": 5, "required_points": 200}),
+                        ],
+                        "communication_plan_ids": [Command.clear()],
+                    }
+                )
+            )
+            self.sudo().idic_loyalty_program_id = program
+        return self.idic_loyalty_program_id

@@ -33,6 +33,27 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.idic_rfm_m_thresholds", readonly=False
     )
     idic_clv_years = fields.Float(related="company_id.idic_clv_years", readonly=False)
+    idic_loyalty_program_id = fields.Many2one(
+        related="company_id.idic_loyalty_program_id", readonly=False
+    )
+    idic_points_rate = fields.Float(
+        related="company_id.idic_points_rate", readonly=False
+    )
+    idic_points_base = fields.Selection(
+        related="company_id.idic_points_base", readonly=False
+    )
+    idic_points_on = fields.Selection(
+        related="company_id.idic_points_on", readonly=False
+    )
+    idic_points_validity_months = fields.Integer(
+        related="company_id.idic_points_validity_months", readonly=False
+    )
+    idic_points_notice_days = fields.Integer(
+        related="company_id.idic_points_notice_days", readonly=False
+    )
+    idic_referral_points = fields.Float(
+        related="company_id.idic_referral_points", readonly=False
+    )
     idic_stage_allow_backward = fields.Boolean(
         string="Rules May Move Partners Back",
         config_parameter="partner_idic.stage_allow_backward",

@@ -1,0 +1,1 @@
+from . import idic_points_wizard

@@ -1,0 +1,68 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+
+class IdicPointsRedeem(models.TransientModel):
+    _name = "idic.points.redeem"
+    _description = "Redeem Loyalty Points"
+
+    card_id = fields.Many2one("loyalty.card", required=True, readonly=True)
+    partner_id = fields.Many2one(related="card_id.partner_id")
+    balance = fields.Float(related="card_id.points", string="Balance")
+    program_id = fields.Many2one(related="card_id.program_id")
+    reward_id = fields.Many2one(
+        "loyalty.reward",
+        domain="[('program_id', '=', program_id)]",
+        help="A reward of the program; or describe the reward below.",
+    )
+    description = fields.Char(
+        compute="_compute_from_reward", store=True, readonly=False, required=True
+    )
+    points = fields.Float(compute="_compute_from_reward", store=True, readonly=False)
+
+    @api.depends("reward_id")
+    def _compute_from_reward(self):
+        for wizard in self:
+            if wizard.reward_id:
+                wizard.description = wizard.reward_id.description
+                wizard.points = wizard.reward_id.required_points
+
+    def action_redeem(self):
+        self.ensure_one()
+        card = self.card_id.sudo()
+        self.card_id.check_access("read")
+        if not self.env.user.has_group("partner_idic.group_idic_user"):
+            raise AccessError(self.env._("Only relationship users can redeem points."))
+        card._idic_redeem(self.points, self.description)
+        return {"type": "ir.actions.act_window_close"}
+
+
+class IdicPointsAdjust(models.TransientModel):
+    _name = "idic.points.adjust"
+    _description = "Adjust Loyalty Points"
+
+    card_id = fields.Many2one("loyalty.card", required=True, readonly=True)
+    partner_id = fields.Many2one(related="card_id.partner_id")
+    balance = fields.Float(related="card_id.points", string="Balance")
+    points = fields.Float(
+        required=True, help="Points to add (positive) or to take away (negative)."
+    )
+    reason = fields.Char(required=True)
+
+    def action_adjust(self):
+        self.ensure_one()
+        if not self.env.user.has_group("partner_idic.group_idic_manager"):
+            raise AccessError(
+                self.env._("Only relationship managers can adjust points.")
+            )
+        if not self.points:
+            raise UserError(self.env._("Say how many points to add or take away."))
+        card = self.card_id.sudo()
+        card._idic_lock()
+        card._idic_add_line(
+            self.points,
+            "adjust",
+            self.env._("Adjustment: %(reason)s", reason=self.reason),
+        )
+        return {"type": "ir.actions.act_window_close"}
