@@ -444,6 +444,11 @@ class LoyaltyCard(models.Model):
     def action_idic_redeem(self):
         return self._idic_wizard("idic.points.redeem", self.env._("Redeem Points"))
 
+    def action_idic_statement(self):
+        return self.env.ref("partner_idic.report_idic_points_statement").report_action(
+            self
+        )
+
     def action_idic_adjust(self):
         return self._idic_wizard("idic.points.adjust", self.env._("Adjust Points"))
 
