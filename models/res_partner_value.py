@@ -78,49 +78,54 @@ class ResPartner(models.Model):
     idic_recency_days = fields.Integer(
         string="Recency (days)",
         company_dependent=True,
+        index=False,
         readonly=True,
         help="Days since the last posted customer invoice.",
     )
     idic_frequency = fields.Integer(
         string="Frequency",
         company_dependent=True,
+        index=False,
         readonly=True,
         help="Posted customer invoices in the value window.",
     )
     idic_monetary = fields.Float(
         string="Net Amount (window)",
         company_dependent=True,
+        index=False,
         readonly=True,
         digits="Account",
         help="Untaxed amount of the posted customer invoices of the value window, "
         "net of credit notes, in company currency.",
     )
     idic_first_invoice_date = fields.Date(
-        string="First Invoice", company_dependent=True, readonly=True
+        string="First Invoice", company_dependent=True, index=False, readonly=True
     )
     idic_last_invoice_date = fields.Date(
-        string="Last Invoice", company_dependent=True, readonly=True
+        string="Last Invoice", company_dependent=True, index=False, readonly=True
     )
     idic_lifetime_revenue = fields.Float(
         string="Lifetime Revenue",
         company_dependent=True,
+        index=False,
         readonly=True,
         digits="Account",
         help="Untaxed amount of all the posted customer invoices, net of credit "
         "notes, in company currency.",
     )
     idic_r_score = fields.Integer(
-        string="Recency Score", company_dependent=True, readonly=True
+        string="Recency Score", company_dependent=True, index=False, readonly=True
     )
     idic_f_score = fields.Integer(
-        string="Frequency Score", company_dependent=True, readonly=True
+        string="Frequency Score", company_dependent=True, index=False, readonly=True
     )
     idic_m_score = fields.Integer(
-        string="Monetary Score", company_dependent=True, readonly=True
+        string="Monetary Score", company_dependent=True, index=False, readonly=True
     )
     idic_rfm_total = fields.Integer(
         string="RFM Total",
         company_dependent=True,
+        index=False,
         readonly=True,
         help="Sum of the recency, frequency and monetary scores (3-15).",
     )
@@ -133,6 +138,7 @@ class ResPartner(models.Model):
     idic_clv = fields.Float(
         string="Lifetime Value",
         company_dependent=True,
+        index=False,
         readonly=True,
         digits="Account",
         help="Historic net revenue plus the predicted value: average invoice "
@@ -152,10 +158,11 @@ class ResPartner(models.Model):
         "idic.value.tier",
         string="Previous Tier",
         company_dependent=True,
+        index=False,
         readonly=True,
     )
     idic_tier_date = fields.Date(
-        string="In Tier Since", company_dependent=True, readonly=True
+        string="In Tier Since", company_dependent=True, index=False, readonly=True
     )
     idic_tier_color = fields.Integer(related="idic_value_tier_id.color")
     idic_tier_locked = fields.Boolean(
@@ -164,11 +171,14 @@ class ResPartner(models.Model):
         tracking=True,
         help="The value recompute keeps the tier of a locked customer.",
     )
-    idic_tier_lock_reason = fields.Char(string="Lock Reason", company_dependent=True)
+    idic_tier_lock_reason = fields.Char(
+        string="Lock Reason", company_dependent=True, index=False
+    )
     idic_tier_pricelist_id = fields.Many2one(
         "product.pricelist",
         string="Pricelist Given by the Tier",
         company_dependent=True,
+        index=False,
         readonly=True,
         help="Technical: the pricelist the tier applied, to tell it from a "
         "pricelist set by hand.",
@@ -363,6 +373,9 @@ class ResPartner(models.Model):
                     for tier in tiers
                 ),
             )
+        # The three rankings sort every customer of the company: keep them in
+        # memory (until the end of the transaction).
+        cr.execute(SQL("SET LOCAL work_mem = '64MB'"))
         cr.execute(
             SQL(
                 """
@@ -664,8 +677,18 @@ class ResPartner(models.Model):
             ]
         )
         self.env["idic.tier.history"].invalidate_model()
+        planned = set(
+            self.env["idic.value.tier"]
+            .sudo()
+            .search(
+                [("company_id", "=", company.id), ("activity_plan_id", "!=", False)]
+            )
+            .ids
+        )
         up_ids = [
-            partner_id for partner_id, _tier, direction in moves if direction == "up"
+            partner_id
+            for partner_id, tier_id, direction in moves
+            if direction == "up" and tier_id in planned
         ]
         if up_ids:
             self.browse(up_ids).with_company(company)._idic_launch_tier_plans()
