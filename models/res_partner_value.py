@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+from odoo.tools.sql import drop_index, make_index_name
 
 _logger = logging.getLogger(__name__)
 
@@ -186,6 +187,15 @@ class ResPartner(models.Model):
     idic_tier_history_ids = fields.One2many(
         "idic.tier.history", "partner_id", string="Tier History"
     )
+
+    def init(self):
+        super().init()
+        # Figures never searched on their own carry no index (each index costs
+        # every recompute an entry per partner); drop those an earlier version
+        # of the module created.
+        for name, field in self._fields.items():
+            if name.startswith("idic_") and field.company_dependent and not field.index:
+                drop_index(self.env.cr, make_index_name(self._table, name), self._table)
 
     # ------------------------------------------------------------------------
     # Manual tier changes
