@@ -96,8 +96,21 @@ class AccountMove(models.Model):
         never twice, whatever happened in between (payments added or removed,
         reset to draft and posted again, jobs re-run)."""
         Card = self.env["loyalty.card"]
-        moves = self.sudo()._idic_value_moves().filtered("commercial_partner_id")
+        moves = (
+            self.sudo()
+            ._idic_value_moves()
+            .filtered(
+                lambda m: (
+                    m.commercial_partner_id
+                    and (
+                        m.company_id.idic_points_rate
+                        or m.company_id.idic_loyalty_program_id
+                    )
+                )
+            )
+        )
         if not moves:
+            # Points are off (never switched on) in these companies.
             return
         self.env.flush_all()
         for move in moves.sorted("id"):
