@@ -251,33 +251,23 @@ class LoyaltyCard(models.Model):
         oldest lot first."""
         return SQL(
             """
-            WITH lots AS (
-                SELECT h.card_id, h.id, h.issued, h.idic_expiry_date,
-                       SUM(h.issued) OVER (
-                           PARTITION BY h.card_id
-                           ORDER BY COALESCE(h.idic_date, h.create_date::date), h.id
-                       ) AS cumulated
-                  FROM loyalty_history h
-                  JOIN loyalty_card c ON c.id = h.card_id
-                 WHERE c.program_id IN %(programs)s
-                   AND c.id >= %(id_from)s AND c.id < %(id_to)s
-                   AND h.issued > 0
-            ),
-            spent AS (
-                SELECT h.card_id, SUM(h.used) AS used
-                  FROM loyalty_history h
-                  JOIN loyalty_card c ON c.id = h.card_id
-                 WHERE c.program_id IN %(programs)s
-                   AND c.id >= %(id_from)s AND c.id < %(id_to)s
-                   AND h.used > 0
-                 GROUP BY h.card_id
-            )
             SELECT l.card_id, l.id AS lot_id, l.idic_expiry_date,
-                   GREATEST(0, LEAST(l.issued, l.cumulated - COALESCE(s.used, 0)))
-                       AS remaining
-              FROM lots l
-              LEFT JOIN spent s ON s.card_id = l.card_id
-             WHERE l.idic_expiry_date <= %(until)s
+                   GREATEST(0, LEAST(l.issued, l.cumulated - l.spent)) AS remaining
+              FROM (
+                    SELECT h.card_id, h.id, h.issued, h.idic_expiry_date,
+                           SUM(h.issued) OVER (
+                               PARTITION BY h.card_id
+                               ORDER BY COALESCE(h.idic_date, h.create_date::date), h.id
+                           ) AS cumulated,
+                           SUM(COALESCE(h.used, 0)) OVER (PARTITION BY h.card_id)
+                               AS spent
+                      FROM loyalty_history h
+                      JOIN loyalty_card c ON c.id = h.card_id
+                     WHERE c.program_id IN %(programs)s
+                       AND c.id >= %(id_from)s AND c.id < %(id_to)s
+                       AND (h.issued > 0 OR h.used > 0)
+                   ) l
+             WHERE l.issued > 0 AND l.idic_expiry_date <= %(until)s
             """,
             programs=tuple(programs.ids) or (0,),
             id_from=id_from,
