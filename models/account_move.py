@@ -148,6 +148,14 @@ class AccountMove(models.Model):
 
             else:
                 move._idic_sync_clawback()
+        # A credit note takes back the points of its invoice at the invoice's
+        # rate: follow the invoice's points.
+        refunds = (
+            moves.filtered(lambda m: m.move_type == "out_invoice").reversal_move_ids
+            - moves
+        ).filtered(lambda m: m.move_type == "out_refund")
+        for refund in refunds.sorted("id"):
+            refund._idic_sync_clawback()
 
     def _idic_sync_clawback(self):
         """A credit note of an invoice takes back the points of what it
@@ -159,8 +167,10 @@ class AccountMove(models.Model):
         lines = self._idic_points_lines(["clawback"])
         taken = sum(lines.mapped("used")) - sum(lines.mapped("issued"))
         due = 0.0
-        if self.state == "posted":
-            invoice_lines = invoice._idic_points_lines(["earn"])
+        invoice_lines = invoice._idic_points_lines(["earn"])
+        # Only points the invoice earned can be taken back: an invoice that
+        # never earned (points were off) costs nothing when refunded.
+        if self.state == "posted" and invoice_lines:
             base = invoice._idic_points_base_amount()
             full = base * invoice._idic_points_factor(invoice_lines)[0]
             share = min(self._idic_points_base_amount() / base, 1.0) if base else 0.0
@@ -192,7 +202,9 @@ class AccountMove(models.Model):
         self.ensure_one()
         company = self.company_id
         partner = self.commercial_partner_id
-        referrer = partner.idic_referred_by_id.commercial_partner_id
+        referrer = (
+            partner.idic_referred_by_id or self.partner_id.idic_referred_by_id
+        ).commercial_partner_id
         if not referrer or not company.idic_referral_points or referrer == partner:
             return
         program = company._idic_loyalty_program()

@@ -296,11 +296,11 @@ class LoyaltyCard(models.Model):
                 ),
                 lines AS (
                     INSERT INTO loyalty_history
-                           (card_id, description, issued, used, idic_kind, idic_date,
-                            idic_user_id, partner_id,
+                           (card_id, description, issued, used, idic_net, idic_kind,
+                            idic_date, idic_user_id, partner_id,
                             create_uid, create_date, write_uid, write_date)
-                    SELECT e.card_id, %(description)s, 0, e.points, 'expire', %(today)s,
-                           %(uid)s, c.partner_id,
+                    SELECT e.card_id, %(description)s, 0, e.points, -e.points, 'expire',
+                           %(today)s, %(uid)s, c.partner_id,
                            %(uid)s, %(now)s, %(uid)s, %(now)s
                       FROM expiring e
                       JOIN loyalty_card c ON c.id = e.card_id
@@ -389,7 +389,7 @@ class LoyaltyCard(models.Model):
                     and not partner.idic_do_not_contact
                     and not partner.is_blacklisted
                 ):
-                    template.with_context(idic_expiring_lots=lots).send_mail(
+                    template.with_context(idic_today=today).send_mail(
                         card.id, force_send=False
                     )
                     sent += 1
@@ -401,7 +401,7 @@ class LoyaltyCard(models.Model):
         """[(date, points)] of this card's lots expiring within the notice
         days of its company, not yet reminded (for the reminder e-mail)."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
+        today = self.env.context.get("idic_today") or fields.Date.context_today(self)
         until = today + relativedelta(days=self.company_id.idic_points_notice_days)
         self.env.flush_all()
         self.env.cr.execute(

@@ -5,4 +5,5 @@ from . import test_completeness
 from . import test_interaction
 from . import test_dormant
 from . import test_value
+from . import test_loyalty
 from . import test_tours

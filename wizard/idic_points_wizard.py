@@ -17,9 +17,15 @@ class IdicPointsRedeem(models.TransientModel):
         help="A reward of the program; or describe the reward below.",
     )
     description = fields.Char(
-        compute="_compute_from_reward", store=True, readonly=False, required=True
+        compute="_compute_from_reward",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
     )
-    points = fields.Float(compute="_compute_from_reward", store=True, readonly=False)
+    points = fields.Float(
+        compute="_compute_from_reward", store=True, readonly=False, precompute=True
+    )
 
     @api.depends("reward_id")
     def _compute_from_reward(self):
@@ -58,6 +64,7 @@ class IdicPointsAdjust(models.TransientModel):
             )
         if not self.points:
             raise UserError(self.env._("Say how many points to add or take away."))
+        self.card_id.check_access("read")
         card = self.card_id.sudo()
         card._idic_lock()
         card._idic_add_line(
