@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
 from odoo.tools import float_is_zero
 
 from .loyalty import round_points
@@ -34,6 +36,31 @@ class AccountMove(models.Model):
             self.env["res.partner"]._idic_trigger_value_recompute()
             touched._idic_sync_points()
         return result
+
+    @api.model
+    def _idic_demo_invoice(self, partner, amount, days_ago, description):
+        """Demo data: a posted customer invoice of ``partner`` (no XML id, so
+        that uninstalling the add-on never deletes accounting entries)."""
+        invoice = self.create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner,
+                "invoice_date": fields.Date.context_today(self)
+                - timedelta(days=days_ago),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": description,
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        return invoice.id
 
     # ------------------------------------------------------------------------
     # Loyalty points

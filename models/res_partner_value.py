@@ -189,13 +189,14 @@ class ResPartner(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         # Figures never searched on their own carry no index (each index costs
         # every recompute an entry per partner); drop those an earlier version
         # of the module created.
         for name, field in self._fields.items():
             if name.startswith("idic_") and field.company_dependent and not field.index:
                 drop_index(self.env.cr, make_index_name(self._table, name), self._table)
+        return result
 
     # ------------------------------------------------------------------------
     # Manual tier changes
