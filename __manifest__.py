@@ -32,6 +32,7 @@
         "views/idic_value_tier_views.xml",
         "views/idic_loyalty_views.xml",
         "report/idic_points_statement.xml",
+        "views/idic_portal_templates.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/partner_idic_menus.xml",

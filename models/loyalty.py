@@ -99,6 +99,13 @@ class LoyaltyHistory(models.Model):
                 document = record.display_name if record else False
             line.idic_document = document
 
+    def _get_order_portal_url(self):
+        if self.order_model == "account.move" and self.order_id:
+            move = self.env["account.move"].sudo().browse(self.order_id).exists()
+            if move.is_sale_document():
+                return move.get_portal_url()
+        return super()._get_order_portal_url()
+
     def _idic_protected(self):
         return self.filtered("idic_kind")
 
@@ -419,6 +426,34 @@ class LoyaltyCard(models.Model):
             )
         )
         return [(day, float(points)) for day, points in self.env.cr.fetchall()]
+
+    def _idic_open_lots(self, today):
+        """[(date, points)] of this card's points still to expire after
+        ``today``, by expiry date (what the customer's statement shows)."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT r.idic_expiry_date, ROUND(SUM(r.remaining)::numeric, 2)
+                  FROM (%s) r
+                 WHERE r.idic_expiry_date > %s AND r.remaining > 0
+                 GROUP BY r.idic_expiry_date ORDER BY r.idic_expiry_date
+                """,
+                self._idic_lots_sql(
+                    self.program_id,
+                    self.id,
+                    self.id + 1,
+                    fields.Date.to_date("9999-12-31"),
+                ),
+                today,
+            )
+        )
+        return [(day, float(points)) for day, points in self.env.cr.fetchall()]
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Points statement - %s", self.code)
 
     def _idic_wizard(self, model, name):
         self.ensure_one()

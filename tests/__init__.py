@@ -6,4 +6,5 @@ from . import test_interaction
 from . import test_dormant
 from . import test_value
 from . import test_loyalty
+from . import test_portal
 from . import test_tours

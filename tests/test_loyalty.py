@@ -259,6 +259,8 @@ class TestLoyalty(IdicCase):
                 }
             ],
         )
+        # The customer's statement links the invoice in the portal.
+        self.assertEqual(line._get_order_portal_url(), invoice.get_portal_url())
         self.assertEqual(
             line.card_id.program_id, self.company_a.idic_loyalty_program_id
         )
