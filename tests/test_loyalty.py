@@ -19,7 +19,7 @@ from freezegun import freeze_time
 from psycopg2.errors import LockNotAvailable, NotNullViolation, SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api, fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.registry import Registry
 from odoo.orm.environments import Transaction
 from odoo.tests import Form, new_test_user, tagged
@@ -1138,6 +1138,96 @@ class TestLoyalty(IdicCase):
         # Nobody but the add-on writes a card.
         with self.assertRaises(AccessError):
             as_user.write({"points": 1000.0})
+
+    # ------------------------------------------------------------------------
+    # The host's wizards on relationship cards
+    # ------------------------------------------------------------------------
+    def test_host_update_balance_is_an_adjustment(self):
+        """The host's "Update Balance" on a relationship card appends an
+        adjustment line (manager only): balance and history stay equal and the
+        points taken away come from the oldest lot."""
+        card, (old_lot, _new_lot) = self.new_card(self.beta, (50, 100), (30, 10))
+        Wizard = self.env["loyalty.card.update.balance"]
+        # Host rights to the wizard come with the host's sales apps: sudo()
+        # stands for them; the user stays who they are.
+        wizard = (
+            Wizard.with_user(self.idic_user)
+            .sudo()
+            .create(
+                {"card_id": card.id, "new_balance": 60.0, "description": "Goodwill"}
+            )
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_update_card_point()
+        wizard = (
+            Wizard.with_user(self.idic_manager)
+            .with_company(self.company_a)
+            .sudo()
+            .create({"card_id": card.id, "new_balance": 60.0, "description": "Damaged"})
+        )
+        wizard.action_update_card_point()
+        line = self.lines(self.beta, "adjust")
+        self.assertRecordValues(
+            line,
+            [
+                {
+                    "used": 20.0,
+                    "issued": 0.0,
+                    "description": "Adjustment: Damaged",
+                    "idic_user_id": self.idic_manager.id,
+                }
+            ],
+        )
+        self.assertEqual(self.balance(self.beta), 60.0)
+        self.assertCardConsistent(self.beta)
+        # The 20 points came from the oldest lot: 30 of it expire.
+        expiry = old_lot.idic_expiry_date
+        self.Card._idic_expire_points(card.id, card.id + 1, today=expiry)
+        self.assertEqual(self.balance(self.beta), 30.0)
+        with self.assertRaises(ValidationError):
+            Wizard.with_user(self.idic_manager).sudo().create(
+                {"card_id": card.id, "new_balance": -5.0, "description": "No"}
+            ).action_update_card_point()
+        # Cards of other programs keep the host's behaviour.
+        program = self.env["loyalty.program"].create(
+            {
+                "name": "Host Loyalty",
+                "program_type": "loyalty",
+                "company_id": self.company_a.id,
+            }
+        )
+        host_card = self.Card.create(
+            {"program_id": program.id, "partner_id": self.beta.id}
+        )
+        Wizard.create(
+            {"card_id": host_card.id, "new_balance": 9.0, "description": "Gift"}
+        ).action_update_card_point()
+        self.assertEqual(host_card.points, 9.0)
+        self.assertFalse(host_card.history_ids.idic_kind)
+
+    def test_merge_partners_moves_the_lots(self):
+        """Merging two customers keeps their points and their lots on the
+        surviving card: what was earned first still expires first, nothing
+        expires on the card left behind."""
+        card_b, (lot_b,) = self.new_card(self.beta, (40, 200))
+        card_g, (lot_g,) = self.new_card(self.gamma, (25, 100))
+        self.env["base.partner.merge.automatic.wizard"]._merge(
+            (self.beta | self.gamma).ids, self.gamma
+        )
+        self.assertFalse(self.beta.exists())
+        self.env.invalidate_all()
+        self.assertEqual(card_g.points, 65.0)
+        self.assertEqual(card_g.history_ids, lot_b | lot_g)
+        self.assertFalse(card_b.history_ids)
+        self.assertEqual(lot_b.partner_id, self.gamma)
+        self.assertCardConsistent(self.gamma)
+        self.Card._idic_expire_points(
+            card_b.id, max(card_b.id, card_g.id) + 1, today=lot_b.idic_expiry_date
+        )
+        self.env.invalidate_all()
+        self.assertEqual(card_g.points, 25.0)
+        self.assertEqual(card_b.points, 0.0)
+        self.assertCardConsistent(self.gamma)
 
 
 @tagged("post_install", "-at_install")
