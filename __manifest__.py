@@ -34,6 +34,7 @@
         "report/idic_points_statement.xml",
         "views/idic_portal_templates.xml",
         "views/res_partner_views.xml",
+        "views/idic_overview_views.xml",
         "views/res_config_settings_views.xml",
         "views/partner_idic_menus.xml",
     ],
@@ -41,6 +42,9 @@
         "demo/partner_idic_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "partner_idic/static/src/overview/*",
+        ],
         "web.assets_tests": [
             "partner_idic/static/tests/tours/*.js",
         ],

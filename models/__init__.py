@@ -14,3 +14,4 @@ from . import account_move
 from . import loyalty
 from . import account_partial_reconcile
 from . import res_partner_loyalty
+from . import idic_overview

@@ -44,6 +44,11 @@ class IdicStageHistory(models.Model):
         default="manual",
     )
     user_id = fields.Many2one("res.users", string="Moved by")
+    forward = fields.Boolean(
+        compute="_compute_forward",
+        store=True,
+        help="A move to a later stage than the one the partner left.",
+    )
 
     _partner_open_idx = models.Index("(partner_id) WHERE date_out IS NULL")
 
@@ -54,6 +59,14 @@ class IdicStageHistory(models.Model):
             end = line.date_out or now
             line.duration_days = (
                 (end - line.date_in).total_seconds() / 86400.0 if line.date_in else 0.0
+            )
+
+    @api.depends("stage_id.sequence", "previous_stage_id.sequence")
+    def _compute_forward(self):
+        for line in self:
+            previous, stage = line.previous_stage_id, line.stage_id
+            line.forward = bool(previous and stage) and (
+                (stage.sequence, stage.id) > (previous.sequence, previous.id)
             )
 
     @api.model
@@ -89,14 +102,16 @@ class IdicStageHistory(models.Model):
             )
             INSERT INTO idic_stage_history
                    (partner_id, company_id, stage_id, phase, previous_stage_id,
-                    date_in, duration_days, cause, user_id,
+                    date_in, duration_days, cause, user_id, forward,
                     create_uid, create_date, write_uid, write_date)
             SELECT m.partner_id, p.company_id, m.new_stage_id, s.phase,
                    m.old_stage_id, %(now)s, 0, %(cause)s, %(uid)s,
+                   COALESCE((s.sequence, s.id) > (ps.sequence, ps.id), FALSE),
                    %(uid)s, %(now)s, %(uid)s, %(now)s
               FROM moves m
               JOIN res_partner p ON p.id = m.partner_id
               JOIN idic_stage s ON s.id = m.new_stage_id
+              LEFT JOIN idic_stage ps ON ps.id = m.old_stage_id
             """,
             moves=moves_sql,
             partner_update=partner_update,

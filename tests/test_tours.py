@@ -83,3 +83,21 @@ class TestTours(HttpCase):
         self.start_tour("/odoo", "partner_idic_value", login=manager.login)
         self.assertEqual(customer.idic_value_tier_id, gold)
         self.assertEqual(customer.idic_rfm_segment, "new")
+
+    def test_tour_overview(self):
+        """A relationship user opens the overview, a tier's customers and the
+        cards behind the points liability, without errors."""
+        company = self.env.company
+        Tier = self.env["idic.value.tier"]
+        Tier.search([("company_id", "=", company.id)]).active = False
+        tier = Tier.create(
+            {"name": "Tour Overview Gold", "basis": "monetary", "min_threshold": 1e9}
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Tour Overview Co", "is_company": True}
+        )
+        customer.idic_value_tier_id = tier
+        self.assertEqual(customer.idic_value_tier_id, tier)
+        card = self.env["loyalty.card"]._idic_card(customer, company)
+        card._idic_add_line(250.0, "earn", "Tour points")
+        self.start_tour("/odoo", "partner_idic_overview", login=self.idic_user.login)

@@ -14,6 +14,11 @@ registry.category("web_tour.tours").add("partner_idic_relationships_app", {
             run: "click",
         },
         {
+            content: "The app opens on the overview; open the pipeline from it",
+            trigger: ".o_idic_overview .o_idic_overview_pipeline_total",
+            run: "click",
+        },
+        {
             content: "The pipeline shows every IDIC stage, even empty ones",
             trigger: `${column("Customized")}`,
         },
@@ -132,6 +137,41 @@ registry.category("web_tour.tours").add("partner_idic_value", {
         {
             content: "Its segment too",
             trigger: ".o_field_widget[name='idic_rfm_segment']:contains('New')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("partner_idic_overview", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the Relationships app",
+            trigger: ".o_app[data-menu-xmlid='partner_idic.partner_idic_menu_root']",
+            run: "click",
+        },
+        {
+            content: "The overview counts the customers of each value tier",
+            trigger: ".o_idic_overview_value .o_idic_overview_row:contains('Tour Overview Gold')",
+            run: "click",
+        },
+        {
+            content: "The tier's customers are listed",
+            trigger: ".o_list_view .o_data_row:contains('Tour Overview Co')",
+        },
+        {
+            content: "Back to the overview",
+            trigger: ".o_breadcrumb a:contains('Overview')",
+            run: "click",
+        },
+        {
+            content: "Open the cards behind the points liability",
+            trigger: ".o_idic_overview .o_idic_overview_points_liability:contains('250')",
+            run: "click",
+        },
+        {
+            content: "The card of the customer is listed",
+            trigger: ".o_list_view .o_data_row:contains('Tour Overview Co')",
         },
     ],
 });

@@ -1,0 +1,355 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Relationships > Overview: the figures of the relationship, each opening
+the list behind it (performance assessment in Payne & Frow's and QCi's
+sense). Counted through the ORM's grouped reads, so every figure is one
+set-based query and respects the user's companies and record rules."""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL, format_amount
+
+WINDOW_DAYS = 30
+
+
+class IdicOverview(models.AbstractModel):
+    _name = "idic.overview"
+    _description = "Relationships Overview"
+
+    # ------------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------------
+    @api.model
+    def _action(self, xmlid, name, domain, context=None, views=("list", "form")):
+        """The window action ``xmlid`` narrowed to ``domain``, list first."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        # Keep the action's own views (its kanban grouped by stage, ...).
+        own = {view_type: view_id for view_id, view_type in action.get("views", [])}
+        action.update(
+            {
+                "name": name,
+                "domain": domain,
+                "context": context or {},
+                "views": [(own.get(view), view) for view in views],
+                "view_mode": ",".join(views),
+            }
+        )
+        action.pop("id", None)
+        action.pop("search_view_id", None)
+        return action
+
+    @api.model
+    def _tile(self, key, label, value, action=None, display=None, hint=None, tone=None):
+        return {
+            "key": key,
+            "label": label,
+            "value": value,
+            "display": display if display is not None else f"{value:,}",
+            "action": action,
+            "hint": hint or "",
+            "tone": tone or "",
+        }
+
+    @api.model
+    def _share(self, part, whole):
+        return round(100.0 * part / whole, 1) if whole else 0.0
+
+    @api.model
+    def _commercial_domain(self):
+        """Customers counted once: companies and persons without a company
+        (contacts follow their company everywhere in this add-on)."""
+        return [("parent_id", "=", False)]
+
+    # ------------------------------------------------------------------------
+    # Sections
+    # ------------------------------------------------------------------------
+    @api.model
+    def _section_pipeline(self, since):
+        Partner = self.env["res.partner"]
+        base = self._commercial_domain() + [("idic_stage_id", "!=", False)]
+        counts = dict(Partner._read_group(base, ["idic_stage_id"], ["__count"]))
+        total = sum(counts.values())
+        stages = self.env["idic.stage"].search([])
+        rows = [
+            self._tile(
+                f"stage_{stage.id}",
+                stage.name,
+                counts.get(stage, 0),
+                self._action(
+                    "partner_idic.res_partner_action_idic_customers",
+                    stage.name,
+                    self._commercial_domain() + [("idic_stage_id", "=", stage.id)],
+                    views=("list", "kanban", "form"),
+                ),
+                hint=self.env._(
+                    "%(share)s%% of the pipeline",
+                    share=self._share(counts.get(stage, 0), total),
+                ),
+            )
+            for stage in stages
+        ]
+        History = self.env["idic.stage.history"]
+        forward_domain = [("forward", "=", True), ("date_in", ">=", since)]
+        moved = len(
+            History._read_group(
+                forward_domain + [("partner_id.parent_id", "=", False)], ["partner_id"]
+            )
+        )
+        tiles = [
+            self._tile(
+                "pipeline_total",
+                self.env._("Customers in the pipeline"),
+                total,
+                self._action(
+                    "partner_idic.res_partner_action_idic_customers",
+                    self.env._("Customers in the pipeline"),
+                    base,
+                    views=("kanban", "list", "form"),
+                ),
+            ),
+            self._tile(
+                "pipeline_forward",
+                self.env._("Moved forward in %(days)s days", days=WINDOW_DAYS),
+                moved,
+                self._action(
+                    "partner_idic.idic_stage_history_action",
+                    self.env._("Moves forward"),
+                    forward_domain,
+                    views=("list", "pivot"),
+                ),
+                display=f"{self._share(moved, total)}%",
+                hint=self.env._("%(count)s customers", count=moved),
+                tone="success" if moved else "",
+            ),
+        ]
+        return {
+            "key": "pipeline",
+            "title": self.env._("IDIC Pipeline"),
+            "tiles": tiles,
+            "rows": rows,
+        }
+
+    @api.model
+    def _section_value(self, since):
+        Partner = self.env["res.partner"]
+        company = self.env.company
+        tiers = self.env["idic.value.tier"].search([("company_id", "=", company.id)])
+        base = self._commercial_domain()
+        groups = {
+            tier: (count, revenue or 0.0)
+            for tier, count, revenue in Partner._read_group(
+                base + [("idic_value_tier_id", "!=", False)],
+                ["idic_value_tier_id"],
+                ["__count", "idic_monetary:sum"],
+            )
+        }
+        [[revenue_total]] = Partner._read_group(
+            base + [("idic_monetary", "!=", 0)], [], ["idic_monetary:sum"]
+        )
+        revenue_total = revenue_total or 0.0
+        rows = []
+        for tier in tiers.sorted(lambda t: (-t.min_threshold, t.id)):
+            count, revenue = groups.get(tier, (0, 0.0))
+            rows.append(
+                self._tile(
+                    f"tier_{tier.id}",
+                    tier.name,
+                    count,
+                    self._action(
+                        "partner_idic.res_partner_action_idic_customers",
+                        tier.name,
+                        base + [("idic_value_tier_id", "=", tier.id)],
+                        views=("list", "kanban", "form"),
+                    ),
+                    hint=self.env._(
+                        "%(share)s%% of the revenue (%(amount)s)",
+                        share=self._share(revenue, revenue_total),
+                        amount=format_amount(self.env, revenue, company.currency_id),
+                    ),
+                )
+            )
+        History = self.env["idic.tier.history"]
+        moves = dict(
+            History._read_group(
+                [("date", ">=", since), ("company_id", "=", company.id)],
+                ["direction"],
+                ["__count"],
+            )
+        )
+        top = tiers.sorted(lambda t: (t.min_threshold, t.id))[-1:]
+        top_share = (
+            self._share(groups.get(top, (0, 0.0))[1], revenue_total) if top else 0.0
+        )
+        dormant_domain = base + [
+            ("idic_dormant", "=", True),
+            ("idic_value_tier_id", "in", top.ids),
+        ]
+        dormant = Partner.search_count(dormant_domain) if top else 0
+
+        def moves_action(direction, name):
+            return self._action(
+                "partner_idic.idic_tier_history_action",
+                name,
+                [
+                    ("date", ">=", since),
+                    ("company_id", "=", company.id),
+                    ("direction", "=", direction),
+                ],
+                views=("list", "pivot"),
+            )
+
+        tiles = [
+            self._tile(
+                "tier_up",
+                self.env._("Moved up a tier in %(days)s days", days=WINDOW_DAYS),
+                moves.get("up", 0),
+                moves_action("up", self.env._("Moves up")),
+                tone="success" if moves.get("up") else "",
+            ),
+            self._tile(
+                "tier_down",
+                self.env._("Moved down a tier in %(days)s days", days=WINDOW_DAYS),
+                moves.get("down", 0),
+                moves_action("down", self.env._("Moves down")),
+                tone="warning" if moves.get("down") else "",
+            ),
+            self._tile(
+                "top_revenue_share",
+                self.env._("Revenue from the top tier"),
+                top_share,
+                self._action(
+                    "partner_idic.res_partner_action_idic_customers",
+                    top.name or self.env._("Top tier"),
+                    base + [("idic_value_tier_id", "in", top.ids)],
+                    views=("list", "kanban", "form"),
+                ),
+                display=f"{top_share}%",
+                hint=top.name or self.env._("No value tier yet"),
+            ),
+            self._tile(
+                "top_dormant",
+                self.env._("Dormant top-tier customers"),
+                dormant,
+                self._action(
+                    "partner_idic.res_partner_action_idic_customers",
+                    self.env._("Dormant top-tier customers"),
+                    dormant_domain,
+                    views=("list", "kanban", "form"),
+                ),
+                hint=top.name or "",
+                tone="danger" if dormant else "",
+            ),
+        ]
+        return {
+            "key": "value",
+            "title": self.env._("Customer Value"),
+            "tiles": tiles,
+            "rows": rows,
+        }
+
+    @api.model
+    def _section_loyalty(self, today):
+        company = self.env.company
+        program = company.idic_loyalty_program_id
+        if not program:
+            return None
+        Card = self.env["loyalty.card"]
+        card_domain = [("program_id", "=", program.id), ("points", ">", 0)]
+        [[liability, holders]] = Card._read_group(
+            card_domain, [], ["points:sum", "__count"]
+        )
+        until = today + timedelta(days=WINDOW_DAYS)
+        # What is left of the lots expiring within the window (FIFO), on the
+        # cards the user may read.
+        query = Card._search([("program_id", "=", program.id)])
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT COALESCE(SUM(r.remaining), 0), COUNT(DISTINCT r.card_id)
+                  FROM (%(lots)s) r
+                 WHERE r.remaining > 0 AND r.card_id IN (%(cards)s)
+                """,
+                lots=Card._idic_lots_sql(program, 0, 2**31 - 1, until),
+                cards=query.select(SQL.identifier("loyalty_card", "id")),
+            )
+        )
+        expiring, expiring_cards = self.env.cr.fetchone()
+        expiring = round(float(expiring), 2)
+        lots_domain = [
+            ("card_id.program_id", "=", program.id),
+            ("issued", ">", 0),
+            ("idic_expiry_date", "!=", False),
+            ("idic_expiry_date", "<=", fields.Date.to_string(until)),
+            ("idic_kind", "!=", False),
+        ]
+        negative = Card.search_count(
+            [("program_id", "=", program.id), ("points", "<", 0)]
+        )
+        tiles = [
+            self._tile(
+                "points_liability",
+                self.env._("Points liability"),
+                liability or 0.0,
+                self._action(
+                    "partner_idic.loyalty_card_action_idic",
+                    self.env._("Cards with points"),
+                    card_domain,
+                ),
+                display=f"{round(liability or 0.0):,}",
+                hint=self.env._("%(count)s cards", count=holders),
+            ),
+            self._tile(
+                "points_expiring",
+                self.env._("Points expiring in %(days)s days", days=WINDOW_DAYS),
+                expiring,
+                self._action(
+                    "partner_idic.loyalty_history_action_idic",
+                    self.env._("Lots expiring soon"),
+                    lots_domain,
+                ),
+                display=f"{round(expiring):,}",
+                hint=self.env._("%(count)s cards", count=expiring_cards),
+                tone="warning" if expiring else "",
+            ),
+            self._tile(
+                "points_negative",
+                self.env._("Negative cards"),
+                negative,
+                self._action(
+                    "partner_idic.loyalty_card_action_idic",
+                    self.env._("Negative cards"),
+                    [("program_id", "=", program.id), ("points", "<", 0)],
+                ),
+                tone="danger" if negative else "",
+            ),
+        ]
+        return {
+            "key": "loyalty",
+            "title": self.env._("Loyalty Points"),
+            "tiles": tiles,
+            "rows": [],
+        }
+
+    @api.model
+    def _overview_sections(self, today):
+        since = fields.Datetime.to_string(
+            fields.Datetime.to_datetime(today) - timedelta(days=WINDOW_DAYS)
+        )
+        return [
+            self._section_pipeline(since),
+            self._section_value(since),
+            self._section_loyalty(today),
+        ]
+
+    @api.model
+    def get_overview(self):
+        """The figures of the overview for the current company."""
+        if not self.env.user.has_group("partner_idic.group_idic_user"):
+            return {"sections": []}
+        today = fields.Date.context_today(self)
+        return {
+            "company": self.env.company.display_name,
+            "window_days": WINDOW_DAYS,
+            "sections": [s for s in self._overview_sections(today) if s],
+        }
