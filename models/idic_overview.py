@@ -66,10 +66,10 @@ class IdicOverview(models.AbstractModel):
     @api.model
     def _section_pipeline(self, since):
         Partner = self.env["res.partner"]
-        base = self._commercial_domain() + [("idic_stage_id", "!=", False)]
+        base = [*self._commercial_domain(), ("idic_stage_id", "!=", False)]
         counts = dict(Partner._read_group(base, ["idic_stage_id"], ["__count"]))
         total = sum(counts.values())
-        stages = self.env["idic.stage"].search([])
+        stages = self.env["idic.stage"].search([])  # pylint: disable=no-search-all
         rows = [
             self._tile(
                 f"stage_{stage.id}",
@@ -78,7 +78,7 @@ class IdicOverview(models.AbstractModel):
                 self._action(
                     "partner_idic.res_partner_action_idic_customers",
                     stage.name,
-                    self._commercial_domain() + [("idic_stage_id", "=", stage.id)],
+                    [*self._commercial_domain(), ("idic_stage_id", "=", stage.id)],
                     views=("list", "kanban", "form"),
                 ),
                 hint=self.env._(
@@ -92,7 +92,7 @@ class IdicOverview(models.AbstractModel):
         forward_domain = [("forward", "=", True), ("date_in", ">=", since)]
         moved = len(
             History._read_group(
-                forward_domain + [("partner_id.parent_id", "=", False)], ["partner_id"]
+                [*forward_domain, ("partner_id.parent_id", "=", False)], ["partner_id"]
             )
         )
         tiles = [
@@ -138,13 +138,13 @@ class IdicOverview(models.AbstractModel):
         groups = {
             tier: (count, revenue or 0.0)
             for tier, count, revenue in Partner._read_group(
-                base + [("idic_value_tier_id", "!=", False)],
+                [*base, ("idic_value_tier_id", "!=", False)],
                 ["idic_value_tier_id"],
                 ["__count", "idic_monetary:sum"],
             )
         }
         [[revenue_total]] = Partner._read_group(
-            base + [("idic_monetary", "!=", 0)], [], ["idic_monetary:sum"]
+            [*base, ("idic_monetary", "!=", 0)], [], ["idic_monetary:sum"]
         )
         revenue_total = revenue_total or 0.0
         rows = []
@@ -158,7 +158,7 @@ class IdicOverview(models.AbstractModel):
                     self._action(
                         "partner_idic.res_partner_action_idic_customers",
                         tier.name,
-                        base + [("idic_value_tier_id", "=", tier.id)],
+                        [*base, ("idic_value_tier_id", "=", tier.id)],
                         views=("list", "kanban", "form"),
                     ),
                     hint=self.env._(
@@ -180,7 +180,8 @@ class IdicOverview(models.AbstractModel):
         top_share = (
             self._share(groups.get(top, (0, 0.0))[1], revenue_total) if top else 0.0
         )
-        dormant_domain = base + [
+        dormant_domain = [
+            *base,
             ("idic_dormant", "=", True),
             ("idic_value_tier_id", "in", top.ids),
         ]
@@ -220,7 +221,7 @@ class IdicOverview(models.AbstractModel):
                 self._action(
                     "partner_idic.res_partner_action_idic_customers",
                     top.name or self.env._("Top tier"),
-                    base + [("idic_value_tier_id", "in", top.ids)],
+                    [*base, ("idic_value_tier_id", "in", top.ids)],
                     views=("list", "kanban", "form"),
                 ),
                 display=f"{top_share}%",
