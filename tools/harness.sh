@@ -52,9 +52,14 @@ addons_dir() {
     if [ "$(basename "$ROOT")" = "$MODULE" ]; then
         dirname "$ROOT"
     else
-        mkdir -p "$RUN/addons"
-        ln -sfn "$ROOT" "$RUN/addons/$MODULE"
-        echo "$RUN/addons"
+        # The link lives outside the checkout: inside it, Odoo's translation
+        # export would walk back into the checkout through it, endlessly.
+        local dir
+        dir="${TMPDIR:-/tmp}/$MODULE-addons-$(printf '%s' "$ROOT" | md5sum | cut -c1-12)"
+        mkdir -p "$dir"
+        ln -sfn "$ROOT" "$dir/$MODULE"
+        rm -rf "$RUN/addons"
+        echo "$dir"
     fi
 }
 
