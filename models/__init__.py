@@ -15,3 +15,4 @@ from . import loyalty
 from . import account_partial_reconcile
 from . import res_partner_loyalty
 from . import idic_overview
+from . import idic_demo

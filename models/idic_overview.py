@@ -39,8 +39,19 @@ class IdicOverview(models.AbstractModel):
         return action
 
     @api.model
-    def _tile(self, key, label, value, action=None, display=None, hint=None, tone=None):
+    def _tile(
+        self,
+        key,
+        label,
+        value,
+        action=None,
+        display=None,
+        hint=None,
+        tone=None,
+        share=None,
+    ):
         return {
+            "share": share,
             "key": key,
             "label": label,
             "value": value,
@@ -85,6 +96,7 @@ class IdicOverview(models.AbstractModel):
                     "%(share)s%% of the pipeline",
                     share=self._share(counts.get(stage, 0), total),
                 ),
+                share=self._share(counts.get(stage, 0), total),
             )
             for stage in stages
         ]
@@ -166,6 +178,7 @@ class IdicOverview(models.AbstractModel):
                         share=self._share(revenue, revenue_total),
                         amount=format_amount(self.env, revenue, company.currency_id),
                     ),
+                    share=self._share(revenue, revenue_total),
                 )
             )
         History = self.env["idic.tier.history"]
@@ -262,7 +275,8 @@ class IdicOverview(models.AbstractModel):
         until = today + timedelta(days=WINDOW_DAYS)
         # What is left of the lots expiring within the window (FIFO), on the
         # cards the user may read.
-        query = Card._search([("program_id", "=", program.id)])
+        program_domain = [("program_id", "=", program.id)]
+        query = Card._search(program_domain)
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
