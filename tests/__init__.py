@@ -8,4 +8,5 @@ from . import test_value
 from . import test_loyalty
 from . import test_portal
 from . import test_overview
+from . import test_i18n
 from . import test_tours

@@ -84,9 +84,7 @@ class TestTours(HttpCase):
         self.assertEqual(customer.idic_value_tier_id, gold)
         self.assertEqual(customer.idic_rfm_segment, "new")
 
-    def test_tour_overview(self):
-        """A relationship user opens the overview, a tier's customers and the
-        cards behind the points liability, without errors."""
+    def _overview_data(self):
         company = self.env.company
         Tier = self.env["idic.value.tier"]
         Tier.search([("company_id", "=", company.id)]).active = False
@@ -100,4 +98,20 @@ class TestTours(HttpCase):
         self.assertEqual(customer.idic_value_tier_id, tier)
         card = self.env["loyalty.card"]._idic_card(customer, company)
         card._idic_add_line(250.0, "earn", "Tour points")
+
+    def test_tour_overview(self):
+        """A relationship user opens the overview, a tier's customers and the
+        cards behind the points liability, without errors."""
+        self._overview_data()
         self.start_tour("/odoo", "partner_idic_overview", login=self.idic_user.login)
+
+    def test_tour_persian(self):
+        """The admin in Persian (fa_IR, right to left) finds Persian labels on
+        the overview, the Relationship tab and the loyalty statement."""
+        self.env["res.lang"]._activate_lang("fa_IR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["partner_idic"], ["fa_IR"], overwrite=True
+        )
+        self.env.ref("base.user_admin").lang = "fa_IR"
+        self._overview_data()
+        self.start_tour("/odoo", "partner_idic_persian", login="admin")

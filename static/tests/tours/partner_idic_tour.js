@@ -175,3 +175,57 @@ registry.category("web_tour.tours").add("partner_idic_overview", {
         },
     ],
 });
+
+// The same screens in Persian (fa_IR, right to left): the labels come from
+// i18n/fa.po.
+registry.category("web_tour.tours").add("partner_idic_persian", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the Relationships app",
+            trigger: ".o_app[data-menu-xmlid='partner_idic.partner_idic_menu_root']",
+            run: "click",
+        },
+        {
+            content: "The page is laid out right to left",
+            trigger: "body.o_rtl .o_idic_overview",
+        },
+        {
+            content: "The overview speaks Persian",
+            trigger: ".o_idic_overview_value h3:contains('ارزش مشتری')",
+        },
+        {
+            content: "The figures are labelled in Persian",
+            trigger: ".o_idic_overview_pipeline_total:contains('مشتریان در پایپ‌لاین')",
+        },
+        {
+            content: "Open the customers of the tier",
+            trigger: ".o_idic_overview_value .o_idic_overview_row:contains('Tour Overview Gold')",
+            run: "click",
+        },
+        {
+            content: "Open the customer",
+            trigger: ".o_list_view .o_data_row:contains('Tour Overview Co') td.o_data_cell",
+            run: "click",
+        },
+        {
+            content: "Open the Relationship tab, in Persian",
+            trigger: ".o_form_view .o_notebook .nav-link:contains('ارتباط')",
+            run: "click",
+        },
+        {
+            content: "Open the loyalty statement from the points button",
+            trigger: ".o_form_view button[name='action_idic_open_points']:contains('امتیاز')",
+            run: "click",
+        },
+        {
+            content: "The statement shows the running balance, in Persian",
+            trigger: ".o_list_view th:contains('مانده')",
+        },
+        {
+            content: "And the line of the points",
+            trigger: ".o_list_view .o_data_row:contains('Tour points')",
+        },
+    ],
+});
