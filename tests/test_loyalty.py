@@ -1031,6 +1031,8 @@ class TestLoyalty(IdicCase):
         spent lots; not to do-not-contact, blacklisted or address-less
         customers, whose lots are flagged anyway."""
         self.enable()
+        # Lots of other data (the demo's) are reminded first.
+        self.Card._idic_send_expiry_reminders()
         T = self.today
         card, (soon, far) = self.new_card(
             self.alpha,

@@ -166,7 +166,7 @@ registry.category("web_tour.tours").add("partner_idic_overview", {
         },
         {
             content: "Open the cards behind the points liability",
-            trigger: ".o_idic_overview .o_idic_overview_points_liability:contains('250')",
+            trigger: ".o_idic_overview .o_idic_overview_points_liability",
             run: "click",
         },
         {
