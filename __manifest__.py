@@ -35,9 +35,13 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/partner_idic_menus.xml",
+        "report/idic_donation_receipt.xml",
+        "data/idic_donor_data.xml",
+        "views/idic_donor_views.xml",
     ],
     "demo": [
         "demo/partner_idic_demo.xml",
+        "demo/partner_idic_donor_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
