@@ -803,6 +803,28 @@ class TestDonor(IdicCase):
         with self.assertRaises(UserError):
             self.dan_gift.action_idic_send_donation_receipt()
 
+    def test_send_receipts_to_several_donors(self):
+        """On a selection, the composer sends one thank-you per invoice, each
+        with its own receipt."""
+        self.dan.email = "dan@example.com"
+        self.ann.email = "ann@example.com"
+        moves = self.dan_gift | self.ann_gifts[3]
+        action = moves.action_idic_send_donation_receipt()
+        composer = Form(
+            self.env["mail.compose.message"].with_context(**action["context"])
+        ).save()
+        self.assertEqual(composer.composition_mode, "mass_mail")
+        composer._action_send_mail()
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "account.move"), ("res_id", "in", moves.ids)]
+        )
+        self.assertEqual(len(mails), 2)
+        for move in moves:
+            mail = mails.filtered(lambda m, move=move: m.res_id == move.id)
+            self.assertEqual(mail.recipient_ids, move.partner_id)
+            self.assertEqual(len(mail.attachment_ids), 1)
+            self.assertIn(move.name, mail.attachment_ids.name)
+
     def test_annual_summary(self):
         """The summary of FY 2026 (1 April 2025 - 31 March 2026, the default:
         the last complete fiscal year) lists the gifts of the donor in that
