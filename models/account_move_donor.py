@@ -44,6 +44,24 @@ class AccountMove(models.Model):
         lines = (self | self._idic_donation_refunds())._idic_donation_lines()
         return -sum(lines.mapped("balance"))
 
+    def _idic_receipt_lines(self):
+        """(currency, [(line, amount)], net amount) of the receipt of this
+        gift: its donation lines and those of its posted credit notes, in the
+        currency of the invoice (the donor's), or in company currency when a
+        credit note is in another one."""
+        self.ensure_one()
+        moves = self | self._idic_donation_refunds()
+        lines = moves._idic_donation_lines().sorted(
+            lambda line: (line.move_id.id, line.id)
+        )
+        if all(move.currency_id == self.currency_id for move in moves):
+            currency = self.currency_id
+            amounts = [(line, -line.amount_currency) for line in lines]
+        else:
+            currency = self.company_id.currency_id
+            amounts = [(line, -line.balance) for line in lines]
+        return currency, amounts, currency.round(sum(a for _line, a in amounts))
+
     # ------------------------------------------------------------------------
     # Recompute triggers
     # ------------------------------------------------------------------------

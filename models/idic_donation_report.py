@@ -92,25 +92,28 @@ class IdicDonationReport(models.Model):
         )
 
     @api.model
-    def _idic_gifts(self, partner, company, fiscal_year_end):
-        """The gifts of ``partner`` in ``company`` for the fiscal year ending
-        in ``fiscal_year_end``: a list of dicts (move, date, amount) in date
-        order, net of credit notes; fully refunded gifts are left out."""
-        gifts = {}
-        for row in self.search(
+    def _idic_gifts(self, partners, company, fiscal_year_end):
+        """The gifts of the commercial ``partners`` in ``company`` for the
+        fiscal year ending in ``fiscal_year_end``, read in one search:
+        {partner id: [{reference, date, amount}]} in date order, net of
+        credit notes; fully refunded gifts are left out."""
+        rows = self.search(
             [
-                ("partner_id", "=", partner.commercial_partner_id.id),
+                ("partner_id", "in", partners.commercial_partner_id.ids),
                 ("company_id", "=", company.id),
                 ("fiscal_year_end", "=", fiscal_year_end),
             ],
             order="date, gift_move_id, id",
-        ):
+        )
+        # The number of the invoice only: donor-data readers need no access
+        # to accounting.
+        references = {move.id: move.name for move in rows.gift_move_id.sudo()}
+        gifts = {}
+        for row in rows:
             gift = gifts.setdefault(
-                row.gift_move_id.id,
+                (row.partner_id.id, row.gift_move_id.id),
                 {
-                    # The number of the invoice only: donor-data readers need
-                    # no access to accounting.
-                    "reference": row.gift_move_id.sudo().name,
+                    "reference": references[row.gift_move_id.id],
                     "date": row.date,
                     "amount": 0.0,
                     "is_gift": False,
@@ -119,11 +122,11 @@ class IdicDonationReport(models.Model):
             gift["amount"] += row.amount
             gift["is_gift"] |= row.move_type == "out_invoice"
         currency = company.currency_id
-        return [
-            gift
-            for gift in gifts.values()
-            if gift["is_gift"] and currency.compare_amounts(gift["amount"], 0.0) > 0
-        ]
+        result = {partner.id: [] for partner in partners.commercial_partner_id}
+        for (partner_id, _move_id), gift in gifts.items():
+            if gift["is_gift"] and currency.compare_amounts(gift["amount"], 0.0) > 0:
+                result[partner_id].append(gift)
+        return result
 
 
 class ReportIdicDonationReceipt(models.AbstractModel):
@@ -160,9 +163,10 @@ class ReportIdicDonationSummary(models.AbstractModel):
         date_from, date_to = company._idic_fiscal_year_dates(fiscal_year_end)
         Report = self.env["idic.donation.report"]
         partners = self.env["res.partner"].browse(docids).commercial_partner_id
+        gifts_of = Report._idic_gifts(partners, company, fiscal_year_end)
         summaries = []
         for partner in partners:
-            gifts = Report._idic_gifts(partner, company, fiscal_year_end)
+            gifts = gifts_of[partner.id]
             summaries.append(
                 {
                     "partner": partner,

@@ -30,9 +30,9 @@ Ann also gives 1000 in company B (calendar fiscal year) on 2026-01-10.
 
 from datetime import date, datetime, timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tests.common import freeze_time
 from odoo.tools import SQL, date_utils
 
@@ -622,6 +622,22 @@ class TestDonor(IdicCase):
             )
             self.assertEqual('name="idic_donor"' in arch, shown, user.name)
 
+    def test_open_donations(self):
+        """The Gifts button of a donor (or of its contact) opens the donation
+        lines of the commercial partner, readable by donor-data readers."""
+        action = self.fay.with_user(self.donor_user).action_idic_open_donations()
+        self.assertEqual(action["res_model"], "idic.donation.report")
+        rows = (
+            self.env["idic.donation.report"]
+            .with_user(self.donor_user)
+            .search(action["domain"])
+        )
+        self.assertEqual(rows.partner_id, self.fay_org)
+        self.assertEqual(sum(rows.mapped("amount")), 120.0)
+        summary = self.ann.action_idic_donation_summary()
+        self.assertEqual(summary["res_model"], "idic.donation.summary.wizard")
+        self.assertEqual(summary["context"]["default_partner_ids"], self.ann.ids)
+
     # ------------------------------------------------------------------------
     # Tiers on donations
     # ------------------------------------------------------------------------
@@ -779,6 +795,25 @@ class TestDonor(IdicCase):
             with self.assertRaises(UserError):
                 move.action_idic_send_donation_receipt()
 
+    def test_receipt_in_the_donors_currency(self):
+        """A gift in CHF gets its receipt and thank-you in CHF."""
+        gift = self.env["account.move"].search(
+            [("partner_id", "=", self.ben.id), ("invoice_date", "=", d("2025-03-31"))]
+        )
+        currency, lines, net = gift._idic_receipt_lines()
+        self.assertEqual(currency, self.chf)
+        self.assertEqual([amount for _line, amount in lines], [1250.0])
+        self.assertEqual(net, 1250.0)
+        self.assertAlmostEqual(gift._idic_donation_net_amount(), 500.0)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_pdf("partner_idic.report_idic_donation_receipt", gift.ids)[0]
+            .decode()
+        )
+        self.assertIn("1,250.00", html)
+        self.assertIn("CHF", html)
+        self.assertNotIn("500.00", html)
+
     def test_send_receipt(self):
         """Send Receipt opens the composer with the thank-you mail: sent, it
         is posted on the invoice with the PDF receipt attached. Donors who do
@@ -877,3 +912,43 @@ class TestDonor(IdicCase):
             Wizard.create(
                 {"partner_ids": [Command.set(self.ann.ids)], "fiscal_year_end": 26}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestDonorTour(HttpCase):
+    def test_tour_donors(self):
+        """A relationship manager recomputes the donor figures from the donors
+        list, finds the new donor there and in the top donors by year, and
+        reads the donor section of its form."""
+        manager = new_test_user(
+            self.env,
+            login="idic_tour_donor_manager",
+            groups="partner_idic.group_idic_manager",
+            name="Tour Donor Manager",
+        )
+        product = self.env["product.product"].create(
+            {"name": "Tour Gift", "type": "service", "idic_is_donation": True}
+        )
+        donor = self.env["res.partner"].create({"name": "Tour Donor"})
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": donor.id,
+                "invoice_date": fields.Date.context_today(donor),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "quantity": 1,
+                            "price_unit": 1234.0,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        self.assertFalse(donor.idic_donation_count, "posting computes nothing")
+        self.start_tour("/odoo", "partner_idic_donors", login=manager.login)
+        self.assertEqual(donor.idic_donation_count, 1)
+        self.assertEqual(donor.idic_donor_status, "new")
