@@ -37,9 +37,13 @@
         "views/idic_overview_views.xml",
         "views/res_config_settings_views.xml",
         "views/partner_idic_menus.xml",
+        "report/idic_donation_receipt.xml",
+        "data/idic_donor_data.xml",
+        "views/idic_donor_views.xml",
     ],
     "demo": [
         "demo/partner_idic_demo.xml",
+        "demo/partner_idic_donor_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -16,3 +16,8 @@ from . import account_partial_reconcile
 from . import res_partner_loyalty
 from . import idic_overview
 from . import idic_demo
+from . import product_template
+from . import res_company_donor
+from . import res_partner_donor
+from . import account_move_donor
+from . import idic_donation_report

@@ -8,6 +8,7 @@ TIER_BASES = [
     ("clv", "Customer lifetime value"),
     ("monetary", "Net amount in the window"),
     ("rfm", "RFM total (3-15)"),
+    ("donation", "Lifetime donations"),
 ]
 
 

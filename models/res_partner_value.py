@@ -374,7 +374,14 @@ class ResPartner(models.Model):
             "clv": SQL("s.clv"),
             "monetary": SQL("s.monetary"),
             "rfm": SQL("s.rfm_total"),
+            "donation": SQL("s.donation"),
         }[tiers[:1].basis or "clv"]
+        # Donor levels: tiers on the lifetime net donations (donor engine).
+        donations = (
+            self._idic_donation_totals_sql(company)
+            if tiers[:1].basis == "donation"
+            else SQL("SELECT NULL::int AS partner_id, 0::numeric AS total WHERE FALSE")
+        )
         tier_sql = SQL("NULL::int")
         if tiers:
             tier_sql = SQL(
@@ -426,8 +433,10 @@ class ResPartner(models.Model):
                       FROM dated a
                 ),
                 s AS (
-                    SELECT scored.*, r_score + f_score + m_score AS rfm_total
+                    SELECT scored.*, r_score + f_score + m_score AS rfm_total,
+                           COALESCE(d.total, 0) AS donation
                       FROM scored
+                      LEFT JOIN (%(donations)s) d ON d.partner_id = scored.partner_id
                 )
                 SELECT s.partner_id, s.recency_days, s.frequency, s.monetary,
                        s.first_date, s.last_date, s.lifetime, s.r_score, s.f_score,
@@ -447,6 +456,7 @@ class ResPartner(models.Model):
                 years=company.idic_clv_years,
                 segment=segment_sql(SQL("s.r_score"), SQL("s.f_score")),
                 tier=tier_sql,
+                donations=donations,
             )
         )
         rows = cr.rowcount

@@ -1,2 +1,3 @@
 from . import idic_points_wizard
 from . import loyalty_host_wizards
+from . import idic_donation_summary_wizard

@@ -1,0 +1,521 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Donors: gifts, totals, LYBUNT / SYBUNT and donor status per company.
+
+Definitions (the tests check them against hand computations):
+
+* A donation line is a product line, on a product marked as a donation, of a
+  posted customer invoice or credit note; its amount is its untaxed amount in
+  company currency (credit notes negative).
+* A gift is one posted customer invoice with donation lines: its amount is the
+  sum of its donation lines net of the donation lines of its posted credit
+  notes (whatever their date), its date is the invoice date and it belongs to
+  the commercial partner of the invoice. A gift whose net amount is not
+  positive (fully refunded) is no gift: it is neither counted nor first, last
+  or largest.
+* A credit note without an origin invoice is no gift either: it reduces the
+  lifetime total and the total of the fiscal year of its own date.
+* Fiscal years are those of the company (``fiscalyear_last_day`` and
+  ``fiscalyear_last_month`` of account), computed in SQL as Odoo does (a year
+  ending on 28 February ends on the 29th in leap years). "This fiscal year" is
+  the one holding today; gifts dated later count as this year's.
+
+The figures are company-dependent fields (one value per company in a jsonb
+column of ``res_partner``), computed set-based like the value engine: one
+staging statement per company, then batched UPDATEs writing the commercial
+partners and their contacts only where a figure changed.
+"""
+
+import logging
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+DONOR_STATUSES = [
+    ("new", "New"),
+    ("active", "Active"),
+    ("recaptured", "Recaptured"),
+    ("lapsed", "Lapsed"),
+]
+
+# Company-dependent column -> column of the staging table it comes from.
+DONOR_COLUMNS = {
+    "idic_donation_count": "gift_count",
+    "idic_donation_first_date": "first_date",
+    "idic_donation_first_amount": "first_amount",
+    "idic_donation_last_date": "last_date",
+    "idic_donation_last_amount": "last_amount",
+    "idic_donation_largest": "largest",
+    "idic_donation_total": "total",
+    "idic_donation_fy_total": "fy_total",
+    "idic_donation_last_fy_total": "last_fy_total",
+    "idic_donation_average": "average",
+    "idic_donor_status": "status",
+    "idic_lybunt": "lybunt",
+    "idic_sybunt": "sybunt",
+}
+
+STAGING_TABLE = "idic_donor_staging"
+CURSOR_PARAM = "partner_idic.donor_recompute_cursor"
+DONOR_DATA_GROUP = "partner_idic.group_idic_donor_data"
+
+
+def fiscal_year_sql(date, month, day):
+    """SQL integer: the calendar year in which ends the fiscal year holding
+    ``date``, for fiscal years ending on ``day``/``month`` (SQL expressions or
+    integers), as ``odoo.tools.date_utils.get_fiscal_year``."""
+    year = SQL("EXTRACT(YEAR FROM %s)::int", date)
+    month_start = SQL("make_date(%s, %s, 1)", year, month)
+    year_end = SQL(
+        """LEAST(%(start)s + (CASE WHEN %(month)s = 2 AND %(day)s >= 28 THEN 31
+                                   ELSE %(day)s END - 1),
+                 (%(start)s + INTERVAL '1 month')::date - 1)""",
+        start=month_start,
+        month=month,
+        day=day,
+    )
+    return SQL("(%s + CASE WHEN %s <= %s THEN 0 ELSE 1 END)", year, date, year_end)
+
+
+def fiscal_year_label_sql(fiscal_year, month, day):
+    """SQL text naming a fiscal year: ``2026`` for a calendar year, else
+    ``2025-2026`` (the years it starts and ends in)."""
+    return SQL(
+        """CASE WHEN %(month)s = 12 AND %(day)s = 31 THEN (%(fy)s)::text
+                ELSE (%(fy)s - 1)::text || '-' || (%(fy)s)::text END""",
+        month=month,
+        day=day,
+        fy=fiscal_year,
+    )
+
+
+def donation_lines_sql(where=None):
+    """SQL rows of the donation lines of posted customer invoices and credit
+    notes: line ``id``, ``move_id``, ``move_type``, ``company_id``,
+    ``product_id``, ``gift_move_id`` (the invoice a credit note refunds, else
+    the move itself), ``partner_id`` (commercial partner of the gift), ``date``
+    (of the gift) and ``amount`` (untaxed, company currency, credit notes
+    negative). ``where``: an extra condition on ``m`` (account_move)."""
+    return SQL(
+        """
+        SELECT l.id, l.move_id, m.move_type, m.company_id, l.product_id,
+               COALESCE(o.id, m.id) AS gift_move_id,
+               COALESCE(o.commercial_partner_id, m.commercial_partner_id)
+                   AS partner_id,
+               COALESCE(o.invoice_date, m.invoice_date) AS date,
+               -l.balance AS amount
+          FROM account_move_line l
+          JOIN account_move m ON m.id = l.move_id
+          JOIN product_product pp ON pp.id = l.product_id
+          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+          LEFT JOIN account_move o
+                 ON m.move_type = 'out_refund' AND o.id = m.reversed_entry_id
+                AND o.state = 'posted' AND o.move_type = 'out_invoice'
+                AND o.invoice_date IS NOT NULL
+                AND o.commercial_partner_id IS NOT NULL
+         WHERE pt.idic_is_donation
+           AND l.display_type = 'product'
+           AND m.state = 'posted'
+           AND m.move_type IN ('out_invoice', 'out_refund')
+           AND m.commercial_partner_id IS NOT NULL
+           AND m.invoice_date IS NOT NULL
+           AND %s
+        """,
+        where or SQL("TRUE"),
+    )
+
+
+def _put_company_value(column, key, value):
+    """SQL assignment of ``value`` (jsonb, NULL: none) as the value of
+    company ``key`` in the company-dependent ``column`` of ``p``."""
+    col = SQL.identifier("p", column)
+    return SQL(
+        """%(c)s = NULLIF(CASE WHEN %(v)s IS NULL
+                              THEN COALESCE(%(col)s, '{}'::jsonb) - %(key)s
+                              ELSE COALESCE(%(col)s, '{}'::jsonb)
+                                   || jsonb_build_object(%(key)s, %(v)s)
+                         END, '{}'::jsonb)""",
+        c=SQL.identifier(column),
+        col=col,
+        v=value,
+        key=key,
+    )
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    idic_donation_count = fields.Integer(
+        string="Gifts",
+        company_dependent=True,
+        index=False,
+        readonly=True,
+        help="Number of gifts: posted customer invoices with donation lines whose "
+        "amount, net of their credit notes, is positive.",
+    )
+    idic_donation_first_date = fields.Date(
+        string="First Gift", company_dependent=True, index=False, readonly=True
+    )
+    idic_donation_first_amount = fields.Float(
+        string="First Gift Amount",
+        company_dependent=True,
+        index=False,
+        readonly=True,
+        digits="Account",
+        groups=DONOR_DATA_GROUP,
+    )
+    idic_donation_last_date = fields.Date(
+        string="Last Gift", company_dependent=True, index=False, readonly=True
+    )
+    idic_donation_last_amount = fields.Float(
+        string="Last Gift Amount",
+        company_dependent=True,
+        index=False,
+        readonly=True,
+        digits="Account",
+        groups=DONOR_DATA_GROUP,
+    )
+    idic_donation_largest = fields.Float(
+        string="Largest Gift",
+        company_dependent=True,
+        index=False,
+        readonly=True,
+        digits="Account",
+        groups=DONOR_DATA_GROUP,
+    )
+    idic_donation_total = fields.Float(
+        string="Lifetime Donations",
+        company_dependent=True,
+        index=False,
+        readonly=True,
+        digits="Account",
+        groups=DONOR_DATA_GROUP,
+        help="All the donation lines of the posted customer invoices, net of "
+        "credit notes, untaxed, in company currency.",
+    )
+    idic_donation_fy_total = fields.Float(
+        string="Donations This Fiscal Year",
+        company_dependent=True,
+        index=False,
+        readonly=True,
+        digits="Account",
+        groups=DONOR_DATA_GROUP,
+        help="Gifts dated in the current fiscal year of the company (or later), "
+        "net of their credit notes.",
+    )
+    idic_donation_last_fy_total = fields.Float(
+        string="Donations Last Fiscal Year",
+        company_dependent=True,
+        index=False,
+        readonly=True,
+        digits="Account",
+        groups=DONOR_DATA_GROUP,
+        help="Gifts dated in the previous fiscal year of the company, net of their "
+        "credit notes.",
+    )
+    idic_donation_average = fields.Float(
+        string="Average Gift",
+        company_dependent=True,
+        index=False,
+        readonly=True,
+        digits="Account",
+        groups=DONOR_DATA_GROUP,
+        help="Total of the gifts divided by their number.",
+    )
+    idic_donor_status = fields.Selection(
+        DONOR_STATUSES,
+        string="Donor Status",
+        company_dependent=True,
+        index=False,
+        readonly=True,
+        help="New: the first gift is in this fiscal year. Active: gave this fiscal "
+        "year (or since) and last fiscal year. Recaptured: gave this fiscal year, "
+        "not last fiscal year, but in an earlier one. Lapsed: no gift this fiscal "
+        "year but gave before. Fiscal years are those of the company.",
+    )
+    idic_lybunt = fields.Boolean(
+        string="LYBUNT",
+        company_dependent=True,
+        index=False,
+        readonly=True,
+        help="Last Year But Unfortunately Not This: gave in the last fiscal year, "
+        "not in this one.",
+    )
+    idic_sybunt = fields.Boolean(
+        string="SYBUNT",
+        company_dependent=True,
+        index=False,
+        readonly=True,
+        help="Some Year But Unfortunately Not This: gave in some earlier fiscal "
+        "year, not in this one (LYBUNT donors are SYBUNT too).",
+    )
+
+    # ------------------------------------------------------------------------
+    # The donor engine
+    # ------------------------------------------------------------------------
+    @api.model
+    def _idic_donation_totals_sql(self, company):
+        """SQL rows (``partner_id``, ``total``): the lifetime net donations of
+        the commercial partners of ``company`` (the basis of donor tiers)."""
+        return SQL(
+            """SELECT d.partner_id, SUM(d.amount) AS total
+                 FROM (%s) d
+                GROUP BY d.partner_id""",
+            donation_lines_sql(SQL("m.company_id = %s", company.id)),
+        )
+
+    @api.model
+    def _idic_stage_donors(self, company, today):
+        """Build the staging table of ``company``: one row per commercial
+        partner with donation lines, and its donor figures. Returns the number
+        of rows."""
+        cr = self.env.cr
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(STAGING_TABLE)))
+        month, day = int(company.fiscalyear_last_month), company.fiscalyear_last_day
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE %(table)s AS
+                WITH gifts AS (
+                    SELECT d.partner_id, d.gift_move_id, MIN(d.date) AS date,
+                           SUM(d.amount) AS amount,
+                           BOOL_OR(d.move_type = 'out_invoice') AS has_invoice
+                      FROM (%(lines)s) d
+                     GROUP BY d.partner_id, d.gift_move_id
+                ),
+                g AS (
+                    SELECT gifts.*, gifts.has_invoice AND gifts.amount > 0 AS counts,
+                           %(fy)s AS fy, %(this_fy)s AS this_fy
+                      FROM gifts
+                ),
+                agg AS (
+                    SELECT g.partner_id,
+                           COUNT(*) FILTER (WHERE g.counts) AS gift_count,
+                           MIN(g.date) FILTER (WHERE g.counts) AS first_date,
+                           (ARRAY_AGG(g.amount ORDER BY g.date, g.gift_move_id)
+                                FILTER (WHERE g.counts))[1] AS first_amount,
+                           MAX(g.date) FILTER (WHERE g.counts) AS last_date,
+                           (ARRAY_AGG(g.amount ORDER BY g.date DESC, g.gift_move_id DESC)
+                                FILTER (WHERE g.counts))[1] AS last_amount,
+                           MAX(g.amount) FILTER (WHERE g.counts) AS largest,
+                           SUM(g.amount) AS total,
+                           COALESCE(SUM(g.amount) FILTER (WHERE g.fy >= g.this_fy), 0)
+                               AS fy_total,
+                           COALESCE(SUM(g.amount) FILTER (WHERE g.fy = g.this_fy - 1), 0)
+                               AS last_fy_total,
+                           ROUND(SUM(g.amount) FILTER (WHERE g.counts)
+                                 / NULLIF(COUNT(*) FILTER (WHERE g.counts), 0), 2)
+                               AS average,
+                           COALESCE(BOOL_OR(g.fy >= g.this_fy)
+                                    FILTER (WHERE g.counts), FALSE) AS gave_this,
+                           COALESCE(BOOL_OR(g.fy = g.this_fy - 1)
+                                    FILTER (WHERE g.counts), FALSE) AS gave_last,
+                           COALESCE(BOOL_OR(g.fy < g.this_fy)
+                                    FILTER (WHERE g.counts), FALSE) AS gave_before
+                      FROM g
+                     GROUP BY g.partner_id
+                )
+                SELECT agg.partner_id, agg.gift_count, agg.first_date,
+                       agg.first_amount, agg.last_date, agg.last_amount, agg.largest,
+                       agg.total, agg.fy_total, agg.last_fy_total, agg.average,
+                       CASE WHEN agg.gave_this AND NOT agg.gave_before THEN 'new'
+                            WHEN agg.gave_this AND agg.gave_last THEN 'active'
+                            WHEN agg.gave_this THEN 'recaptured'
+                            WHEN agg.gave_before THEN 'lapsed'
+                       END AS status,
+                       NULLIF(agg.gave_last AND NOT agg.gave_this, FALSE) AS lybunt,
+                       NULLIF(agg.gave_before AND NOT agg.gave_this, FALSE) AS sybunt
+                  FROM agg
+                """,
+                table=SQL.identifier(STAGING_TABLE),
+                lines=donation_lines_sql(SQL("m.company_id = %s", company.id)),
+                fy=fiscal_year_sql(SQL("gifts.date"), month, day),
+                this_fy=fiscal_year_sql(SQL("%s::date", today), month, day),
+            )
+        )
+        rows = cr.rowcount
+        cr.execute(
+            SQL("CREATE UNIQUE INDEX ON %s (partner_id)", SQL.identifier(STAGING_TABLE))
+        )
+        cr.execute(SQL("ANALYZE %s", SQL.identifier(STAGING_TABLE)))
+        return rows
+
+    @api.model
+    def _idic_apply_donors_sql(self, company, id_from, id_to):
+        """One statement writing the staged donor figures of ``company`` to
+        the partners ``id_from <= id < id_to`` (commercial partners and their
+        contacts) where they changed, and clearing those of partners that are
+        no longer donors. Returns the number of partners updated."""
+        key = str(company.id)
+        new_values = SQL(", ").join(
+            SQL("to_jsonb(t.%s) AS %s", SQL.identifier(source), SQL.identifier(column))
+            for column, source in DONOR_COLUMNS.items()
+        )
+        changed = SQL(" OR ").join(
+            SQL(
+                "%s -> %s IS DISTINCT FROM %s",
+                SQL.identifier("p", column),
+                key,
+                SQL.identifier("n", column),
+            )
+            for column in DONOR_COLUMNS
+        )
+        assignments = SQL(", ").join(
+            _put_company_value(column, key, SQL.identifier("n", column))
+            for column in DONOR_COLUMNS
+        )
+        return SQL(
+            """
+            WITH n AS (
+                SELECT p.id, %(new_values)s
+                  FROM res_partner p
+                  LEFT JOIN %(staging)s t ON t.partner_id = p.commercial_partner_id
+                 WHERE p.id >= %(id_from)s AND p.id < %(id_to)s
+                   AND (t.partner_id IS NOT NULL OR p.idic_donation_total ? %(key)s)
+            ),
+            upd AS (
+                UPDATE res_partner p
+                   SET %(assignments)s
+                  FROM n
+                 WHERE p.id = n.id AND (%(changed)s)
+             RETURNING p.id
+            )
+            SELECT COUNT(*) FROM upd
+            """,
+            new_values=new_values,
+            staging=SQL.identifier(STAGING_TABLE),
+            id_from=id_from,
+            id_to=id_to,
+            key=key,
+            assignments=assignments,
+            changed=changed,
+        )
+
+    @api.model
+    def _idic_recompute_donors(self, companies=None, batch_size=50000, commit=True):
+        """Recompute the donor figures of every partner of ``companies`` (all
+        by default), set-based, batch by batch over partner ids. With
+        ``commit`` (the cron), progress is committed between batches and an
+        interrupted run resumes where it stopped. Returns the number of
+        partners updated."""
+        companies = (
+            companies or self.env["res.company"].search([])  # pylint: disable=no-search-all
+        ).sorted("id")
+        self.env.flush_all()
+        params = self.env["ir.config_parameter"].sudo()
+        cursor_company, cursor_id = 0, 0
+        if commit:
+            cursor = (params.get_param(CURSOR_PARAM) or "0,0").split(",")
+            try:
+                cursor_company, cursor_id = int(cursor[0]), int(cursor[1])
+            except (ValueError, IndexError):
+                cursor_company, cursor_id = 0, 0
+        today = fields.Date.context_today(self)
+        self.env.cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM res_partner"))
+        max_id = self.env.cr.fetchone()[0]
+        Cron = self.env["ir.cron"]
+        updated = 0
+        todo = companies.filtered(lambda c: c.id >= cursor_company)
+        for index, company in enumerate(todo):
+            start = cursor_id if company.id == cursor_company else 0
+            staged = self._idic_stage_donors(company, today)
+            _logger.info("IDIC donors: %s donors staged for %s", staged, company.name)
+            while start <= max_id:
+                end = start + batch_size
+                self.env.cr.execute(self._idic_apply_donors_sql(company, start, end))
+                updated += self.env.cr.fetchone()[0]
+                self.invalidate_model(list(DONOR_COLUMNS))
+                start = end
+                if commit:
+                    later = todo[index + 1 :]
+                    next_cursor = (
+                        f"{company.id},{start}"
+                        if start <= max_id
+                        else (f"{later[0].id},0" if later else "0,0")
+                    )
+                    params.set_param(CURSOR_PARAM, next_cursor)
+                    remaining = max(max_id - start + 1, 0) + len(later) * max_id
+                    if Cron._commit_progress(1, remaining=remaining) <= 0 and remaining:
+                        return updated
+        self.env.cr.execute(
+            SQL("DROP TABLE IF EXISTS %s", SQL.identifier(STAGING_TABLE))
+        )
+        if commit:
+            params.set_param(CURSOR_PARAM, "0,0")
+        return updated
+
+    @api.model
+    def _cron_idic_donor_recompute(self):
+        """Nightly (a new fiscal year changes statuses), and soon after
+        donation invoices are posted, reset or cancelled: recompute the donor
+        figures of all companies."""
+        self.sudo()._idic_recompute_donors()
+
+    @api.model
+    def _idic_trigger_donor_recompute(self):
+        """Ask for a donor recompute a minute from now, unless one is already
+        planned (a trigger whose time has come may be the one of the running
+        job, which would not see this change: it does not count)."""
+        cron = self.sudo().env.ref("partner_idic.ir_cron_idic_donor_recompute", False)
+        if not cron or not cron.active:
+            return
+        now = fields.Datetime.now()
+        pending = (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search_count([("cron_id", "=", cron.id), ("call_at", ">", now)], limit=1)
+        )
+        if not pending:
+            cron._trigger(now + relativedelta(minutes=1))
+
+    def action_idic_recompute_donors(self):
+        """Managers: recompute the donor figures of the selected companies
+        now."""
+        if not self.env.user.has_group("partner_idic.group_idic_manager"):
+            raise AccessError(
+                self.env._("Only relationship managers can recompute donor figures.")
+            )
+        changed = self.sudo()._idic_recompute_donors(self.env.companies, commit=False)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Donor figures recomputed: %(count)s partners updated.",
+                    count=changed,
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_idic_open_donations(self):
+        """The donation lines of this donor (donor-data readers only)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "partner_idic.idic_donation_report_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_group_fiscal_year": 1}
+        action["view_mode"] = "list,pivot,graph"
+        action["views"] = [(False, "list"), (False, "pivot"), (False, "graph")]
+        action["name"] = self.env._(
+            "Donations of %(donor)s", donor=self.commercial_partner_id.display_name
+        )
+        return action
+
+    def action_idic_donation_summary(self):
+        """Open the wizard printing the annual donation summary of these
+        donors."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Annual Donation Summary"),
+            "res_model": "idic.donation.summary.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_ids": self.commercial_partner_id.ids},
+        }
