@@ -347,6 +347,93 @@ class IdicOverview(models.AbstractModel):
         }
 
     @api.model
+    def _section_donors(self):
+        Partner = self.env["res.partner"]
+        company = self.env.company
+        base = self._commercial_domain()
+        lybunt_domain = [*base, ("idic_lybunt", "=", True)]
+        sybunt_domain = [*base, ("idic_sybunt", "=", True)]
+        statuses = dict(
+            Partner._read_group(
+                [*base, ("idic_donor_status", "!=", False)],
+                ["idic_donor_status"],
+                ["__count"],
+            )
+        )
+        if not statuses:
+            return None
+        lybunt = Partner.search_count(lybunt_domain)
+        amounts = self.env.user.has_group("partner_idic.group_idic_donor_data")
+        hint = ""
+        if amounts:
+            [[given]] = Partner._read_group(
+                lybunt_domain, [], ["idic_donation_last_fy_total:sum"]
+            )
+            hint = self.env._(
+                "%(amount)s given last fiscal year",
+                amount=format_amount(self.env, given or 0.0, company.currency_id),
+            )
+        labels = dict(
+            Partner._fields["idic_donor_status"]._description_selection(self.env)
+        )
+
+        def donors(name, domain):
+            return self._action(
+                "partner_idic.res_partner_action_idic_donors", name, domain
+            )
+
+        this_year = (
+            statuses.get("new", 0)
+            + statuses.get("active", 0)
+            + statuses.get("recaptured", 0)
+        )
+        tiles = [
+            self._tile(
+                "donors_this_year",
+                self.env._("Donors this fiscal year"),
+                this_year,
+                donors(
+                    self.env._("Donors this fiscal year"),
+                    [
+                        *base,
+                        ("idic_donor_status", "in", ["new", "active", "recaptured"]),
+                    ],
+                ),
+            ),
+            self._tile(
+                "lybunt",
+                self.env._("LYBUNT donors"),
+                lybunt,
+                donors(self.env._("LYBUNT"), lybunt_domain),
+                hint=hint,
+                tone="warning" if lybunt else "",
+            ),
+            self._tile(
+                "sybunt",
+                self.env._("SYBUNT donors"),
+                Partner.search_count(sybunt_domain),
+                donors(self.env._("SYBUNT"), sybunt_domain),
+            ),
+        ]
+        total = sum(statuses.values())
+        rows = [
+            self._tile(
+                f"donor_{status}",
+                labels[status],
+                statuses.get(status, 0),
+                donors(labels[status], [*base, ("idic_donor_status", "=", status)]),
+                share=self._share(statuses.get(status, 0), total),
+            )
+            for status in ("new", "active", "recaptured", "lapsed")
+        ]
+        return {
+            "key": "donors",
+            "title": self.env._("Donors"),
+            "tiles": tiles,
+            "rows": rows,
+        }
+
+    @api.model
     def _overview_sections(self, today):
         since = fields.Datetime.to_string(
             fields.Datetime.to_datetime(today) - timedelta(days=WINDOW_DAYS)
@@ -355,6 +442,7 @@ class IdicOverview(models.AbstractModel):
             self._section_pipeline(since),
             self._section_value(since),
             self._section_loyalty(today),
+            self._section_donors(),
         ]
 
     @api.model

@@ -201,3 +201,38 @@ class TestOverview(IdicCase):
             t for s in data["sections"] for t in s["tiles"] if t["key"] == "tier_up"
         )
         self.assertEqual(tile["value"], 0)
+
+    def test_donors(self):
+        """Donor figures as the donor recompute leaves them: the LYBUNT count
+        for every relationship user, the amount for donor-data readers only."""
+        tiles = self.overview()
+        self.assertNotIn("lybunt", tiles, "no donor section without donors")
+        figures = [
+            ("new", False, False, 0.0),
+            ("active", False, False, 200.0),
+            ("lapsed", True, True, 300.0),
+            ("lapsed", True, True, 450.0),
+            ("lapsed", False, True, 0.0),
+        ]
+        for partner, (status, lybunt, sybunt, last_fy) in zip(
+            self.customers, figures, strict=False
+        ):
+            partner.with_company(self.company_o).sudo().write(
+                {
+                    "idic_donor_status": status,
+                    "idic_lybunt": lybunt,
+                    "idic_sybunt": sybunt,
+                    "idic_donation_last_fy_total": last_fy,
+                }
+            )
+        tiles = self.overview()
+        self.assertEqual(tiles["donors_this_year"]["value"], 2)
+        self.assertEqual(tiles["lybunt"]["value"], 2)
+        self.assertEqual(tiles["sybunt"]["value"], 3)
+        self.assertEqual(tiles["donor_lapsed"]["value"], 3)
+        for key in ("donors_this_year", "lybunt", "sybunt", "donor_lapsed"):
+            self.assertEqual(self.count(tiles[key]), tiles[key]["value"], key)
+        # Relationship users see how many, not how much.
+        self.assertFalse(tiles["lybunt"]["hint"])
+        tiles = self.overview(self.idic_manager)
+        self.assertIn("750.00", tiles["lybunt"]["hint"])
