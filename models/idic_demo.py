@@ -205,6 +205,7 @@ class IdicDemo(models.AbstractModel):
         self._story_invoices(customers, rng, today)
         self._story_interactions(customers, rng, today)
         self._story_points(customers, today)
+        self._story_donors(customers)
         return True
 
     @api.model
@@ -325,6 +326,26 @@ class IdicDemo(models.AbstractModel):
         card = Card._idic_card(customers[5][0], company)
         if card.points >= 100:
             card._idic_redeem(100.0, self.env._("Coffee mug"))
+
+    @api.model
+    def _story_donors(self, customers):
+        """Donors in every fundraising situation (the donor figures are
+        computed by the donor demo data that follows)."""
+        Move = self.env["account.move"]
+        gifts = {
+            24: [(250.0, 700), (300.0, 400), (350.0, 30)],  # active
+            25: [(500.0, 380)],  # LYBUNT
+            26: [(120.0, 60)],  # new
+            27: [(1000.0, 900)],  # SYBUNT
+            28: [(80.0, 800), (150.0, 20)],  # recaptured
+            30: [(200.0, 500), (180.0, 450)],  # LYBUNT
+            17: [(2000.0, 600), (2500.0, 250), (1500.0, 90)],  # active
+            32: [(60.0, 1000)],  # SYBUNT
+        }
+        for index, donations in gifts.items():
+            if index < len(customers):
+                for amount, days_ago in donations:
+                    Move._idic_demo_donation(customers[index][0].id, amount, days_ago)
 
     @api.model
     def _finish_story(self):
