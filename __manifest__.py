@@ -34,10 +34,13 @@
         "report/idic_points_statement.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "data/idic_member_data.xml",
+        "views/idic_member_views.xml",
         "views/partner_idic_menus.xml",
     ],
     "demo": [
         "demo/partner_idic_demo.xml",
+        "demo/partner_idic_member_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -14,3 +14,10 @@ from . import account_move
 from . import loyalty
 from . import account_partial_reconcile
 from . import res_partner_loyalty
+from . import res_company_member
+from . import res_config_settings_member
+from . import membership_line
+from . import idic_member_reminder
+from . import res_partner_member
+from . import idic_member_retention
+from . import account_move_member

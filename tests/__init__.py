@@ -7,3 +7,4 @@ from . import test_dormant
 from . import test_value
 from . import test_loyalty
 from . import test_tours
+from . import test_member

@@ -1,1 +1,2 @@
 from . import idic_points_wizard
+from . import idic_member_wizard
