@@ -13,7 +13,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import SQL
 
 from ..models import member_engine
@@ -599,3 +599,42 @@ class TestMember(IdicCase):
         self.assertTrue(
             all(c == self.other_company for c in Retention.search([]).company_id)
         )
+
+
+@tagged("post_install", "-at_install")
+class TestMemberTour(HttpCase):
+    def test_tour_member(self):
+        """A relationship user finds a new member in the directory and
+        withdraws it from the partner form."""
+        user = new_test_user(
+            self.env,
+            login="idic_member_tour",
+            groups="partner_idic.group_idic_user",
+            name="Tour Membership User",
+        )
+        product = self.env["product.product"].create(
+            {
+                "name": "Tour Membership",
+                "type": "service",
+                "membership": True,
+                "membership_date_from": date(2026, 1, 1),
+                "membership_date_to": date(2026, 12, 31),
+            }
+        )
+        mia = self.env["res.partner"].create({"name": "Tour Member Mia"})
+        today = date.today()
+        line = self.env["membership.membership_line"].create(
+            {
+                "partner_id": mia.id,
+                "membership_id": product.id,
+                "member_price": 10.0,
+                "date_from": today - timedelta(days=5),
+                "date_to": today + timedelta(days=360),
+                "state": "paid",
+            }
+        )
+        self.assertEqual(mia.idic_member_status, "new")
+        self.start_tour("/odoo", "partner_idic_member", login=user.login)
+        self.assertEqual(mia.idic_member_status, "withdrawn")
+        self.assertEqual(mia.idic_member_withdrawn_date, today)
+        self.assertEqual(line.date_cancel, today - timedelta(days=1))
