@@ -149,40 +149,17 @@ def status_sql(today, partner_where, fallback_company_id):
     idic_member_period_from, idic_member_period_to, idic_member_end,
     idic_member_tenure, idic_member_renewal_due.
 
-    The grace and new-member days are those of the company of the partner's
-    latest line (else of the partner, else ``fallback_company_id``)."""
+    Associate members read the lines of the end of their associate chain (up
+    to four links, far beyond real chains). Each partner's lines are read by
+    index (LATERAL), so the cost grows with the partners of the batch, not with
+    all lines. The grace and new-member days are those of the company of the
+    partner's latest line (else of the partner, else ``fallback_company_id``).
+    """
     return SQL(
         """
-        WITH RECURSIVE chain(partner_id, root_id, next_id, depth) AS (
-            SELECT p.id, p.id, p.associate_member_id, 0
-              FROM res_partner p WHERE %(where)s
-            UNION ALL
-            SELECT c.partner_id, a.id, a.associate_member_id, c.depth + 1
-              FROM chain c JOIN res_partner a ON a.id = c.next_id
-             WHERE c.depth < 20
-        ), root AS (
-            SELECT DISTINCT ON (partner_id) partner_id, root_id
-              FROM chain ORDER BY partner_id, depth DESC
-        ), lines AS (
-            SELECT r.partner_id AS member_id, vl.*
-              FROM root r JOIN (%(valid)s) vl ON vl.partner_id = r.root_id
-        ), cur AS (
-            SELECT DISTINCT ON (member_id) *
-              FROM lines WHERE date_from <= %(today)s
-             ORDER BY member_id, date_end DESC, date_from DESC, id DESC
-        ), agg AS (
-            SELECT member_id, MAX(date_end) AS chain_end,
-                   COALESCE(
-                       MAX(date_from) FILTER (WHERE idic_join_kind IN ('join', 'rejoin')
-                                              AND date_from <= %(today)s),
-                       MIN(date_from)) AS since,
-                   MAX(date_from) AS last_start
-              FROM lines GROUP BY member_id
-        ), s AS (
+        WITH s AS (
             SELECT p.id, cur.membership_id, cur.date_from, cur.date_end,
                    agg.chain_end, agg.since, rp.free_member,
-                   COALESCE(c.idic_member_new_days, 0) AS new_days,
-                   COALESCE(c.idic_member_grace_days, 0) AS grace_days,
                    %(window)s AS window_days,
                    CASE
                        WHEN w.withdrawn <= %(today)s
@@ -200,16 +177,33 @@ def status_sql(today, partner_where, fallback_company_id):
                        ELSE 'none'
                    END AS status
               FROM res_partner p
-              JOIN root r ON r.partner_id = p.id
-              JOIN res_partner rp ON rp.id = r.root_id
-              LEFT JOIN cur ON cur.member_id = p.id
-              LEFT JOIN agg ON agg.member_id = p.id
+              LEFT JOIN res_partner a1 ON a1.id = p.associate_member_id
+              LEFT JOIN res_partner a2 ON a2.id = a1.associate_member_id
+              LEFT JOIN res_partner a3 ON a3.id = a2.associate_member_id
+              LEFT JOIN res_partner a4 ON a4.id = a3.associate_member_id
+              JOIN res_partner rp
+                ON rp.id = COALESCE(a4.id, a3.id, a2.id, a1.id, p.id)
+              LEFT JOIN LATERAL (
+                  SELECT vl.* FROM (%(valid)s) vl
+                   WHERE vl.partner_id = rp.id AND vl.date_from <= %(today)s
+                   ORDER BY vl.date_end DESC, vl.date_from DESC, vl.id DESC
+                   LIMIT 1) cur ON TRUE
+              LEFT JOIN LATERAL (
+                  SELECT MAX(vl.date_end) AS chain_end,
+                         COALESCE(
+                             MAX(vl.date_from) FILTER (
+                                 WHERE vl.idic_join_kind IN ('join', 'rejoin')
+                                   AND vl.date_from <= %(today)s),
+                             MIN(vl.date_from)) AS since,
+                         MAX(vl.date_from) AS last_start
+                    FROM (%(valid)s) vl WHERE vl.partner_id = rp.id) agg ON TRUE
               LEFT JOIN res_company c
                      ON c.id = COALESCE(cur.company_id, rp.company_id, p.company_id,
                                         %(fallback)s)
               CROSS JOIN LATERAL (
                   SELECT GREATEST(p.idic_member_withdrawn_date,
                                   rp.idic_member_withdrawn_date) AS withdrawn) w
+             WHERE %(where)s
         )
         SELECT id, status AS idic_member_status,
                CASE WHEN status <> 'none' THEN since END AS idic_member_since,
@@ -220,7 +214,8 @@ def status_sql(today, partner_where, fallback_company_id):
                CASE WHEN status IN ('new', 'current', 'grace') AND since IS NOT NULL
                     THEN ROUND(((%(today)s - since)::numeric / 365.25), 1)
                END AS idic_member_tenure,
-               COALESCE((status IN ('new', 'current') AND NOT COALESCE(free_member, FALSE)
+               COALESCE((status IN ('new', 'current')
+                         AND NOT COALESCE(free_member, FALSE)
                          AND chain_end <= %(today)s + window_days)
                         OR status = 'grace', FALSE) AS idic_member_renewal_due
           FROM s

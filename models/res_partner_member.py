@@ -244,7 +244,16 @@ class ResPartner(models.Model):
         self.env.cr.execute(
             engine.update_status_sql(
                 today,
-                SQL("p.id >= %s AND p.id < %s", id_from, id_to),
+                SQL(
+                    """p.id >= %s AND p.id < %s
+                       AND (p.idic_member_status IS DISTINCT FROM 'none'
+                            OR p.free_member OR p.associate_member_id IS NOT NULL
+                            OR p.idic_member_withdrawn_date IS NOT NULL
+                            OR EXISTS (SELECT 1 FROM membership_membership_line m
+                                        WHERE m.partner_id = p.id))""",
+                    id_from,
+                    id_to,
+                ),
                 self._idic_member_fallback_company_id(),
             )
         )
