@@ -18,6 +18,8 @@ from . import member_engine as engine
 
 _logger = logging.getLogger(__name__)
 
+MEMBER_CURSOR_PARAM = "partner_idic.member_refresh_cursor"
+
 OCA_MEMBERSHIP_FIELDS = (
     "membership_state",
     "membership_category_ids",
@@ -191,32 +193,46 @@ class ResPartner(models.Model):
         batch over ids: period states of lines (OCA's own partner figures are
         recomputed for the partners whose lines started or ended), then the
         member status columns. Idempotent: only changed rows are written.
-        Returns the number of partners whose status changed, or False when
-        the job's time ran out (the next run starts over)."""
+        With ``commit`` (the job), progress is committed after each batch and
+        a run whose time ran out resumes where it stopped (the same day), and
+        returns False; else returns the number of partners whose status
+        changed."""
         today = today or fields.Date.context_today(self)
         Cron = self.env["ir.cron"]
+        params = self.env["ir.config_parameter"].sudo()
         self.env.flush_all()
-        changed = 0
-        for table, step in (
+        steps = (
             ("membership_membership_line", self._idic_member_refresh_lines),
             ("res_partner", self._idic_member_refresh_partners),
-        ):
+        )
+        phase, start_id = 0, 0
+        if commit:
+            cursor = (params.get_param(MEMBER_CURSOR_PARAM) or "").split(",")
+            if len(cursor) == 3 and cursor[0] == str(today):
+                phase, start_id = int(cursor[1]), int(cursor[2])
+        changed = 0
+        for index, (table, step) in enumerate(steps):
+            if index < phase:
+                continue
             self.env.cr.execute(
                 SQL("SELECT COALESCE(MAX(id), 0) FROM %s", SQL.identifier(table))
             )
             max_id = self.env.cr.fetchone()[0]
-            start = 0
+            start = start_id if index == phase else 0
             while start <= max_id:
                 count = step(today, start, start + batch_size)
                 if table == "res_partner":
                     changed += count
                 start += batch_size
                 if commit:
-                    remaining = max(max_id - start + 1, 0)
+                    params.set_param(MEMBER_CURSOR_PARAM, f"{today},{index},{start}")
+                    remaining = max(max_id - start + 1, 0) + (len(steps) - 1 - index)
                     if Cron._commit_progress(count, remaining=remaining) <= 0 and (
                         remaining
                     ):
                         return False
+        if commit:
+            params.set_param(MEMBER_CURSOR_PARAM, False)
         return changed
 
     def _idic_member_refresh_lines(self, today, id_from, id_to):
@@ -387,10 +403,13 @@ class ResPartner(models.Model):
         rows = self.env.execute_query(query)
         if not template or not rows:
             return 0
-        Line = self.env["membership.membership_line"].sudo()
+        lines = (
+            self.env["membership.membership_line"]
+            .sudo()
+            .browse([row[0] for row in rows])
+        )
         logs, sent = [], 0
-        for line_id, offset, date_end in rows:
-            line = Line.browse(line_id)
+        for line, (_line_id, offset, date_end) in zip(lines, rows, strict=True):
             partner = line.partner_id
             ok = partner._idic_member_may_contact()
             if ok:

@@ -251,10 +251,17 @@ class TestMember(IdicCase):
         self.refresh(day(301))
         self.assertEqual(self.status(self.bob), "grace")
         self.assertEqual(self.status(self.cat), "current")
-        # A withdrawal of the associate reaches its associated members.
         with freeze_time(day(301)):
+            # Along a chain: Dan follows Bob who follows Ann.
+            dan = self.env["res.partner"].create(
+                {"name": "Dan Member", "associate_member_id": self.bob.id}
+            )
+            self.assertEqual(self.status(dan), "grace")
+            self.assertEqual(dan.idic_member_end, day(300))
+            # A withdrawal of the associate reaches its associated members.
             self.ann._idic_member_withdraw(day(301), "Closed down")
             self.assertEqual(self.status(self.bob), "withdrawn")
+            self.assertEqual(self.status(dan), "withdrawn")
 
     # ------------------------------------------------------------------
     # Future-dated lines
@@ -307,6 +314,34 @@ class TestMember(IdicCase):
             python, ["active", "scheduled", "ended", "cancelled", "pending"]
         )
         self.assertEqual([sql[line.id] for line in lines], python)
+
+    def test_refresh_resumes(self):
+        """A job run cut short resumes the same day where it stopped (here:
+        after Ann); a cursor of another day is ignored."""
+        params = self.env["ir.config_parameter"].sudo()
+        cron = self.env.ref("partner_idic.ir_cron_idic_membership_status")
+        with freeze_time(D):
+            self.line(self.ann, day(-400), day(-1))
+            self.env.flush_all()
+
+        def run(cursor):
+            params.set_param("partner_idic.member_refresh_cursor", cursor)
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_partner SET idic_member_status = 'none' WHERE id = %s",
+                    self.ann.id,
+                )
+            )
+            self.ann.invalidate_recordset()
+            with freeze_time(D), self.enter_registry_test_mode():
+                cron.method_direct_trigger()
+            self.ann.invalidate_recordset()
+            self.assertFalse(params.get_param("partner_idic.member_refresh_cursor"))
+            return self.status(self.ann)
+
+        self.assertEqual(run(f"{D},1,{self.ann.id + 1}"), "none")
+        self.assertEqual(run(f"{day(-1)},1,{self.ann.id + 1}"), "grace")
+        self.assertEqual(run(False), "grace")
 
     def test_cron_runs(self):
         cron = self.env.ref("partner_idic.ir_cron_idic_membership_status")
