@@ -36,6 +36,8 @@
         "views/res_partner_views.xml",
         "views/idic_overview_views.xml",
         "views/res_config_settings_views.xml",
+        "data/idic_member_data.xml",
+        "views/idic_member_views.xml",
         "views/partner_idic_menus.xml",
         "report/idic_donation_receipt.xml",
         "data/idic_donor_data.xml",
@@ -44,6 +46,7 @@
     "demo": [
         "demo/partner_idic_demo.xml",
         "demo/partner_idic_donor_demo.xml",
+        "demo/partner_idic_member_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -21,3 +21,10 @@ from . import res_company_donor
 from . import res_partner_donor
 from . import account_move_donor
 from . import idic_donation_report
+from . import res_company_member
+from . import res_config_settings_member
+from . import membership_line
+from . import idic_member_reminder
+from . import res_partner_member
+from . import idic_member_retention
+from . import account_move_member

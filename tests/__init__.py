@@ -11,3 +11,4 @@ from . import test_overview
 from . import test_i18n
 from . import test_tours
 from . import test_donor
+from . import test_member
