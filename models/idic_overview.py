@@ -347,6 +347,85 @@ class IdicOverview(models.AbstractModel):
         }
 
     @api.model
+    def _section_members(self, today):
+        Partner = self.env["res.partner"]
+        statuses = dict(
+            Partner._read_group(
+                [("idic_member_status", "not in", (False, "none"))],
+                ["idic_member_status"],
+                ["__count"],
+            )
+        )
+        if not statuses:
+            return None
+        labels = dict(
+            Partner._fields["idic_member_status"]._description_selection(self.env)
+        )
+
+        def members(name, domain):
+            return self._action(
+                "partner_idic.res_partner_action_idic_member_directory", name, domain
+            )
+
+        active = ["new", "current", "grace"]
+        year_ago = fields.Date.to_string(today - timedelta(days=365))
+        retention_domain = [("date_end", ">=", year_ago)]
+        [[due, renewed]] = self.env["idic.member.retention"]._read_group(
+            retention_domain, [], ["due_count:sum", "renewed_count:sum"]
+        )
+        rate = self._share(renewed or 0, due or 0)
+        renewals_domain = [("idic_member_renewal_due", "=", True)]
+        tiles = [
+            self._tile(
+                "members",
+                self.env._("Members"),
+                sum(statuses.get(status, 0) for status in active),
+                members(self.env._("Members"), [("idic_member_status", "in", active)]),
+            ),
+            self._tile(
+                "renewal_rate",
+                self.env._("Renewal rate, last 12 months"),
+                rate,
+                self._action(
+                    "partner_idic.idic_member_retention_action",
+                    self.env._("Member retention"),
+                    retention_domain,
+                    views=("list", "graph", "pivot"),
+                ),
+                display=f"{rate}%",
+                hint=self.env._(
+                    "%(renewed)s of %(due)s periods renewed",
+                    renewed=renewed or 0,
+                    due=due or 0,
+                ),
+            ),
+            self._tile(
+                "renewals_due",
+                self.env._("Renewals due"),
+                Partner.search_count(renewals_domain),
+                members(self.env._("Renewals due"), renewals_domain),
+                tone="warning",
+            ),
+        ]
+        total = sum(statuses.values())
+        rows = [
+            self._tile(
+                f"member_{status}",
+                labels[status],
+                statuses.get(status, 0),
+                members(labels[status], [("idic_member_status", "=", status)]),
+                share=self._share(statuses.get(status, 0), total),
+            )
+            for status in ("new", "current", "grace", "lapsed", "withdrawn")
+        ]
+        return {
+            "key": "members",
+            "title": self.env._("Members"),
+            "tiles": tiles,
+            "rows": rows,
+        }
+
+    @api.model
     def _section_donors(self):
         Partner = self.env["res.partner"]
         company = self.env.company
@@ -442,6 +521,7 @@ class IdicOverview(models.AbstractModel):
             self._section_pipeline(since),
             self._section_value(since),
             self._section_loyalty(today),
+            self._section_members(today),
             self._section_donors(),
         ]
 

@@ -236,3 +236,73 @@ class TestOverview(IdicCase):
         self.assertFalse(tiles["lybunt"]["hint"])
         tiles = self.overview(self.idic_manager)
         self.assertIn("750.00", tiles["lybunt"]["hint"])
+
+    def test_members(self):
+        """Members by status and renewals: each figure moves with the members
+        added and opens the members it counts."""
+        self.env["res.company"].search([], order="id", limit=1).write(
+            {"idic_member_new_days": 90, "idic_member_grace_days": 30}
+        )
+        before = self.overview()
+        product = self.env["product.product"].create(
+            {
+                "name": "Overview Membership",
+                "type": "service",
+                "membership": True,
+                "list_price": 40.0,
+                "membership_date_from": self.today - timedelta(days=400),
+                "membership_date_to": self.today + timedelta(days=400),
+            }
+        )
+        T = self.today
+        periods = [
+            (T - timedelta(days=10), T + timedelta(days=355)),  # new
+            (T - timedelta(days=200), T + timedelta(days=165)),  # current
+            (T - timedelta(days=375), T - timedelta(days=10)),  # grace
+            (T - timedelta(days=500), T - timedelta(days=100)),  # lapsed
+        ]
+        for partner, (date_from, date_to) in zip(self.customers, periods, strict=False):
+            self.env["membership.membership_line"].create(
+                {
+                    "partner_id": partner.id,
+                    "membership_id": product.id,
+                    "member_price": 40.0,
+                    "date": date_from,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                    "state": "paid",
+                }
+            )
+        self.env.flush_all()
+        self.assertEqual(
+            self.customers[:4].mapped("idic_member_status"),
+            ["new", "current", "grace", "lapsed"],
+        )
+        tiles = self.overview()
+
+        def added(key):
+            return tiles[key]["value"] - before.get(key, {"value": 0})["value"]
+
+        for key in ("member_new", "member_current", "member_grace", "member_lapsed"):
+            self.assertEqual(added(key), 1, key)
+            self.assertEqual(self.count(tiles[key]), tiles[key]["value"], key)
+        self.assertEqual(added("members"), 3)
+        self.assertEqual(self.count(tiles["members"]), tiles["members"]["value"])
+        self.assertEqual(
+            self.count(tiles["renewals_due"]), tiles["renewals_due"]["value"]
+        )
+        # The lapsed period came up for renewal in the last 12 months and was
+        # not renewed: the rate is what the retention rows say.
+        rows = self.env["idic.member.retention"].search(
+            tiles["renewal_rate"]["action"]["domain"]
+        )
+        self.assertIn(self.customers[3], rows.partner_id)
+        due, renewed = len(rows), sum(rows.mapped("renewed_count"))
+        self.assertEqual(
+            tiles["renewal_rate"]["value"], round(100.0 * renewed / due, 1)
+        )
+        # A plain internal user sees no overview at all.
+        self.assertEqual(
+            self.env["idic.overview"].with_user(self.plain_user).get_overview(),
+            {"sections": []},
+        )
