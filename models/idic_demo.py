@@ -133,6 +133,8 @@ class IdicDemo(models.AbstractModel):
                 [("name", "=", name)], limit=1
             ) or Interest.create({"name": name})
         iran = ref("base.ir")
+        # Everyone starts identified; the stage rules then move them forward.
+        identified = ref("partner_idic.idic_stage_identified").id
         customers = []
         for index, (name, fa_name, profile, city) in enumerate(CUSTOMERS):
             customers.append(
@@ -141,6 +143,7 @@ class IdicDemo(models.AbstractModel):
                         {
                             "name": fa_name or name,
                             "is_company": True,
+                            "idic_stage_id": identified,
                             "email": f"hello@{name.split()[0].lower()}.example.com",
                             "phone": f"+98 21 5550 {1000 + index}",
                             "city": city,
@@ -162,6 +165,7 @@ class IdicDemo(models.AbstractModel):
                     Partner.create(
                         {
                             "name": name,
+                            "idic_stage_id": identified,
                             "email": f"person{index}@example.com",
                             "city": CUSTOMERS[index][3],
                             "country_id": iran.id,
@@ -206,6 +210,7 @@ class IdicDemo(models.AbstractModel):
         self._story_interactions(customers, rng, today)
         self._story_points(customers, today)
         self._story_donors(customers)
+        self._story_members(customers, today)
         return True
 
     @api.model
@@ -346,6 +351,52 @@ class IdicDemo(models.AbstractModel):
             if index < len(customers):
                 for amount, days_ago in donations:
                     Move._idic_demo_donation(customers[index][0].id, amount, days_ago)
+
+    @api.model
+    def _story_members(self, customers, today):
+        """Members with a few years of yearly periods: renewed, due, in
+        grace, lapsed and new (the member statuses follow by themselves)."""
+        product = self.env["product.product"].create(
+            {
+                "name": self.env._("Supporter Membership"),
+                "type": "service",
+                "membership": True,
+                "list_price": 120.0,
+                "membership_date_from": today.replace(month=1, day=1),
+                "membership_date_to": today.replace(month=12, day=31),
+                "taxes_id": [Command.clear()],
+            }
+        )
+        # customer index: (days ago the first period started, periods)
+        histories = {
+            24: (900, 3),  # renewed twice, current
+            25: (1000, 2),  # renewed once, then lapsed
+            28: (700, 2),  # renewed, due for renewal soon
+            30: (380, 1),  # in grace
+            31: (40, 1),  # new
+            33: (1050, 3),  # renewed twice, current
+            17: (1085, 3),  # a school, renewed twice, due now
+            2: (600, 2),  # renewed, current
+        }
+        Line = self.env["membership.membership_line"]
+        for index, (started, periods) in histories.items():
+            if index >= len(customers):
+                continue
+            date_from = today - timedelta(days=started)
+            for _period in range(periods):
+                date_to = date_from + relativedelta(years=1, days=-1)
+                Line.create(
+                    {
+                        "partner_id": customers[index][0].id,
+                        "membership_id": product.id,
+                        "member_price": 120.0,
+                        "date": date_from,
+                        "date_from": date_from,
+                        "date_to": date_to,
+                        "state": "paid",
+                    }
+                )
+                date_from = date_to + timedelta(days=1)
 
     @api.model
     def _finish_story(self):
