@@ -27,11 +27,11 @@ partners and their contacts only where a figure changed.
 
 import logging
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
+
+from .res_partner_value import put_company_value
 
 _logger = logging.getLogger(__name__)
 
@@ -126,23 +126,6 @@ def donation_lines_sql(where=None):
            AND %s
         """,
         where or SQL("TRUE"),
-    )
-
-
-def _put_company_value(column, key, value):
-    """SQL assignment of ``value`` (jsonb, NULL: none) as the value of
-    company ``key`` in the company-dependent ``column`` of ``p``."""
-    col = SQL.identifier("p", column)
-    return SQL(
-        """%(c)s = NULLIF(CASE WHEN %(v)s IS NULL
-                              THEN COALESCE(%(col)s, '{}'::jsonb) - %(key)s
-                              ELSE COALESCE(%(col)s, '{}'::jsonb)
-                                   || jsonb_build_object(%(key)s, %(v)s)
-                         END, '{}'::jsonb)""",
-        c=SQL.identifier(column),
-        col=col,
-        v=value,
-        key=key,
     )
 
 
@@ -365,7 +348,7 @@ class ResPartner(models.Model):
             for column in DONOR_COLUMNS
         )
         assignments = SQL(", ").join(
-            _put_company_value(column, key, SQL.identifier("n", column))
+            put_company_value(column, key, SQL.identifier("n", column))
             for column in DONOR_COLUMNS
         )
         return SQL(
@@ -398,55 +381,23 @@ class ResPartner(models.Model):
     @api.model
     def _idic_recompute_donors(self, companies=None, batch_size=50000, commit=True):
         """Recompute the donor figures of every partner of ``companies`` (all
-        by default), set-based, batch by batch over partner ids. With
-        ``commit`` (the cron), progress is committed between batches and an
-        interrupted run resumes where it stopped. Returns the number of
-        partners updated."""
-        companies = (
-            companies or self.env["res.company"].search([])  # pylint: disable=no-search-all
-        ).sorted("id")
-        self.env.flush_all()
-        params = self.env["ir.config_parameter"].sudo()
-        cursor_company, cursor_id = 0, 0
-        if commit:
-            cursor = (params.get_param(CURSOR_PARAM) or "0,0").split(",")
-            try:
-                cursor_company, cursor_id = int(cursor[0]), int(cursor[1])
-            except (ValueError, IndexError):
-                cursor_company, cursor_id = 0, 0
-        today = fields.Date.context_today(self)
-        self.env.cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM res_partner"))
-        max_id = self.env.cr.fetchone()[0]
-        Cron = self.env["ir.cron"]
-        updated = 0
-        todo = companies.filtered(lambda c: c.id >= cursor_company)
-        for index, company in enumerate(todo):
-            start = cursor_id if company.id == cursor_company else 0
+        by default), set-based, batch by batch over partner ids, resumable (see
+        ``_idic_run_company_batches``). Returns the number of partners
+        updated."""
+
+        def stage(company, today):
             staged = self._idic_stage_donors(company, today)
             _logger.info("IDIC donors: %s donors staged for %s", staged, company.name)
-            while start <= max_id:
-                end = start + batch_size
-                self.env.cr.execute(self._idic_apply_donors_sql(company, start, end))
-                updated += self.env.cr.fetchone()[0]
-                self.invalidate_model(list(DONOR_COLUMNS))
-                start = end
-                if commit:
-                    later = todo[index + 1 :]
-                    next_cursor = (
-                        f"{company.id},{start}"
-                        if start <= max_id
-                        else (f"{later[0].id},0" if later else "0,0")
-                    )
-                    params.set_param(CURSOR_PARAM, next_cursor)
-                    remaining = max(max_id - start + 1, 0) + len(later) * max_id
-                    if Cron._commit_progress(1, remaining=remaining) <= 0 and remaining:
-                        return updated
-        self.env.cr.execute(
-            SQL("DROP TABLE IF EXISTS %s", SQL.identifier(STAGING_TABLE))
+
+        def apply(company, today, start, end):
+            self.env.cr.execute(self._idic_apply_donors_sql(company, start, end))
+            count = self.env.cr.fetchone()[0]
+            self.invalidate_model(list(DONOR_COLUMNS))
+            return count
+
+        return self._idic_run_company_batches(
+            companies, CURSOR_PARAM, STAGING_TABLE, stage, apply, batch_size, commit
         )
-        if commit:
-            params.set_param(CURSOR_PARAM, "0,0")
-        return updated
 
     @api.model
     def _cron_idic_donor_recompute(self):
@@ -458,19 +409,8 @@ class ResPartner(models.Model):
     @api.model
     def _idic_trigger_donor_recompute(self):
         """Ask for a donor recompute a minute from now, unless one is already
-        planned (a trigger whose time has come may be the one of the running
-        job, which would not see this change: it does not count)."""
-        cron = self.sudo().env.ref("partner_idic.ir_cron_idic_donor_recompute", False)
-        if not cron or not cron.active:
-            return
-        now = fields.Datetime.now()
-        pending = (
-            self.env["ir.cron.trigger"]
-            .sudo()
-            .search_count([("cron_id", "=", cron.id), ("call_at", ">", now)], limit=1)
-        )
-        if not pending:
-            cron._trigger(now + relativedelta(minutes=1))
+        planned."""
+        self._idic_trigger_cron_soon("partner_idic.ir_cron_idic_donor_recompute")
 
     def action_idic_recompute_donors(self):
         """Managers: recompute the donor figures of the selected companies

@@ -73,6 +73,24 @@ def segment_sql(r_expr, f_expr):
     return SQL("CASE %s END", SQL(" ").join(whens))
 
 
+def put_company_value(column, key, value):
+    """SQL assignment of ``value`` (jsonb, NULL: none) as the value of
+    company ``key`` in the company-dependent ``column`` of ``p`` (an UPDATE
+    of res_partner aliased ``p``)."""
+    col = SQL.identifier("p", column)
+    return SQL(
+        """%(c)s = NULLIF(CASE WHEN %(v)s IS NULL
+                              THEN COALESCE(%(col)s, '{}'::jsonb) - %(key)s
+                              ELSE COALESCE(%(col)s, '{}'::jsonb)
+                                   || jsonb_build_object(%(key)s, %(v)s)
+                         END, '{}'::jsonb)""",
+        c=SQL.identifier(column),
+        col=col,
+        v=value,
+        key=key,
+    )
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -478,18 +496,7 @@ class ResPartner(models.Model):
             return SQL("%s -> %s", SQL.identifier(alias, column), key)
 
         def put(column, value):
-            col = SQL.identifier("p", column)
-            return SQL(
-                """%(c)s = NULLIF(CASE WHEN %(v)s IS NULL
-                                      THEN COALESCE(%(col)s, '{}'::jsonb) - %(key)s
-                                      ELSE COALESCE(%(col)s, '{}'::jsonb)
-                                           || jsonb_build_object(%(key)s, %(v)s)
-                                 END, '{}'::jsonb)""",
-                c=SQL.identifier(column),
-                col=col,
-                v=value,
-                key=key,
-            )
+            return put_company_value(column, key, value)
 
         staged = {
             "idic_recency_days": SQL("t.recency_days"),
@@ -630,12 +637,17 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _idic_recompute_values(self, companies=None, batch_size=50000, commit=True):
-        """Recompute the value figures and tiers of every partner of
-        ``companies`` (all by default), set-based, batch by batch over partner
-        ids. With ``commit`` (the cron), progress is committed between batches
-        and an interrupted run resumes where it stopped. Returns the number of
-        partners updated."""
+    def _idic_run_company_batches(
+        self, companies, cursor_param, staging_table, stage, apply, batch_size, commit
+    ):
+        """The frame of the per-company recomputes (value figures, donor
+        figures): for each company (all by default, by id), ``stage(company,
+        today)`` fills ``staging_table``, then ``apply(company, today, start,
+        end)`` writes the partners ``start <= id < end`` batch by batch and
+        returns how many it updated. With ``commit`` (the crons), progress is
+        committed between batches under ``cursor_param`` and an interrupted
+        run resumes where it stopped. Returns the number of partners
+        updated."""
         companies = (
             companies or self.env["res.company"].search([])  # pylint: disable=no-search-all
         ).sorted("id")
@@ -643,7 +655,7 @@ class ResPartner(models.Model):
         params = self.env["ir.config_parameter"].sudo()
         cursor_company, cursor_id = 0, 0
         if commit:
-            cursor = (params.get_param(CURSOR_PARAM) or "0,0").split(",")
+            cursor = (params.get_param(cursor_param) or "0,0").split(",")
             try:
                 cursor_company, cursor_id = int(cursor[0]), int(cursor[1])
             except (ValueError, IndexError):
@@ -656,16 +668,10 @@ class ResPartner(models.Model):
         todo = companies.filtered(lambda c: c.id >= cursor_company)
         for index, company in enumerate(todo):
             start = cursor_id if company.id == cursor_company else 0
-            staged = self._idic_stage_values(company, today)
-            _logger.info("IDIC value: %s customers staged for %s", staged, company.name)
+            stage(company, today)
             while start <= max_id:
                 end = start + batch_size
-                self.env.cr.execute(
-                    self._idic_apply_values_sql(company, today, start, end)
-                )
-                count, moves = self.env.cr.fetchone()
-                updated += count
-                self._idic_after_value_batch(company, moves)
+                updated += apply(company, today, start, end)
                 start = end
                 if commit:
                     later = todo[index + 1 :]
@@ -674,16 +680,54 @@ class ResPartner(models.Model):
                         if start <= max_id
                         else (f"{later[0].id},0" if later else "0,0")
                     )
-                    params.set_param(CURSOR_PARAM, next_cursor)
+                    params.set_param(cursor_param, next_cursor)
                     remaining = max(max_id - start + 1, 0) + len(later) * max_id
                     if Cron._commit_progress(1, remaining=remaining) <= 0 and remaining:
                         return updated
         self.env.cr.execute(
-            SQL("DROP TABLE IF EXISTS %s", SQL.identifier(STAGING_TABLE))
+            SQL("DROP TABLE IF EXISTS %s", SQL.identifier(staging_table))
         )
         if commit:
-            params.set_param(CURSOR_PARAM, "0,0")
+            params.set_param(cursor_param, "0,0")
         return updated
+
+    @api.model
+    def _idic_trigger_cron_soon(self, xmlid):
+        """Ask for a run of the cron ``xmlid`` a minute from now, unless one is
+        already planned (a trigger whose time has come may be the one of the
+        running job, which would not see this change: it does not count)."""
+        cron = self.sudo().env.ref(xmlid, False)
+        if not cron or not cron.active:
+            return
+        now = fields.Datetime.now()
+        pending = (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search_count([("cron_id", "=", cron.id), ("call_at", ">", now)], limit=1)
+        )
+        if not pending:
+            cron._trigger(now + relativedelta(minutes=1))
+
+    @api.model
+    def _idic_recompute_values(self, companies=None, batch_size=50000, commit=True):
+        """Recompute the value figures and tiers of every partner of
+        ``companies`` (all by default), set-based, batch by batch over partner
+        ids, resumable (see ``_idic_run_company_batches``). Returns the number
+        of partners updated."""
+
+        def stage(company, today):
+            staged = self._idic_stage_values(company, today)
+            _logger.info("IDIC value: %s customers staged for %s", staged, company.name)
+
+        def apply(company, today, start, end):
+            self.env.cr.execute(self._idic_apply_values_sql(company, today, start, end))
+            count, moves = self.env.cr.fetchone()
+            self._idic_after_value_batch(company, moves)
+            return count
+
+        return self._idic_run_company_batches(
+            companies, CURSOR_PARAM, STAGING_TABLE, stage, apply, batch_size, commit
+        )
 
     def _idic_after_value_batch(self, company, moves):
         """After a batch: drop caches, launch the welcome plans of the partners
@@ -748,17 +792,6 @@ class ResPartner(models.Model):
 
     @api.model
     def _idic_trigger_value_recompute(self):
-        """Ask for a recompute a minute from now, unless one is already
-        planned (a trigger whose time has come may be the one of the running
-        job, which would not see this change: it does not count)."""
-        cron = self.sudo().env.ref("partner_idic.ir_cron_idic_value_recompute", False)
-        if not cron or not cron.active:
-            return
-        now = fields.Datetime.now()
-        pending = (
-            self.env["ir.cron.trigger"]
-            .sudo()
-            .search_count([("cron_id", "=", cron.id), ("call_at", ">", now)], limit=1)
-        )
-        if not pending:
-            cron._trigger(now + relativedelta(minutes=1))
+        """Ask for a value recompute a minute from now, unless one is already
+        planned."""
+        self._idic_trigger_cron_soon("partner_idic.ir_cron_idic_value_recompute")
