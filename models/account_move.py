@@ -16,26 +16,30 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
         if posted._idic_value_moves():
-            # Recomputed soon after, by the value job: never in this transaction.
-            self.env["res.partner"]._idic_trigger_value_recompute()
-            posted._idic_sync_points()
+            posted._idic_after_state_change()
         return posted
 
     def button_draft(self):
         touched = self._idic_value_moves().filtered(lambda m: m.state == "posted")
         result = super().button_draft()
         if touched:
-            self.env["res.partner"]._idic_trigger_value_recompute()
-            touched._idic_sync_points()
+            touched._idic_after_state_change()
         return result
 
     def button_cancel(self):
         touched = self._idic_value_moves().filtered(lambda m: m.state == "posted")
         result = super().button_cancel()
         if touched:
-            self.env["res.partner"]._idic_trigger_value_recompute()
-            touched._idic_sync_points()
+            touched._idic_after_state_change()
         return result
+
+    def _idic_after_state_change(self):
+        """These moves, among them customer invoices or credit notes, were
+        just posted, reset to draft or cancelled: what depends on them follows
+        (a hook: the donor figures add theirs)."""
+        # Recomputed soon after, by the value job: never in this transaction.
+        self.env["res.partner"]._idic_trigger_value_recompute()
+        self._idic_sync_points()
 
     @api.model
     def _idic_demo_invoice(self, partner, amount, days_ago, description):

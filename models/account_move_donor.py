@@ -65,29 +65,10 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------------
     # Recompute triggers
     # ------------------------------------------------------------------------
-    def _post(self, soft=True):
-        posted = super()._post(soft=soft)
-        if posted.sudo()._idic_donation_lines():
+    def _idic_after_state_change(self):
+        super()._idic_after_state_change()
+        if self.sudo()._idic_donation_lines():
             self.env["res.partner"]._idic_trigger_donor_recompute()
-        return posted
-
-    def button_draft(self):
-        touched = (
-            self.filtered(lambda m: m.state == "posted").sudo()._idic_donation_lines()
-        )
-        result = super().button_draft()
-        if touched:
-            self.env["res.partner"]._idic_trigger_donor_recompute()
-        return result
-
-    def button_cancel(self):
-        touched = (
-            self.filtered(lambda m: m.state == "posted").sudo()._idic_donation_lines()
-        )
-        result = super().button_cancel()
-        if touched:
-            self.env["res.partner"]._idic_trigger_donor_recompute()
-        return result
 
     # ------------------------------------------------------------------------
     # Receipts
