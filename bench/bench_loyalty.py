@@ -34,6 +34,8 @@ import statistics
 import sys
 import time
 
+from bench_stage_advance import run_rolled_back
+
 EARNING_TARGET = 1.10
 EXPIRY_TARGET = 3.0
 SAVEPOINT_START = "bench_loyalty_start"
@@ -670,24 +672,7 @@ def run(env, args):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-
-    import odoo  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
-
-    config.parse_config(
-        ["-c", args.config, "-d", args.database, "--log-level=warn"],
-        setup_logging=True,
-    )
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        try:
-            env = odoo.api.Environment(cr, odoo.api.SUPERUSER_ID, {})
-            run(env, args)
-        finally:
-            # Never commit: leave the database as it was.
-            cr.rollback()
-    return 0
+    return run_rolled_back(args, run)
 
 
 if __name__ == "__main__":

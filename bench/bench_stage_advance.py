@@ -299,9 +299,10 @@ def run(env, args):
         print(f"warning: the second run moved {rerun_moved} partners again")
 
 
-def main(argv=None):
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-
+def run_rolled_back(args, run):
+    """Open the database of ``args`` (``-c``, ``-d``) and call ``run(env,
+    args)`` as the superuser in one transaction, rolled back at the end (the
+    benchmarks that build their data in the run share this frame)."""
     import odoo  # noqa: PLC0415
     from odoo.modules.registry import Registry  # noqa: PLC0415
     from odoo.tools import config  # noqa: PLC0415
@@ -319,6 +320,11 @@ def main(argv=None):
             # Never commit: leave the database as it was.
             cr.rollback()
     return 0
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    return run_rolled_back(args, run)
 
 
 if __name__ == "__main__":
