@@ -66,9 +66,10 @@ class AccountMove(models.Model):
     # Recompute triggers
     # ------------------------------------------------------------------------
     def _idic_after_state_change(self):
-        super()._idic_after_state_change()
+        result = super()._idic_after_state_change()
         if self.sudo()._idic_donation_lines():
             self.env["res.partner"]._idic_trigger_donor_recompute()
+        return result
 
     # ------------------------------------------------------------------------
     # Receipts
