@@ -45,6 +45,17 @@ class IdicCase(TransactionCase):
         cls.stage_interacting = cls.env.ref("partner_idic.idic_stage_interacting")
         cls.stage_customized = cls.env.ref("partner_idic.idic_stage_customized")
 
+    @classmethod
+    def load_chart(cls, companies):
+        """Give ``companies`` the generic chart of accounts (and a fiscal
+        country when they have none), so that they can invoice."""
+        for company in companies:
+            cls.env["account.chart.template"].try_loading(
+                "generic_coa", company=company, install_demo=False
+            )
+            if not company.account_fiscal_country_id:
+                company.account_fiscal_country_id = cls.env.ref("base.us")
+
     def set_param(self, key, value):
         self.env["ir.config_parameter"].sudo().set_param(f"partner_idic.{key}", value)
 

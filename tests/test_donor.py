@@ -98,12 +98,7 @@ class TestDonor(IdicCase):
             }
         )
         cls.company_b = cls.other_company
-        for company in cls.company_a | cls.company_b:
-            cls.env["account.chart.template"].try_loading(
-                "generic_coa", company=company, install_demo=False
-            )
-            if not company.account_fiscal_country_id:
-                company.account_fiscal_country_id = cls.env.ref("base.us")
+        cls.load_chart(cls.company_a | cls.company_b)
         cls.chf = cls.env.ref("base.CHF")
         cls.chf.active = True
         cls.env["res.currency.rate"].create(

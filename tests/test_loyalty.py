@@ -43,12 +43,7 @@ class TestLoyalty(IdicCase):
         cls.company_a = cls.env["res.company"].create(
             {"name": "IDIC Points A", "currency_id": usd.id}
         )
-        for company in cls.company_a | cls.other_company:
-            cls.env["account.chart.template"].try_loading(
-                "generic_coa", company=company, install_demo=False
-            )
-            if not company.account_fiscal_country_id:
-                company.account_fiscal_country_id = cls.env.ref("base.us")
+        cls.load_chart(cls.company_a | cls.other_company)
         cls.chf = cls.env.ref("base.CHF")
         cls.chf.active = True
         cls.env["res.currency.rate"].create(

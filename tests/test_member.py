@@ -50,11 +50,7 @@ class TestMember(IdicCase):
                 "idic_member_reminder_days": "30,7",
             }
         )
-        cls.env["account.chart.template"].try_loading(
-            "generic_coa", company=cls.company_a, install_demo=False
-        )
-        if not cls.company_a.account_fiscal_country_id:
-            cls.company_a.account_fiscal_country_id = cls.env.ref("base.us")
+        cls.load_chart(cls.company_a)
         for user in cls.idic_user | cls.idic_manager | cls.idic_admin | cls.plain_user:
             user.company_ids = [Command.link(cls.company_a.id)]
         cls.billing_user = new_test_user(

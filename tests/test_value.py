@@ -94,12 +94,7 @@ class TestValue(IdicCase):
             {"name": "IDIC Value A", "currency_id": usd.id}
         )
         cls.company_b = cls.other_company
-        for company in cls.company_a | cls.company_b:
-            cls.env["account.chart.template"].try_loading(
-                "generic_coa", company=company, install_demo=False
-            )
-            if not company.account_fiscal_country_id:
-                company.account_fiscal_country_id = cls.env.ref("base.us")
+        cls.load_chart(cls.company_a | cls.company_b)
         cls.company_a.write(
             {
                 "idic_rfm_window_months": 12,
