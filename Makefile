@@ -1,7 +1,10 @@
 # partner_idic developer commands; see README.md.
 HARNESS := tools/harness.sh
 
-.PHONY: demo test test-one bench lint pot stop
+.PHONY: setup demo test test-one bench lint pot wheel stop
+
+setup:  ## set up Odoo 19.0 (in .run/venv when $(PYTHON) has none), the add-on's requirements and the development tools
+	@bash $(HARNESS) setup
 
 demo:  ## serve Odoo with partner_idic and demo data on http://127.0.0.1:8069
 	@bash $(HARNESS) demo
@@ -20,6 +23,9 @@ lint:  ## pylint-odoo (OCA checks) and ruff
 
 pot:  ## regenerate i18n/partner_idic.pot
 	@bash $(HARNESS) pot
+
+wheel:  ## build .run/dist/odoo_addon_partner_idic-19.0.*.whl and check what it holds
+	@bash $(HARNESS) wheel
 
 stop:  ## stop what `make demo` started
 	@bash $(HARNESS) stop

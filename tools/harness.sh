@@ -14,14 +14,143 @@ DEMO_PORT="${DEMO_PORT:-8069}"
 say() { printf '%s\n' "[$MODULE] $*" >&2; }
 die() { printf '%s\n' "[$MODULE] ERROR: $*" >&2; exit 1; }
 
+odoo_version_of() {
+    "$1" -c 'import odoo.release as r; print("%s.%s" % r.version_info[:2])' 2>/dev/null || true
+}
+
+# --------------------------------------------------------------------------
+# Odoo 19.0: the $PYTHON's own, or a virtual environment in .run/venv built
+# from ODOO_SRC (a source tree, a .tar.gz/.tar.xz archive of one, or a git
+# URL / repository with a 19.0 branch).
+# --------------------------------------------------------------------------
+VENV="$RUN/venv"
+ODOO_SRC_DEFAULT="https://github.com/odoo/odoo.git"
+ODOO_READY=0
+IN_VENV=0
+export PARTNER_IDIC_TEST_DATA="$RUN/test-data"
+
 require_odoo() {
-    local version
-    if ! version="$("$PYTHON" -c 'import odoo.release as r; print("%s.%s" % r.version_info[:2])' 2>/dev/null)"; then
-        die "Odoo is not importable by '$PYTHON' (python3 -c 'import odoo' fails). Install Odoo 19.0 first: see README.md, section \"Requirements\"."
+    [ "$ODOO_READY" = 1 ] && return
+    if [ "${ODOO_BOOTSTRAP:-auto}" != always ] && [ "$(odoo_version_of "$PYTHON")" = 19.0 ]; then
+        ODOO_READY=1
+        return
     fi
-    if [ "$version" != "19.0" ]; then
-        die "'$PYTHON' imports Odoo $version, but $MODULE needs Odoo 19.0: see README.md, section \"Requirements\"."
+    bootstrap_venv
+    PYTHON="$VENV/bin/python"
+    IN_VENV=1
+    ODOO_READY=1
+}
+
+sha_of() { sha256sum "$1" | cut -c1-16; }
+
+odoo_source_key() {
+    # Prints "<kind> <location> <identity>" of ODOO_SRC, or stops with why.
+    local src="$1" real
+    if [ -f "$src" ]; then
+        real="$(readlink -f "$src")"
+        case "$real" in
+            *.tar.gz|*.tgz|*.tar.xz|*.txz|*.tar.bz2|*.tar) echo "archive $real $(sha_of "$real")" ;;
+            *) die "ODOO_SRC=$src is a file but not a .tar.gz / .tar.xz archive of the Odoo 19.0 source." ;;
+        esac
+    elif [ -d "$src" ]; then
+        real="$(readlink -f "$src")"
+        if [ -f "$real/odoo/release.py" ]; then
+            echo "tree $real $(git -C "$real" rev-parse HEAD 2>/dev/null || stat -c %Y "$real/odoo/release.py")-$(sha_of "$real/requirements.txt" 2>/dev/null || echo none)"
+        elif git -C "$real" rev-parse --git-dir >/dev/null 2>&1; then
+            local head
+            head="$(git -C "$real" rev-parse --verify -q 19.0 || git -C "$real" rev-parse --verify -q origin/19.0 || true)"
+            [ -n "$head" ] || die "ODOO_SRC=$src is a git repository without a 19.0 branch."
+            echo "git $real $head"
+        else
+            die "ODOO_SRC=$src is neither an Odoo source tree (no odoo/release.py) nor a git repository."
+        fi
+    else
+        case "$src" in
+            *://*|git@*) echo "git $src 19.0" ;;
+            *) die "ODOO_SRC=$src: no such file or directory (expected an Odoo 19.0 source tree, a .tar.gz / .tar.xz archive of one, or a git URL)." ;;
+        esac
     fi
+}
+
+fetch_odoo_source() {
+    # $1 kind, $2 location: makes $RUN/odoo-src (or uses a tree in place) and
+    # sets ODOO_TREE; checks it is Odoo 19.0 before anything else happens.
+    local kind="$1" location="$2" tmp="$RUN/odoo-src.new" top
+    case "$kind" in
+        tree) ODOO_TREE="$location" ;;
+        archive)
+            rm -rf "$tmp" && mkdir -p "$tmp"
+            say "extracting $location (about a minute)"
+            tar -xaf "$location" -C "$tmp" || die "could not extract ODOO_SRC=$location"
+            # One top folder (odoo-19.0/), or the tree itself.
+            top="$tmp"
+            [ -f "$top/odoo/release.py" ] || top="$(find "$tmp" -mindepth 1 -maxdepth 1 -type d | head -n 1)"
+            [ -n "$top" ] && [ -f "$top/odoo/release.py" ] \
+                || { rm -rf "$tmp"; die "ODOO_SRC=$location does not hold an Odoo source tree (no odoo/release.py)."; }
+            "$BOOT_PYTHON" "$ROOT/tools/bootstrap_odoo.py" check-source "$top" || { rm -rf "$tmp"; die "ODOO_SRC=$location is not Odoo 19.0."; }
+            rm -rf "$RUN/odoo-src"
+            mv "$top" "$RUN/odoo-src"
+            rm -rf "$tmp"
+            ODOO_TREE="$RUN/odoo-src"
+            ;;
+        git)
+            command -v git >/dev/null 2>&1 || die "git is needed to fetch ODOO_SRC=$location"
+            rm -rf "$tmp"
+            say "cloning Odoo 19.0 from $location (a few minutes)"
+            git clone --depth 1 --branch 19.0 --single-branch --progress "$location" "$tmp" \
+                || { rm -rf "$tmp"; die "could not clone the 19.0 branch of ODOO_SRC=$location"; }
+            "$BOOT_PYTHON" "$ROOT/tools/bootstrap_odoo.py" check-source "$tmp" || { rm -rf "$tmp"; die "ODOO_SRC=$location is not Odoo 19.0."; }
+            rm -rf "$RUN/odoo-src"
+            mv "$tmp" "$RUN/odoo-src"
+            ODOO_TREE="$RUN/odoo-src"
+            ;;
+    esac
+    "$BOOT_PYTHON" "$ROOT/tools/bootstrap_odoo.py" check-source "$ODOO_TREE" || die "ODOO_SRC=$location is not Odoo 19.0."
+}
+
+bootstrap_venv() {
+    BOOT_PYTHON="$PYTHON"
+    command -v "$BOOT_PYTHON" >/dev/null 2>&1 || die "'$BOOT_PYTHON' not found: set PYTHON to a Python 3.10+ interpreter."
+    "$BOOT_PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] < (3, 10))' \
+        || die "'$BOOT_PYTHON' is Python $("$BOOT_PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])'); Odoo 19.0 needs Python 3.10 or later (set PYTHON)."
+    local src="${ODOO_SRC:-$ODOO_SRC_DEFAULT}" key kind location
+    local stamp="$VENV/.partner_idic-odoo"
+    if [ -z "${ODOO_SRC:-}" ] && [ -s "$stamp" ] && [ "$(odoo_version_of "$VENV/bin/python")" = 19.0 ]; then
+        return  # set up earlier, from whatever source it was given then
+    fi
+    key="$(odoo_source_key "$src")" || exit 1
+    read -r kind location _ <<<"$key"
+    key="$key python=$("$BOOT_PYTHON" -c 'import sys; print(sys.version.split()[0])')"
+    if [ -x "$VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$key" ] \
+            && [ "$(odoo_version_of "$VENV/bin/python")" = 19.0 ]; then
+        return
+    fi
+    mkdir -p "$RUN"
+    say "setting up Odoo 19.0 in the virtual environment $VENV from ODOO_SRC=$src"
+    fetch_odoo_source "$kind" "$location"
+    if [ -e "$VENV" ] && [ "$(cat "$stamp" 2>/dev/null)" != "$key" ]; then
+        say "the Odoo source or Python changed: rebuilding $VENV"
+        rm -rf "$VENV"
+    fi
+    if [ ! -x "$VENV/bin/python" ]; then
+        say "creating the virtual environment $VENV"
+        "$BOOT_PYTHON" -m venv "$VENV" \
+            || die "'$BOOT_PYTHON -m venv' failed (on Debian / Ubuntu: apt-get install python3-venv)"
+    fi
+    : >"$RUN/bootstrap.log"
+    say "installing Odoo's requirements (several minutes the first time; pip caches its downloads)"
+    "$VENV/bin/python" "$ROOT/tools/bootstrap_odoo.py" install-requirements "$ODOO_TREE/requirements.txt" "$RUN/bootstrap.log" \
+        || die "installing Odoo's requirements failed, see $RUN/bootstrap.log"
+    # With its own setup.py dependencies: unpinned names, which the pins above
+    # satisfy, except those the pins of this Python leave out.
+    say "installing Odoo 19.0 itself from $ODOO_TREE"
+    "$VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar off \
+        --config-settings editable_mode=compat -e "$ODOO_TREE" >>"$RUN/bootstrap.log" 2>&1 \
+        || die "installing Odoo from $ODOO_TREE failed, see $RUN/bootstrap.log"
+    [ "$(odoo_version_of "$VENV/bin/python")" = 19.0 ] || die "Odoo 19.0 is still not importable in $VENV, see $RUN/bootstrap.log"
+    rm -f "$RUN"/stamps/reqs-*
+    echo "$key" >"$stamp"
+    say "Odoo 19.0 is ready in $VENV"
 }
 
 pip_install() {
@@ -31,10 +160,20 @@ pip_install() {
     if [ ! -w "$site" ]; then
         args+=(--user)
     fi
-    "$PYTHON" -m pip install "${args[@]}" "$@"
+    # (This machine's pip configuration may name local package folders that
+    # do not exist: pip warns about each; those warnings are not ours.)
+    "$PYTHON" -m pip install "${args[@]}" "$@" 2> >(grep -v "^WARNING: Location 'file:" >&2)
 }
 
 install_requirements() {
+    # Installs what requirements.txt (and, with "dev", the development and
+    # test files) lists, unless this $PYTHON already has this very list.
+    local files=("$ROOT/requirements.txt") stamp want
+    [ "${1:-}" = dev ] && files+=("$ROOT/requirements-dev.txt" "$ROOT/requirements-test-data.txt")
+    mkdir -p "$RUN/stamps"
+    stamp="$RUN/stamps/reqs-$(printf '%s' "$PYTHON" | md5sum | cut -c1-8)-${1:-base}"
+    want="$(cat "${files[@]}" | sha256sum | cut -c1-16)"
+    [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && return
     # The OCA add-ons pull "odoo" from PyPI as a dependency, which is never
     # wanted here: Odoo is already importable, so install without dependencies.
     say "installing the Python packages of requirements.txt"
@@ -42,7 +181,64 @@ install_requirements() {
     if [ "${1:-}" = dev ]; then
         say "installing the development tools of requirements-dev.txt"
         pip_install -r "$ROOT/requirements-dev.txt"
+        # Data sets the tests read: their packages' files only, kept apart in
+        # .run/test-data (the tests find them through PARTNER_IDIC_TEST_DATA).
+        rm -rf "$RUN/test-data"
+        "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps --target "$RUN/test-data" \
+            -r "$ROOT/requirements-test-data.txt" 2> >(grep -v "^WARNING: Location 'file:" >&2)
     fi
+    echo "$want" >"$stamp"
+}
+
+# --------------------------------------------------------------------------
+# Programs from the system's packages: installed when missing if we can.
+# --------------------------------------------------------------------------
+apt_install() {
+    # $1: what it is for; then Debian packages.  Root with apt-get only.
+    local why="$1"
+    shift
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "installing Debian's $* ($why)"
+        if [ ! -e "$RUN/.apt-updated" ]; then
+            apt-get update -qq >/dev/null || die "apt-get update failed"
+            mkdir -p "$RUN" && : >"$RUN/.apt-updated"
+        fi
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1 \
+            || die "apt-get install $* failed"
+        return 0
+    fi
+    return 1
+}
+
+ensure_browser() {
+    command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+        || command -v google-chrome >/dev/null 2>&1 && return
+    apt_install "the test browser of the tours" chromium \
+        || die "no headless browser for the tours: run 'sudo apt-get install chromium', then 'make test' again."
+}
+
+ensure_rtlcss() {
+    # Odoo builds the right-to-left stylesheets (Persian) with rtlcss.
+    if [ -x "$RUN/node/node_modules/.bin/rtlcss" ]; then
+        export PATH="$RUN/node/node_modules/.bin:$PATH"
+    fi
+    command -v rtlcss >/dev/null 2>&1 && return
+    if ! command -v npm >/dev/null 2>&1; then
+        say "WARNING: rtlcss is missing and npm is not installed: the Persian interface will be laid out left to right (install Node.js and npm, then run this again)."
+        return
+    fi
+    if [ "$(id -u)" = 0 ]; then
+        say "installing rtlcss with npm (right-to-left layout of the Persian interface)"
+        npm install -g --silent --no-audit --no-fund rtlcss >/dev/null 2>&1 || true
+    fi
+    if ! command -v rtlcss >/dev/null 2>&1; then
+        say "installing rtlcss into $RUN/node (right-to-left layout of the Persian interface)"
+        mkdir -p "$RUN/node"
+        npm install --silent --no-audit --no-fund --prefix "$RUN/node" rtlcss >/dev/null 2>&1 || true
+        export PATH="$RUN/node/node_modules/.bin:$PATH"
+    fi
+    command -v rtlcss >/dev/null 2>&1 \
+        || say "WARNING: 'npm install rtlcss' failed: the Persian interface will be laid out left to right."
 }
 
 # --------------------------------------------------------------------------
@@ -76,7 +272,13 @@ pg_bindir() {
         return
     fi
     dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
-    [ -n "$dir" ] || die "no PostgreSQL server binaries (initdb, pg_ctl) found: install PostgreSQL 13+ or set PGHOST/PGPORT/PGUSER (README.md, \"Requirements\")."
+    if [ -z "$dir" ]; then
+        # Only the binaries are used: the cluster stays private, in .run/.
+        apt_install "the private database server" postgresql >&2 \
+            || die "no PostgreSQL server found: run 'sudo apt-get install postgresql' (or set PGHOST/PGPORT/PGUSER to a PostgreSQL 13+ server), then run this again."
+        dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+        [ -n "$dir" ] || die "PostgreSQL was installed but its binaries (initdb, pg_ctl) were not found under /usr/lib/postgresql."
+    fi
     echo "$dir"
 }
 
@@ -229,6 +431,7 @@ odoo_running() {
 cmd_demo() {
     require_odoo
     install_requirements
+    ensure_rtlcss
     prepare
     local cfg="$RUN/demo.conf"
     write_config "$cfg" "$DEMO_PORT"
@@ -362,6 +565,54 @@ cmd_pot() {
 }
 
 # --------------------------------------------------------------------------
+# make wheel: the pip package of the add-on, built and checked
+# --------------------------------------------------------------------------
+WHEEL_VENV="$RUN/wheel-venv"
+
+cmd_wheel() {
+    # Builds .run/dist/odoo_addon_partner_idic-19.0.*.whl with whool from a
+    # copy of the add-on named partner_idic (whool names the distribution
+    # after the folder), checks what it holds, installs it with pip into a
+    # virtual environment layered on $PYTHON's (.run/wheel-venv) and checks
+    # that Odoo finds the add-on there with no addons path at all.
+    local stage dist="$RUN/dist" wheel site
+    stage="${TMPDIR:-/tmp}/$MODULE-wheel-$(printf '%s' "$ROOT" | md5sum | cut -c1-12)"
+    rm -rf "$stage" && mkdir -p "$stage/$MODULE"
+    (cd "$ROOT" && { git ls-files -co --exclude-standard 2>/dev/null \
+        || find . -type f -not -path './.run/*' -not -path './.git/*'; } \
+        | while IFS= read -r f; do [ -f "$f" ] && printf '%s\0' "$f"; done | tar --null -T - -cf -) \
+        | tar -xf - -C "$stage/$MODULE"
+    rm -rf "$dist" && mkdir -p "$dist"
+    say "building the wheel with whool"
+    if ! WHOOL_POST_VERSION_STRATEGY_OVERRIDE=none "$PYTHON" -m pip wheel --quiet --disable-pip-version-check \
+            --no-deps -w "$dist" "$stage/$MODULE" 2> >(grep -v "^WARNING: Location 'file:" >&2); then
+        say "building the wheel FAILED"
+        return 1
+    fi
+    rm -rf "$stage"
+    wheel="$(ls "$dist"/*.whl)"
+    "$PYTHON" "$ROOT/tools/check_wheel.py" contents "$wheel" "$ROOT" || return 1
+    say "installing the wheel with pip into $WHEEL_VENV"
+    rm -rf "$WHEEL_VENV"
+    "$PYTHON" -m venv "$WHEEL_VENV" || return 1
+    site="$("$WHEEL_VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+    # Everything $PYTHON sees (Odoo, its requirements, the OCA add-ons) is seen
+    # from the layered environment too, behind its own site-packages.
+    "$PYTHON" -c 'import os, sys; print("import site; list(map(site.addsitedir, %r))" % [p for p in sys.path if p and os.path.isdir(p)])' \
+        >"$site/_partner_idic_base.pth"
+    local deps=()
+    # Dependencies are resolved (offline) against what is installed when Odoo
+    # itself is a pip-installed distribution, as in .run/venv.
+    [ "$IN_VENV" = 1 ] || deps=(--no-deps)
+    if ! "$WHEEL_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-index "${deps[@]}" "$wheel" \
+            2> >(grep -v "^WARNING: Location 'file:" >&2); then
+        say "pip install of the wheel FAILED"
+        return 1
+    fi
+    "$WHEEL_VENV/bin/python" "$ROOT/tools/check_wheel.py" found "$site"
+}
+
+# --------------------------------------------------------------------------
 # make test
 # --------------------------------------------------------------------------
 cmd_test() {
@@ -369,10 +620,9 @@ cmd_test() {
     start="$(date +%s)"
     require_odoo
     install_requirements dev
+    ensure_browser
+    ensure_rtlcss
     prepare
-    command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
-        || command -v google-chrome >/dev/null 2>&1 \
-        || die "no headless browser found for the tours: install Debian's 'chromium' (README.md, \"Requirements\")."
     "$PYTHON" -c 'import websocket' 2>/dev/null || die "PyPI 'websocket-client' is missing (pip install -r requirements-dev.txt)."
 
     TEST_DB="${MODULE}_test_$(date +%Y%m%d%H%M%S)_$$"
@@ -380,7 +630,7 @@ cmd_test() {
     local cfg="$RUN/test.conf"
     write_config "$cfg" "$(free_port 8169)"
     local log="$RUN/test-install.log"
-    local install_ok=0 upgrade_ok=0 uninstall_ok=0 lint_ok=0 pot_ok=0
+    local install_ok=0 upgrade_ok=0 uninstall_ok=0 lint_ok=0 pot_ok=0 wheel_ok=0
     local tests=0 failures=0 tours=0
     cleanup_test() {
         psql_run -d postgres -c "DROP DATABASE IF EXISTS \"$TEST_DB\"" >/dev/null 2>&1 || true
@@ -463,18 +713,38 @@ PY
         fi
     fi
 
+    say "wheel: build it, check it, pip install it and install $MODULE from it"
+    if cmd_wheel; then
+        if [ "$uninstall_ok" != 1 ]; then
+            wheel_ok=1  # no database to install it in: the checks above stand
+        else
+            # No addons path: Odoo must find the add-on in the wheel's install.
+            grep -v '^addons_path' "$cfg" >"$RUN/wheel.conf"
+            if "$WHEEL_VENV/bin/python" -m odoo module install -c "$RUN/wheel.conf" -d "$db" "$MODULE" \
+                    >"$RUN/test-wheel.log" 2>&1 \
+                    && [ "$(psql_run -d "$db" -c "SELECT state FROM ir_module_module WHERE name = '$MODULE'")" = installed ] \
+                    && ! grep -qE ' (ERROR|CRITICAL) ' "$RUN/test-wheel.log"; then
+                say "$MODULE installed again from the wheel, with no addons path"
+                wheel_ok=1
+            else
+                say "installing $MODULE from the wheel FAILED, see $RUN/test-wheel.log"
+                grep -E ' (ERROR|CRITICAL) ' "$RUN/test-wheel.log" | head -n 20 >&2 || tail -n 20 "$RUN/test-wheel.log" >&2
+            fi
+        fi
+    fi
+
     say "lint"
     if cmd_lint; then lint_ok=1; fi
 
     local passed=$((tests - failures))
     [ "$passed" -ge 0 ] || passed=0
     local bad=$failures
-    for ok in $install_ok $upgrade_ok $uninstall_ok $lint_ok $pot_ok; do
+    for ok in $install_ok $upgrade_ok $uninstall_ok $wheel_ok $lint_ok $pot_ok; do
         [ "$ok" = 1 ] || bad=$((bad + 1))
     done
     word() { [ "$1" = 1 ] && echo ok || echo FAILED; }
     local secs=$(( $(date +%s) - start ))
-    echo "install $(word $install_ok), upgrade $(word $upgrade_ok), uninstall $(word $uninstall_ok), pot $(word $pot_ok), lint $(word $lint_ok)"
+    echo "install $(word $install_ok), upgrade $(word $upgrade_ok), uninstall $(word $uninstall_ok), wheel $(word $wheel_ok), pot $(word $pot_ok), lint $(word $lint_ok)"
     echo "summary: $tests tests run ($tours tours), $passed passed, $failures failed; other checks failed: $((bad - failures)); duration $((secs / 60))m$((secs % 60))s"
     [ "$bad" = 0 ] && [ "$rc" = 0 ]
 }
@@ -527,7 +797,9 @@ case "${1:-}" in
     stop) cmd_stop ;;
     test) cmd_test ;;
     lint) require_odoo; cmd_lint ;;
+    setup) require_odoo; install_requirements dev; say "ready: $PYTHON" ;;
+    wheel) require_odoo; install_requirements; cmd_wheel ;;
     pot) cmd_pot ;;
     test-one) cmd_test_one "${2:-}" ;;
-    *) die "usage: $0 demo|test|test-one|bench|lint|pot|stop" ;;
+    *) die "usage: $0 setup|demo|test|test-one|bench|lint|pot|wheel|stop" ;;
 esac
