@@ -18,7 +18,7 @@
         "utm",
         "membership",
     ],
-    "external_dependencies": {"python": []},
+    "external_dependencies": {"python": ["numpy", "scipy"]},
     "data": [
         "security/partner_idic_groups.xml",
         "security/ir.model.access.csv",

@@ -531,9 +531,29 @@ cmd_lint() {
 # --------------------------------------------------------------------------
 # make pot: regenerate i18n/partner_idic.pot from a throwaway database
 # --------------------------------------------------------------------------
+stage_module() {
+    # Copies the add-on's files (tracked, and new ones git does not ignore:
+    # never .run/) into $1/partner_idic; prints $1.
+    local dir="$1"
+    rm -rf "$dir" && mkdir -p "$dir/$MODULE"
+    (cd "$ROOT" && { git ls-files -co --exclude-standard 2>/dev/null \
+        || find . -type f -not -path './.run/*' -not -path './.git/*'; } \
+        | while IFS= read -r f; do [ -f "$f" ] && printf '%s\0' "$f"; done | tar --null -T - -cf -) \
+        | tar -xf - -C "$dir/$MODULE"
+    echo "$dir"
+}
+
 export_pot() {
-    # $1: config, $2: database, $3: output file
-    "$PYTHON" -m odoo i18n export -c "$1" -d "$2" -o "$3" "$MODULE" >"$RUN/pot.log" 2>&1
+    # $1: config, $2: database, $3: output file.  Odoo's export reads every
+    # file below the add-on's folder: it reads a copy of the add-on's own files,
+    # not the checkout, whose .run/ holds the Odoo source and virtualenv.
+    local stage cfg="$RUN/pot-export.conf"
+    stage="$(stage_module "${TMPDIR:-/tmp}/$MODULE-pot-$(printf '%s' "$ROOT" | md5sum | cut -c1-12)")"
+    sed "s|^addons_path = .*|addons_path = $stage|" "$1" >"$cfg"
+    "$PYTHON" -m odoo i18n export -c "$cfg" -d "$2" -o "$3" "$MODULE" >"$RUN/pot.log" 2>&1
+    local rc=$?
+    rm -rf "$stage"
+    return $rc
 }
 
 pot_differs() {
@@ -576,12 +596,7 @@ cmd_wheel() {
     # virtual environment layered on $PYTHON's (.run/wheel-venv) and checks
     # that Odoo finds the add-on there with no addons path at all.
     local stage dist="$RUN/dist" wheel site
-    stage="${TMPDIR:-/tmp}/$MODULE-wheel-$(printf '%s' "$ROOT" | md5sum | cut -c1-12)"
-    rm -rf "$stage" && mkdir -p "$stage/$MODULE"
-    (cd "$ROOT" && { git ls-files -co --exclude-standard 2>/dev/null \
-        || find . -type f -not -path './.run/*' -not -path './.git/*'; } \
-        | while IFS= read -r f; do [ -f "$f" ] && printf '%s\0' "$f"; done | tar --null -T - -cf -) \
-        | tar -xf - -C "$stage/$MODULE"
+    stage="$(stage_module "${TMPDIR:-/tmp}/$MODULE-wheel-$(printf '%s' "$ROOT" | md5sum | cut -c1-12)")"
     rm -rf "$dist" && mkdir -p "$dist"
     say "building the wheel with whool"
     if ! WHOOL_POST_VERSION_STRATEGY_OVERRIDE=none "$PYTHON" -m pip wheel --quiet --disable-pip-version-check \
