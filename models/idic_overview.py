@@ -129,7 +129,9 @@ class IdicOverview(models.AbstractModel):
             ),
             self._tile(
                 "pipeline_forward",
-                self.env._("Moved forward in %(days)s days", days=self._overview_days()),
+                self.env._(
+                    "Moved forward in %(days)s days", days=self._overview_days()
+                ),
                 moved,
                 self._action(
                     "partner_idic.idic_stage_history_action",
@@ -568,6 +570,12 @@ class IdicOverview(models.AbstractModel):
                 {"id": c.id, "name": c.display_name} for c in self.env.user.company_ids
             ],
             "window_days": self._overview_days(),
-            "periods": list(PERIODS),
+            "periods": [
+                {"days": days, "label": self.env._("Last %(days)s days", days=days)}
+                for days in PERIODS
+            ],
+            "period_label": self.env._(
+                "Last %(days)s days", days=self._overview_days()
+            ),
             "sections": [s for s in self._overview_sections(today) if s],
         }

@@ -49,51 +49,60 @@ class IdicOverview(models.AbstractModel):
     @api.model
     def _segment_texts(self):
         """Per segment: what it is and what to do, shown on hover."""
-        _ = self.env._
         return {
             "champions": (
-                _("Bought recently, buy often and spend the most"),
-                _("Reward them, ask for reviews and referrals"),
+                self.env._("Bought recently, buy often and spend the most"),
+                self.env._("Reward them, ask for reviews and referrals"),
             ),
             "loyal": (
-                _("Buy regularly and often"),
-                _("Offer higher-value products, enrol them in the loyalty programme"),
+                self.env._("Buy regularly and often"),
+                self.env._(
+                    "Offer higher-value products, enrol them in the loyalty programme"
+                ),
             ),
             "potential_loyalist": (
-                _("Recent customers who have bought more than once"),
-                _("Offer membership or loyalty points, recommend other products"),
+                self.env._("Recent customers who have bought more than once"),
+                self.env._(
+                    "Offer membership or loyalty points, recommend other products"
+                ),
             ),
             "new": (
-                _("Bought recently for the first time"),
-                _("Welcome them and help them succeed with their first purchase"),
+                self.env._("Bought recently for the first time"),
+                self.env._(
+                    "Welcome them and help them succeed with their first purchase"
+                ),
             ),
             "promising": (
-                _("Recent buyers who have not bought often yet"),
-                _("Make the company known to them, offer a trial"),
+                self.env._("Recent buyers who have not bought often yet"),
+                self.env._("Make the company known to them, offer a trial"),
             ),
             "need_attention": (
-                _("Bought fairly recently and fairly often, but are slipping"),
-                _("Make a limited-time offer based on what they bought"),
+                self.env._("Bought fairly recently and fairly often, but are slipping"),
+                self.env._("Make a limited-time offer based on what they bought"),
             ),
             "about_to_sleep": (
-                _("Have not bought for a while and seldom bought"),
-                _("Share something useful, recommend popular products"),
+                self.env._("Have not bought for a while and seldom bought"),
+                self.env._("Share something useful, recommend popular products"),
             ),
             "at_risk": (
-                _("Bought often, but long ago"),
-                _("Reconnect with a personal message, offer a renewal"),
+                self.env._("Bought often, but long ago"),
+                self.env._("Reconnect with a personal message, offer a renewal"),
             ),
             "cant_lose": (
-                _("Big spenders who have not bought for long"),
-                _("Win them back: call them, do not lose them to a competitor"),
+                self.env._("Big spenders who have not bought for long"),
+                self.env._(
+                    "Win them back: call them, do not lose them to a competitor"
+                ),
             ),
             "hibernating": (
-                _("Last bought long ago and seldom"),
-                _("Offer relevant products and special prices, or let them rest"),
+                self.env._("Last bought long ago and seldom"),
+                self.env._(
+                    "Offer relevant products and special prices, or let them rest"
+                ),
             ),
             "lost": (
-                _("Lowest recency and frequency"),
-                _("Try one reach-out campaign, otherwise leave them"),
+                self.env._("Lowest recency and frequency"),
+                self.env._("Try one reach-out campaign, otherwise leave them"),
             ),
         }
 
@@ -152,7 +161,9 @@ class IdicOverview(models.AbstractModel):
             revenue[segment] += amount or 0.0
         revenue_total = sum(revenue.values())
         total = sum(counts.values())
-        labels = dict(Partner._fields["idic_rfm_segment"]._description_selection(self.env))
+        labels = dict(
+            Partner._fields["idic_rfm_segment"]._description_selection(self.env)
+        )
         texts = self._segment_texts()
         currency = self.env.company.currency_id
         segments = []
@@ -324,7 +335,9 @@ class IdicOverview(models.AbstractModel):
         return {
             "type": "tier_moves",
             "key": "tier_moves",
-            "title": self.env._("Tier Moves in %(days)s Days", days=self._overview_days()),
+            "title": self.env._(
+                "Tier Moves in %(days)s Days", days=self._overview_days()
+            ),
             "from_label": self.env._("From tier"),
             "to_label": self.env._("To tier"),
             "tiers": axis,
@@ -408,25 +421,27 @@ class IdicOverview(models.AbstractModel):
         issued, used, expired, liability = (
             [round(float(row[i]), 2) for row in rows] for i in range(4)
         )
-        _ = self.env._
+        lines_domain = [
+            ("card_id.program_id", "=", program.id),
+            ("idic_date", ">=", fields.Date.to_string(months[0])),
+            ("idic_date", "<", fields.Date.to_string(self._month_after(months))),
+        ]
         return self._trend(
             "points_trend",
-            _("Points per Month"),
+            self.env._("Points per Month"),
             months,
             [
-                self._series(_("Issued"), issued),
-                self._series(_("Used"), used),
-                self._series(_("Expired"), expired),
-                self._series(_("Liability at month end"), liability, "line", "y1"),
+                self._series(self.env._("Issued"), issued),
+                self._series(self.env._("Used"), used),
+                self._series(self.env._("Expired"), expired),
+                self._series(
+                    self.env._("Liability at month end"), liability, "line", "y1"
+                ),
             ],
             self._action(
                 "partner_idic.loyalty_history_action_idic",
-                _("Points per Month"),
-                [
-                    ("card_id.program_id", "=", program.id),
-                    ("idic_date", ">=", fields.Date.to_string(months[0])),
-                    ("idic_date", "<", fields.Date.to_string(self._month_after(months))),
-                ],
+                self.env._("Points per Month"),
+                lines_domain,
                 context={"graph_groupbys": ["idic_date:month", "idic_kind"]},
                 views=("graph", "pivot", "list"),
             ),
@@ -450,15 +465,17 @@ class IdicOverview(models.AbstractModel):
             i = index.get(fields.Date.to_date(month))
             if i is not None:
                 (up if direction == "up" else down)[i] += count
-        _ = self.env._
         return self._trend(
             "tier_trend",
-            _("Tier Moves per Month"),
+            self.env._("Tier Moves per Month"),
             months,
-            [self._series(_("Up"), up), self._series(_("Down"), down)],
+            [
+                self._series(self.env._("Up"), up),
+                self._series(self.env._("Down"), down),
+            ],
             self._action(
                 "partner_idic.idic_tier_history_action",
-                _("Tier Moves per Month"),
+                self.env._("Tier Moves per Month"),
                 domain,
                 context={"graph_groupbys": ["date:month", "direction"]},
                 views=("graph", "pivot", "list"),
@@ -539,19 +556,22 @@ class IdicOverview(models.AbstractModel):
             else None
             for m in months
         ]
-        _ = self.env._
         return self._trend(
             "members_trend",
-            _("Members at Month End"),
+            self.env._("Members at Month End"),
             months,
             [
-                self._series(_("Members"), [row[1] for row in rows], stack="members"),
-                self._series(_("In grace"), [row[2] for row in rows], stack="members"),
-                self._series(_("Renewal rate (%)"), rates, "line", "y1"),
+                self._series(
+                    self.env._("Members"), [row[1] for row in rows], stack="members"
+                ),
+                self._series(
+                    self.env._("In grace"), [row[2] for row in rows], stack="members"
+                ),
+                self._series(self.env._("Renewal rate (%)"), rates, "line", "y1"),
             ],
             self._action(
                 "partner_idic.idic_member_retention_action",
-                _("Member retention"),
+                self.env._("Member retention"),
                 retention_domain,
                 context={"graph_groupbys": ["date_end:month"]},
                 views=("graph", "pivot", "list"),
@@ -617,24 +637,24 @@ class IdicOverview(models.AbstractModel):
         )
         if not any(row[1] or row[3] for row in rows):
             return None
-        _ = self.env._
         action = None
+        report_domain = [("company_id", "=", company.id)]
         if self.env.user.has_group("partner_idic.group_idic_donor_data"):
             action = self._action(
                 "partner_idic.idic_donation_report_action",
-                _("Donors per Fiscal Year"),
-                [("company_id", "=", company.id)],
+                self.env._("Donors per Fiscal Year"),
+                report_domain,
                 context={"graph_groupbys": ["fiscal_year_end"]},
                 views=("graph", "pivot", "list"),
             )
         trend = self._trend(
             "donors_trend",
-            _("Donors per Fiscal Year"),
+            self.env._("Donors per Fiscal Year"),
             [],
             [
-                self._series(_("Donors"), [row[1] for row in rows]),
-                self._series(_("LYBUNT"), [row[2] for row in rows]),
-                self._series(_("SYBUNT"), [row[3] for row in rows]),
+                self._series(self.env._("Donors"), [row[1] for row in rows]),
+                self._series(self.env._("LYBUNT"), [row[2] for row in rows]),
+                self._series(self.env._("SYBUNT"), [row[3] for row in rows]),
             ],
             action,
         )

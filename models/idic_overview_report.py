@@ -15,9 +15,7 @@ class IdicOverviewReport(models.AbstractModel):
         if not self.env.user.has_group("partner_idic.group_idic_user"):
             raise AccessError(self.env._("Only relationship users print the overview."))
         data = data or {}
-        company_id = data.get("overview_company_id") or (
-            docids[0] if docids else None
-        )
+        company_id = data.get("overview_company_id") or (docids[0] if docids else None)
         overview = self.env["idic.overview"].get_overview(
             days=data.get("overview_days"), company_id=company_id
         )

@@ -14,3 +14,4 @@ from . import test_donor
 from . import test_member
 from . import test_overview_charts
 from . import test_overview_donors
+from . import test_tours_charts

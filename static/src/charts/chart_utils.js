@@ -2,10 +2,8 @@
  * Chart.js (loaded on demand, as its graph view does), right-to-left and
  * number / date formats of the user's language. */
 import { loadBundle } from "@web/core/assets";
-import { getColor } from "@web/core/colors/colors";
 import { localization } from "@web/core/l10n/localization";
 import { formatFloat, formatInteger } from "@web/views/fields/formatters";
-import { cookie } from "@web/core/browser/cookie";
 
 const { DateTime } = luxon;
 
@@ -17,8 +15,11 @@ export function isRTL() {
     return localization.direction === "rtl";
 }
 
+// Distinct colours for the series of one chart.
+const PALETTE = ["#3b8fd9", "#f08a4b", "#8e7cc3", "#1a7f37", "#d9383a", "#f2c14e"];
+
 export function color(index) {
-    return getColor(index, cookie.get("color_scheme"), "odoo");
+    return PALETTE[index % PALETTE.length];
 }
 
 /** A figure in the user's language (grouping, digits). */

@@ -35,7 +35,7 @@ export class IdicFunnel extends Component {
                     {
                         label: this.props.chart.title,
                         data: stages.map((s) => [-(s.value || max / 200) / 2, (s.value || max / 200) / 2]),
-                        backgroundColor: stages.map((s, i) => color(i + 1)),
+                        backgroundColor: stages.map((s, i) => color(i)),
                         borderSkipped: false,
                     },
                 ],

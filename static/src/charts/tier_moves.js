@@ -18,8 +18,8 @@ export class IdicTierMoves extends Component {
         return Math.max(1, ...this.props.chart.cells.map((c) => c.value));
     }
 
-    cell(from, to) {
-        return this.props.chart.cells.find((c) => c.from === from.id && c.to === to.id);
+    cellOf(fromTier, toTier) {
+        return this.props.chart.cells.find((c) => c.from === fromTier.id && c.to === toTier.id);
     }
 
     style(cell) {
