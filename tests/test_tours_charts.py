@@ -17,7 +17,9 @@ class TestToursCharts(HttpCase):
             name="Tour Map User",
         )
         company = cls.env.company
-        tier = cls.env["idic.value.tier"].create(
+        Tier = cls.env["idic.value.tier"]
+        Tier.search([("company_id", "=", company.id)]).active = False
+        tier = Tier.create(
             {"name": "Tour Map Gold", "basis": "monetary", "min_threshold": 1e9}
         )
         cls.customer = cls.env["res.partner"].create(
