@@ -190,6 +190,10 @@ class IdicOverview(models.AbstractModel):
             "title": self.env._("RFM Segment Map"),
             "r_label": self.env._("Recency score (5: bought most recently)"),
             "f_label": self.env._("Frequency score (5: buys most often)"),
+            "legend": self.env._(
+                "Customers of each segment, and its share of the revenue of the "
+                "value window"
+            ),
             "total": total,
             "cells": [
                 {
