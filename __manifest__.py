@@ -42,6 +42,8 @@
         "report/idic_donation_receipt.xml",
         "data/idic_donor_data.xml",
         "views/idic_donor_views.xml",
+        "views/idic_overview_chart_views.xml",
+        "report/idic_overview_report.xml",
     ],
     "demo": [
         "demo/partner_idic_demo.xml",
@@ -51,6 +53,7 @@
     "assets": {
         "web.assets_backend": [
             "partner_idic/static/src/overview/*",
+            "partner_idic/static/src/charts/*",
         ],
         "web.assets_tests": [
             "partner_idic/static/tests/tours/*.js",

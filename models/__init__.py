@@ -28,3 +28,5 @@ from . import idic_member_reminder
 from . import res_partner_member
 from . import idic_member_retention
 from . import account_move_member
+from . import idic_overview_charts
+from . import idic_overview_report

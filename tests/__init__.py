@@ -13,3 +13,6 @@ from . import test_tours
 from . import test_donor
 from . import test_member
 from . import test_clv_model
+from . import test_overview_charts
+from . import test_overview_donors
+from . import test_tours_charts
