@@ -42,6 +42,7 @@
         "report/idic_donation_receipt.xml",
         "data/idic_donor_data.xml",
         "views/idic_donor_views.xml",
+        "views/idic_engagement_views.xml",
     ],
     "demo": [
         "demo/partner_idic_demo.xml",

@@ -28,3 +28,9 @@ from . import idic_member_reminder
 from . import res_partner_member
 from . import idic_member_retention
 from . import account_move_member
+from . import res_company_engagement
+from . import idic_interaction_engagement
+from . import product_category
+from . import idic_value_tier_engagement
+from . import res_partner_engagement
+from . import res_config_settings_engagement
