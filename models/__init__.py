@@ -34,3 +34,4 @@ from . import product_category
 from . import idic_value_tier_engagement
 from . import res_partner_engagement
 from . import res_config_settings_engagement
+from . import idic_overview_engagement

@@ -613,3 +613,41 @@ class TestEngagement(IdicCase):
         self.assertAlmostEqual(self.value(self.a, "idic_crv"), 1460.0, 2)
         # A user without the add-on still reads partners.
         self.a.with_user(self.plain_user).read(["name", "email"])
+
+    def test_overview_section(self):
+        self.company_r.idic_churn_threshold = 70.0
+        Tier = self.env["idic.value.tier"]
+        gold = Tier.create(
+            {"name": "R Gold", "company_id": self.company_r.id, "min_threshold": 1500}
+        )
+        Tier.create({"name": "R Base", "company_id": self.company_r.id})
+        self.recompute()
+        data = (
+            self.env["idic.overview"]
+            .with_user(self.idic_user)
+            .with_company(self.company_r)
+            .get_overview()
+        )
+        keys = [section["key"] for section in data["sections"]]
+        self.assertEqual(keys[keys.index("value") + 1], "engagement")
+        section = data["sections"][keys.index("engagement")]
+        tiles = {tile["key"]: tile for tile in section["tiles"] + section["rows"]}
+        # One customer per quadrant (see test_quadrants_and_churn).
+        for segment in ("champions", "affluents", "advocates", "misers"):
+            self.assertEqual(tiles[f"engagement_{segment}"]["value"], 1, segment)
+        self.assertAlmostEqual(
+            tiles["engagement_total"]["value"], 4503.44 + 2093.75 + 620 + 90, 2
+        )
+        self.assertIn("Not additive", tiles["engagement_total"]["hint"])
+        Partner = self.env["res.partner"].with_user(self.idic_user)
+        Partner = Partner.with_company(self.company_r)
+
+        def shown(key):
+            return Partner.search(tiles[key]["action"]["domain"])
+
+        # B (CLV 1800 >= 1500: the top tier) is at risk; C is undervalued.
+        self.assertEqual(self.value(self.b, "idic_value_tier_id"), gold)
+        self.assertEqual(tiles["engagement_top_churn"]["value"], 1)
+        self.assertEqual(shown("engagement_top_churn"), self.b)
+        self.assertEqual(shown("engagement_undervalued"), self.c)
+        self.assertEqual(shown("engagement_champions"), self.a)
