@@ -218,6 +218,10 @@ PARTS = (
     "_idic_fit_clv_models",
     "_idic_predict_clv",
     "_idic_stage_indirect_value",
+    "_idic_stage_margin",
+    "_idic_purchase_rows",
+    "_idic_stage_predicted_clv",
+    "_idic_stage_engagement_totals",
 )
 
 

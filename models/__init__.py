@@ -35,3 +35,4 @@ from . import idic_value_tier_engagement
 from . import res_partner_engagement
 from . import res_config_settings_engagement
 from . import idic_overview_engagement
+from . import idic_demo_engagement

@@ -51,6 +51,12 @@ CLV_METHODS = [("model", "BG/NBD + Gamma-Gamma"), ("simple", "Simple formula")]
 DAYS_PER_UNIT = 7.0
 UNITS_PER_MONTH = 365.25 / 12 / DAYS_PER_UNIT
 INDIRECT_TABLE = "idic_engagement_indirect"
+EDGES_TABLE = "idic_engagement_edges"
+
+
+def _pg_array(values):
+    """A PostgreSQL array literal of ``values`` (numbers), as one string."""
+    return "{" + ",".join(map(repr, np.asarray(values).tolist())) + "}"
 
 
 def _value_field(string, help_text=None, **kwargs):
@@ -494,33 +500,40 @@ class ResPartner(models.Model):
             p_alive = clv_model.p_alive_simple(x, t_x, T, zero_rate=zero_rate)
             expected = predicted = np.full(len(ids), np.nan)
         if rows:
+            # Arrays travel as one text literal each (fast to parse).
             cr.execute(
                 SQL(
                     """
                     UPDATE %(table)s s
                        SET p_alive = ROUND(v.p_alive::numeric, 6),
                            expected = ROUND(v.expected::numeric, 4),
-                           predicted = v.predicted, method = %(method)s
+                           predicted = ROUND(v.predicted::numeric, 2),
+                           clv = CASE WHEN %(fitted)s
+                                      THEN ROUND(s.lifetime * s.ratio
+                                                 + v.predicted::numeric, 2) END,
+                           method = %(method)s
                       FROM unnest(%(ids)s::int[], %(p_alive)s::float8[],
                                   %(expected)s::float8[], %(predicted)s::float8[])
                            AS v(partner_id, p_alive, expected, predicted)
                      WHERE s.partner_id = v.partner_id
                     """,
                     table=table,
+                    fitted=bool(fitted),
                     method="model" if fitted else "simple",
-                    ids=ids,
-                    p_alive=p_alive.tolist(),
-                    expected=np.nan_to_num(expected).tolist(),
-                    predicted=np.nan_to_num(predicted).tolist(),
+                    ids=_pg_array(ids),
+                    p_alive=_pg_array(p_alive),
+                    expected=_pg_array(np.nan_to_num(expected)),
+                    predicted=_pg_array(np.nan_to_num(predicted)),
                 )
             )
         if fitted:
+            # Customers with credit notes only: their margin, nothing ahead.
             cr.execute(
                 SQL(
                     """UPDATE %(table)s
-                          SET clv = ROUND(lifetime * ratio + COALESCE(predicted, 0), 2),
-                              predicted = ROUND(COALESCE(predicted, 0), 2),
-                              expected = COALESCE(expected, 0)""",
+                          SET clv = ROUND(lifetime * ratio, 2), predicted = 0,
+                              expected = 0
+                        WHERE method IS NULL""",
                     table=table,
                 )
             )
@@ -548,21 +561,13 @@ class ResPartner(models.Model):
         program = company.idic_loyalty_program_id
         return SQL(
             """
-            WITH RECURSIVE edges AS (
-                SELECT DISTINCT rb.commercial_partner_id AS referrer,
-                       r.commercial_partner_id AS referred
-                  FROM res_partner r
-                  JOIN res_partner rb ON rb.id = r.idic_referred_by_id
-                 WHERE r.idic_referred_by_id IS NOT NULL
-                   AND rb.commercial_partner_id <> r.commercial_partner_id
-            ),
-            window_revenue AS (
+            WITH RECURSIVE window_revenue AS (
                 SELECT m.commercial_partner_id AS partner_id,
                        SUM(m.amount_untaxed_signed) AS amount
                   FROM account_move m
                   JOIN %(table)s s ON s.partner_id = m.commercial_partner_id
                  WHERE %(moves)s
-                   AND m.commercial_partner_id IN (SELECT referred FROM edges)
+                   AND m.commercial_partner_id IN (SELECT referred FROM %(edges)s)
                    AND m.invoice_date < s.first_date + %(window)s * INTERVAL '1 month'
                  GROUP BY m.commercial_partner_id
             ),
@@ -575,12 +580,12 @@ class ResPartner(models.Model):
                   JOIN res_partner cp ON cp.id = s.partner_id
                   LEFT JOIN window_revenue w ON w.partner_id = s.partner_id
                  WHERE s.first_date IS NOT NULL
-                   AND s.partner_id IN (SELECT referred FROM edges)
+                   AND s.partner_id IN (SELECT referred FROM %(edges)s)
             ),
             referral AS (
                 SELECT e.referrer AS partner_id, SUM(c.value) AS value,
                        SUM(c.lifetime) AS revenue, COUNT(*) AS customers
-                  FROM edges e
+                  FROM %(edges)s e
                   JOIN contrib c ON c.partner_id = e.referred
                  GROUP BY e.referrer
             ),
@@ -592,11 +597,11 @@ class ResPartner(models.Model):
                  GROUP BY card.partner_id
             ),
             chain(root, node, level, path) AS (
-                SELECT referrer, referred, 1, ARRAY[referrer, referred] FROM edges
+                SELECT referrer, referred, 1, ARRAY[referrer, referred] FROM %(edges)s
                 UNION ALL
                 SELECT chain.root, e.referred, chain.level + 1, chain.path || e.referred
                   FROM chain
-                  JOIN edges e ON e.referrer = chain.node
+                  JOIN %(edges)s e ON e.referrer = chain.node
                  WHERE chain.level < %(depth)s AND e.referred <> ALL(chain.path)
             ),
             reached AS (
@@ -648,6 +653,7 @@ class ResPartner(models.Model):
               LEFT JOIN acts ON acts.partner_id = ids.partner_id
             """,
             table=SQL.identifier(STAGING_TABLE),
+            edges=SQL.identifier(EDGES_TABLE),
             moves=self._idic_value_moves_sql(company),
             window=company.idic_referral_window_months,
             share=company.idic_referral_causal_share,
@@ -674,7 +680,27 @@ class ResPartner(models.Model):
         cr = self.env.cr
         table = SQL.identifier(STAGING_TABLE)
         indirect = SQL.identifier(INDIRECT_TABLE)
-        cr.execute(SQL("DROP TABLE IF EXISTS %s", indirect))
+        edges = SQL.identifier(EDGES_TABLE)
+        cr.execute(SQL("DROP TABLE IF EXISTS %s, %s", indirect, edges))
+        # The referral links between commercial partners, indexed both ways
+        # for the walk down the chain.
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE %(edges)s AS
+                SELECT DISTINCT rb.commercial_partner_id AS referrer,
+                       r.commercial_partner_id AS referred
+                  FROM res_partner r
+                  JOIN res_partner rb ON rb.id = r.idic_referred_by_id
+                 WHERE r.idic_referred_by_id IS NOT NULL
+                   AND rb.commercial_partner_id <> r.commercial_partner_id;
+                CREATE INDEX ON %(edges)s (referrer);
+                CREATE INDEX ON %(edges)s (referred);
+                ANALYZE %(edges)s
+                """,
+                edges=edges,
+            )
+        )
         cr.execute(
             SQL(
                 "CREATE TEMP TABLE %s AS %s",
@@ -695,55 +721,60 @@ class ResPartner(models.Model):
                        ckv = NULLIF(i.ckv, 0)
                   FROM %(indirect)s i
                  WHERE i.partner_id = s.partner_id;
-                DROP TABLE %(indirect)s
+                DROP TABLE %(indirect)s, %(edges)s
                 """,
                 table=table,
                 indirect=indirect,
+                edges=edges,
             )
         )
 
     @api.model
     def _idic_stage_engagement_totals(self, company):
         """Engagement value, Kumar's quadrant (strictly above the company's
-        median is high) and, for tiers on a value it changes, the tier."""
-        cr = self.env.cr
+        median is high) and, for tiers on a value of this stage, the tier:
+        one pass over the staging table."""
         table = SQL.identifier(STAGING_TABLE)
-        cr.execute(
-            SQL(
-                """
-                UPDATE %(table)s
-                   SET engagement = COALESCE(clv, 0) + COALESCE(crv, 0)
-                                    + COALESCE(civ, 0) + COALESCE(ckv, 0);
-                UPDATE %(table)s s
-                   SET eng_segment = CASE
-                       WHEN COALESCE(s.clv, 0) > med.clv
-                       THEN CASE WHEN s.engagement - COALESCE(s.clv, 0) > med.indirect
-                                 THEN 'champions' ELSE 'affluents' END
-                       ELSE CASE WHEN s.engagement - COALESCE(s.clv, 0) > med.indirect
-                                 THEN 'advocates' ELSE 'misers' END
-                       END
-                  FROM (SELECT percentile_cont(0.5) WITHIN GROUP (
-                                   ORDER BY COALESCE(clv, 0)) AS clv,
-                               percentile_cont(0.5) WITHIN GROUP (
-                                   ORDER BY engagement - COALESCE(clv, 0)) AS indirect
-                          FROM %(table)s) med
-                """,
-                table=table,
-            )
-        )
+        clv = SQL("COALESCE(s.clv, 0)")
+        indirect = SQL("(COALESCE(s.crv, 0) + COALESCE(s.civ, 0) + COALESCE(s.ckv, 0))")
         basis = (
             self.env["idic.value.tier"]
             .sudo()
             .search([("company_id", "=", company.id)], limit=1)
             .basis
         )
-        if basis in ("clv", "engagement", "predicted_clv"):
+        tier = SQL("s.tier_id")
+        if basis in ("clv", "engagement", "predicted_clv", "p_alive"):
             tier = self._idic_tier_sql(
                 company,
                 {
                     "clv": SQL("s.clv"),
-                    "engagement": SQL("s.engagement"),
+                    "engagement": SQL("(%s + %s)", clv, indirect),
                     "predicted_clv": SQL("s.predicted"),
+                    "p_alive": SQL("s.p_alive"),
                 },
             )
-            cr.execute(SQL("UPDATE %s s SET tier_id = %s", table, tier))
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE %(table)s s
+                   SET engagement = %(clv)s + %(indirect)s,
+                       eng_segment = CASE
+                           WHEN %(clv)s > med.clv
+                           THEN CASE WHEN %(indirect)s > med.indirect
+                                     THEN 'champions' ELSE 'affluents' END
+                           ELSE CASE WHEN %(indirect)s > med.indirect
+                                     THEN 'advocates' ELSE 'misers' END
+                           END,
+                       tier_id = %(tier)s
+                  FROM (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY %(clv)s) AS clv,
+                               percentile_cont(0.5) WITHIN GROUP (
+                                   ORDER BY %(indirect)s) AS indirect
+                          FROM %(table)s s) med
+                """,
+                table=table,
+                clv=clv,
+                indirect=indirect,
+                tier=tier,
+            )
+        )

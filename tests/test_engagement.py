@@ -29,7 +29,7 @@ from scipy import special
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from ..models import clv_model
@@ -651,3 +651,52 @@ class TestEngagement(IdicCase):
         self.assertEqual(shown("engagement_top_churn"), self.b)
         self.assertEqual(shown("engagement_undervalued"), self.c)
         self.assertEqual(shown("engagement_champions"), self.a)
+
+    def test_tiers_on_p_alive(self):
+        Tier = self.env["idic.value.tier"]
+        vals = {"company_id": self.company_r.id, "basis": "p_alive"}
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            Tier.create(dict(vals, name="Too high", min_threshold=2.0))
+        low = Tier.create(dict(vals, name="Fading", min_threshold=0.0))
+        high = Tier.create(dict(vals, name="Active", min_threshold=0.7))
+        self.recompute()
+        # p_alive: A 0.875, B 0.607, C 0.948, D 0.987 (test_quadrants_and_churn).
+        for key, tier in (("a", high), ("b", low), ("c", high), ("d", high)):
+            self.assertEqual(self.value(self.by_key[key], "idic_value_tier_id"), tier)
+
+    def test_settings_for_an_administrator_outside_the_add_on(self):
+        """An Odoo administrator who is no relationship manager opens and
+        saves Settings without meeting the restricted fit fields."""
+        admin = new_test_user(
+            self.env, login="idic_sys_only", groups="base.group_system,base.group_user"
+        )
+        settings = self.env["res.config.settings"].with_user(admin).create({})
+        settings.execute()
+        self.company.with_user(admin).read(["name", "idic_clv_horizon_months"])
+
+    def test_fit_not_converged(self):
+        """Each customer always spends the same amount: Gamma-Gamma cannot be
+        fitted (no spread within customers); the fit is recorded with its
+        report, and the simple formula gives the values."""
+        company = self.env["res.company"].create({"name": "IDIC Engagement N"})
+        self.load_chart(company)
+        company.idic_clv_min_repeat_customers = 4
+        Partner = self.env["res.partner"]
+        partners = Partner.create(
+            [{"name": f"N{index}", "is_company": True} for index in range(6)]
+        )
+        for index, partner in enumerate(partners):
+            for number in range(2 + index % 3):
+                self._invoice(
+                    partner,
+                    400 - 60 * number - 7 * index,
+                    100.0 * (index + 1),
+                    company=company,
+                )
+        self.recompute(company)
+        self.assertEqual(company.idic_clv_repeat_customers, 6)
+        self.assertTrue(company.idic_clv_fit_date)
+        self.assertFalse(company.idic_clv_fit_converged)
+        self.assertTrue(company.idic_clv_fit_message)
+        self.assertEqual(company.idic_clv_method, "simple")
+        self.assertEqual(self.value(partners[0], "idic_clv_method", company), "simple")
