@@ -23,10 +23,8 @@ import subprocess
 import sys
 
 try:  # pip vendors packaging; a venv has pip
-    from packaging.markers import Marker
     from packaging.requirements import Requirement
 except ImportError:  # pragma: no cover - depends on the interpreter
-    from pip._vendor.packaging.markers import Marker
     from pip._vendor.packaging.requirements import Requirement
 
 # Odoo's requirements that only optional modules import: left out, with a
@@ -41,7 +39,7 @@ PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input"]
 
 
 def say(msg):
-    sys.stderr.write("[partner_idic] %s\n" % msg)
+    sys.stderr.write(f"[partner_idic] {msg}\n")
     sys.stderr.flush()
 
 
@@ -51,20 +49,22 @@ def say(msg):
 def check_source(path):
     release = os.path.join(path, "odoo", "release.py")
     if not os.path.isfile(release):
-        say("ERROR: %s is not an Odoo source tree (no odoo/release.py in it)." % path)
+        say(f"ERROR: {path} is not an Odoo source tree (no odoo/release.py in it).")
         return 2
     with open(release, encoding="utf-8") as f:
         text = f.read()
     match = re.search(r"^version_info\s*=\s*\(\s*(\d+)\s*,\s*(\d+)", text, re.M)
     if not match:
-        say("ERROR: %s: cannot read version_info from odoo/release.py." % path)
+        say(f"ERROR: {path}: cannot read version_info from odoo/release.py.")
         return 2
-    version = "%s.%s" % match.groups()
+    version = "{}.{}".format(*match.groups())
     if version != "19.0":
-        say("ERROR: %s holds Odoo %s, but partner_idic needs Odoo 19.0." % (path, version))
+        say(f"ERROR: {path} holds Odoo {version}, but partner_idic needs Odoo 19.0.")
         return 2
     if not os.path.isfile(os.path.join(path, "requirements.txt")):
-        say("ERROR: %s has no requirements.txt: not a complete Odoo 19.0 source tree." % path)
+        say(
+            f"ERROR: {path} has no requirements.txt: not a complete Odoo 19.0 source tree."
+        )
         return 2
     return 0
 
@@ -90,8 +90,8 @@ def environment(minor=None):
         return None
     major = sys.version_info[0]
     return {
-        "python_version": "%d.%d" % (major, minor),
-        "python_full_version": "%d.%d.0" % (major, minor),
+        "python_version": f"{major}.{minor}",
+        "python_full_version": f"{major}.{minor}.0",
     }
 
 
@@ -100,8 +100,8 @@ def matches(req, env):
 
 
 def spec_of(req):
-    extras = "[%s]" % ",".join(sorted(req.extras)) if req.extras else ""
-    return "%s%s%s" % (req.name, extras, req.specifier)
+    extras = "[{}]".format(",".join(sorted(req.extras))) if req.extras else ""
+    return f"{req.name}{extras}{req.specifier}"
 
 
 def resolve(reqs):
@@ -137,7 +137,7 @@ def resolve(reqs):
 
 def pip(args, log):
     with open(log, "a", encoding="utf-8") as out:
-        out.write("\n$ pip %s\n" % " ".join(args))
+        out.write("\n$ pip {}\n".format(" ".join(args)))
         out.flush()
         return subprocess.call(PIP + args, stdout=out, stderr=subprocess.STDOUT) == 0
 
@@ -146,7 +146,8 @@ def install_requirements(path, log):
     resolved = resolve(parse_requirements(path))
     chosen = {name: candidates[0] for name, candidates in resolved}
     total = len(resolved)
-    say("installing Odoo's %d Python requirements for Python %d.%d (log: %s)" % ((total,) + sys.version_info[:2] + (log,)))
+    here = "{}.{}".format(*sys.version_info[:2])
+    say(f"installing Odoo's {total} Python requirements for Python {here} (log: {log})")
     # Fast path: every pin of this Python at once.  Progress: one line per
     # package pip collects.
     if _pip_all(list(chosen.values()), log, total):
@@ -157,35 +158,35 @@ def install_requirements(path, log):
             if pip(["install", "--no-deps", spec], log):
                 if spec != candidates[0]:
                     say(
-                        "  %s does not build on Python %d.%d: took %s, Odoo's pin for a later Python"
-                        % ((candidates[0],) + sys.version_info[:2] + (spec,))
+                        f"  {candidates[0]} does not build on Python {here}: "
+                        f"took {spec}, Odoo's pin for a later Python"
                     )
                 chosen[name] = spec
                 break
-            say("  (%d/%d) %s does not install here" % (index, total, spec))
+            say(f"  ({index}/{total}) {spec} does not install here")
         else:
             if name.lower() in OPTIONAL:
                 say(
-                    "  left out %s: it cannot be built on this machine and only %s needs it"
-                    % (name, OPTIONAL[name.lower()])
+                    f"  left out {name}: it cannot be built on this machine "
+                    f"and only {OPTIONAL[name.lower()]} needs it"
                 )
                 del chosen[name]
                 continue
-            say("ERROR: Odoo needs %s and no pin of it installs here; see %s" % (name, log))
+            say(f"ERROR: Odoo needs {name} and no pin of it installs here; see {log}")
             return 1
     # Their own dependencies (the file does not list them all).
     if not _pip_all(list(chosen.values()), log, total):
-        say("ERROR: installing Odoo's requirements failed, see %s" % log)
+        say(f"ERROR: installing Odoo's requirements failed, see {log}")
         return 1
     return 0
 
 
 def _pip_all(specs, log, total):
     with open(log, "a", encoding="utf-8") as out:
-        out.write("\n$ pip install %s\n" % " ".join(specs))
+        out.write("\n$ pip install {}\n".format(" ".join(specs)))
         out.flush()
         proc = subprocess.Popen(
-            PIP + ["install", "--progress-bar", "off"] + specs,
+            [*PIP, "install", "--progress-bar", "off", *specs],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -195,7 +196,7 @@ def _pip_all(specs, log, total):
             out.write(line)
             if line.startswith("Collecting "):
                 seen += 1
-                say("  (%d/%d+) %s" % (seen, total, line.split()[1]))
+                say(f"  ({seen}/{total}+) {line.split()[1]}")
             elif line.startswith("Installing collected packages"):
                 say("  installing the collected packages")
         return proc.wait() == 0
@@ -206,7 +207,9 @@ def main(argv):
         return check_source(argv[1])
     if len(argv) == 3 and argv[0] == "install-requirements":
         return install_requirements(argv[1], argv[2])
-    say("usage: bootstrap_odoo.py check-source DIR | install-requirements REQUIREMENTS_TXT LOG")
+    say(
+        "usage: bootstrap_odoo.py check-source DIR | install-requirements REQUIREMENTS_TXT LOG"
+    )
     return 2
 
 

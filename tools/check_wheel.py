@@ -2,17 +2,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Checks of the add-on's wheel, run by `make wheel` and `make test`.
 
-    check_wheel.py contents WHEEL CHECKOUT
-        The wheel holds every file of the checkout that the add-on ships
-        (manifest, code, data, views, security, i18n, static files, reports,
-        demo data), under odoo/addons/partner_idic/, and its metadata asks for
-        Odoo 19.0, the OCA membership add-on and the manifest's Python
-        dependencies.  Files that are not part of the add-on (harness, CI,
-        benchmarks' scratch) may be in it too; nothing shipped may be missing.
+check_wheel.py contents WHEEL CHECKOUT
+    The wheel holds every file of the checkout that the add-on ships
+    (manifest, code, data, views, security, i18n, static files, reports,
+    demo data), under odoo/addons/partner_idic/, and its metadata asks for
+    Odoo 19.0, the OCA membership add-on and the manifest's Python
+    dependencies.  Files that are not part of the add-on (harness, CI,
+    benchmarks' scratch) may be in it too; nothing shipped may be missing.
 
-    check_wheel.py found SITE
-        Run by a Python where the wheel is installed: Odoo, configured with
-        no addons path at all, finds partner_idic in SITE/odoo/addons.
+check_wheel.py found SITE
+    Run by a Python where the wheel is installed: Odoo, configured with
+    no addons path at all, finds partner_idic in SITE/odoo/addons.
 """
 
 import ast
@@ -22,8 +22,19 @@ import sys
 import zipfile
 
 MODULE = "partner_idic"
-PREFIX = "odoo/addons/%s/" % MODULE
-SHIPPED_DIRS = ("controllers", "data", "demo", "i18n", "models", "report", "security", "static", "views", "wizard")
+PREFIX = f"odoo/addons/{MODULE}/"
+SHIPPED_DIRS = (
+    "controllers",
+    "data",
+    "demo",
+    "i18n",
+    "models",
+    "report",
+    "security",
+    "static",
+    "views",
+    "wizard",
+)
 SHIPPED_FILES = ("__manifest__.py", "__init__.py", "README.md")
 
 
@@ -41,7 +52,8 @@ def shipped_files(checkout):
     return sorted(
         f
         for f in files
-        if (f in SHIPPED_FILES or f.split("/", 1)[0] in SHIPPED_DIRS) and os.path.exists(os.path.join(checkout, f))
+        if (f in SHIPPED_FILES or f.split("/", 1)[0] in SHIPPED_DIRS)
+        and os.path.exists(os.path.join(checkout, f))
     )
 
 
@@ -49,47 +61,65 @@ def contents(wheel, checkout):
     problems = []
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
-        metadata_name = next((n for n in names if n.endswith(".dist-info/METADATA")), None)
+        metadata_name = next(
+            (n for n in names if n.endswith(".dist-info/METADATA")), None
+        )
         metadata = zf.read(metadata_name).decode() if metadata_name else ""
     expected = shipped_files(checkout)
     missing = [f for f in expected if PREFIX + f not in names]
-    problems += ["missing from the wheel: %s" % f for f in missing]
+    problems += [f"missing from the wheel: {f}" for f in missing]
     for kind in ("data/", "views/", "i18n/", "static/", "report/", "security/"):
         if not any(n.startswith(PREFIX + kind) for n in names):
-            problems.append("the wheel has no %s files" % kind)
+            problems.append(f"the wheel has no {kind} files")
     with open(os.path.join(checkout, "__manifest__.py"), encoding="utf-8") as f:
         manifest = ast.literal_eval(f.read())
-    requires = [line.split(":", 1)[1].strip() for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
+    requires = [
+        line.split(":", 1)[1].strip()
+        for line in metadata.splitlines()
+        if line.startswith("Requires-Dist:")
+    ]
     wanted = ["odoo==19.0.*", "odoo-addon-membership==19.0.*"]
     wanted += manifest.get("external_dependencies", {}).get("python", [])
     for want in wanted:
-        if not any(r.replace(" ", "").lower().startswith(want.lower()) for r in requires):
-            problems.append("the wheel does not require %s (it requires: %s)" % (want, ", ".join(requires)))
-    if not os.path.basename(wheel).startswith("odoo_addon_%s-19.0." % MODULE):
-        problems.append("unexpected wheel name %s" % os.path.basename(wheel))
+        if not any(
+            r.replace(" ", "").lower().startswith(want.lower()) for r in requires
+        ):
+            problems.append(
+                "the wheel does not require {} (it requires: {})".format(
+                    want, ", ".join(requires)
+                )
+            )
+    if not os.path.basename(wheel).startswith(f"odoo_addon_{MODULE}-19.0."):
+        problems.append(f"unexpected wheel name {os.path.basename(wheel)}")
     for problem in problems:
-        print("[partner_idic] wheel: %s" % problem, file=sys.stderr)
+        print(f"[partner_idic] wheel: {problem}", file=sys.stderr)
     if not problems:
         print(
-            "[partner_idic] wheel ok: %s holds the %d files of the add-on; requires %s"
-            % (os.path.basename(wheel), len(expected), ", ".join(requires))
+            f"[partner_idic] wheel ok: {os.path.basename(wheel)} holds the "
+            f"{len(expected)} files of the add-on; requires {', '.join(requires)}"
         )
     return 1 if problems else 0
 
 
 def found(site):
-    import odoo.init  # noqa: F401  (sets up the odoo namespace, as odoo-bin does)
-    from odoo.modules import module
-    from odoo.tools import config
+    # Imported here: the "contents" check runs where Odoo may not be importable.
+    import odoo.init  # noqa: F401, PLC0415  (sets up the odoo namespace, as odoo-bin does)
+    from odoo.modules import module  # noqa: PLC0415
+    from odoo.tools import config  # noqa: PLC0415
 
     config.parse_config(["--http-interface", "127.0.0.1"])
     module.initialize_sys_path()
     path = module.get_module_path(MODULE, display_warning=False)
     expected = os.path.join(os.path.realpath(site), "odoo", "addons", MODULE)
     if not path or os.path.realpath(path) != expected:
-        print("[partner_idic] wheel: Odoo finds %s at %r, not in %s" % (MODULE, path, expected), file=sys.stderr)
+        print(
+            f"[partner_idic] wheel: Odoo finds {MODULE} at {path!r}, not in {expected}",
+            file=sys.stderr,
+        )
         return 1
-    print("[partner_idic] wheel: Odoo finds %s at %s without any addons path" % (MODULE, path))
+    print(
+        f"[partner_idic] wheel: Odoo finds {MODULE} at {path} without any addons path"
+    )
     return 0
 
 
