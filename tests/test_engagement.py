@@ -700,3 +700,18 @@ class TestEngagement(IdicCase):
         self.assertTrue(company.idic_clv_fit_message)
         self.assertEqual(company.idic_clv_method, "simple")
         self.assertEqual(self.value(partners[0], "idic_clv_method", company), "simple")
+
+    def test_value_invoices_action(self):
+        self.recompute()
+        action = self.b.with_company(self.company_r).action_idic_open_value_invoices()
+        moves = self.env["account.move"].search(action["domain"])
+        self.assertEqual(len(moves), 2)
+        self.assertEqual(sorted(moves.mapped("amount_untaxed")), [200.0, 400.0])
+        # The button shows only to users who may read invoices.
+        arch = (
+            self.env["res.partner"]
+            .with_user(self.idic_user)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertNotIn("action_idic_open_value_invoices", arch)
+        self.assertIn("action_idic_open_referred", arch)
