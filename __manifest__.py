@@ -44,6 +44,7 @@
         "views/idic_donor_views.xml",
         "views/idic_overview_chart_views.xml",
         "report/idic_overview_report.xml",
+        "views/idic_engagement_views.xml",
     ],
     "demo": [
         "demo/partner_idic_demo.xml",

@@ -30,3 +30,11 @@ from . import idic_member_retention
 from . import account_move_member
 from . import idic_overview_charts
 from . import idic_overview_report
+from . import res_company_engagement
+from . import idic_interaction_engagement
+from . import product_category
+from . import idic_value_tier_engagement
+from . import res_partner_engagement
+from . import res_config_settings_engagement
+from . import idic_overview_engagement
+from . import idic_demo_engagement

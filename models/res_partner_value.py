@@ -388,27 +388,21 @@ class ResPartner(models.Model):
             .sudo()
             .search([("company_id", "=", company.id)], order="min_threshold desc")
         )
-        basis = {
-            "clv": SQL("s.clv"),
-            "monetary": SQL("s.monetary"),
-            "rfm": SQL("s.rfm_total"),
-            "donation": SQL("s.donation"),
-        }[tiers[:1].basis or "clv"]
         # Donor levels: tiers on the lifetime net donations (donor engine).
         donations = (
             self._idic_donation_totals_sql(company)
             if tiers[:1].basis == "donation"
             else SQL("SELECT NULL::int AS partner_id, 0::numeric AS total WHERE FALSE")
         )
-        tier_sql = SQL("NULL::int")
-        if tiers:
-            tier_sql = SQL(
-                "CASE %s END",
-                SQL(" ").join(
-                    SQL("WHEN %s >= %s THEN %s", basis, tier.min_threshold, tier.id)
-                    for tier in tiers
-                ),
-            )
+        tier_sql = self._idic_tier_sql(
+            company,
+            {
+                "clv": SQL("s.clv"),
+                "monetary": SQL("s.monetary"),
+                "rfm": SQL("s.rfm_total"),
+                "donation": SQL("s.donation"),
+            },
+        )
         # The three rankings sort every customer of the company: keep them in
         # memory (until the end of the transaction).
         cr.execute(SQL("SET LOCAL work_mem = '64MB'"))
@@ -485,20 +479,32 @@ class ResPartner(models.Model):
         return rows
 
     @api.model
-    def _idic_apply_values_sql(self, company, today, id_from, id_to):
-        """One statement writing the staged figures of ``company`` to the
-        partners ``id_from <= id < id_to`` (commercial partners and their
-        contacts), moving tiers (locks kept, pricelists given), recording the
-        tier history of commercial partners. Returns the history rows."""
-        key = str(company.id)
+    def _idic_tier_sql(self, company, bases):
+        """SQL CASE giving the tier of ``company`` of a customer, from the
+        figure of the tiers' basis (``bases``: basis -> SQL expression; a
+        basis missing there counts as 0)."""
+        tiers = (
+            self.env["idic.value.tier"]
+            .sudo()
+            .search([("company_id", "=", company.id)], order="min_threshold desc")
+        )
+        if not tiers:
+            return SQL("NULL::int")
+        basis = bases.get(tiers[:1].basis, SQL("0"))
+        return SQL(
+            "CASE %s END",
+            SQL(" ").join(
+                SQL("WHEN %s >= %s THEN %s", basis, tier.min_threshold, tier.id)
+                for tier in tiers
+            ),
+        )
 
-        def cd(column, alias="p"):
-            return SQL("%s -> %s", SQL.identifier(alias, column), key)
-
-        def put(column, value):
-            return put_company_value(column, key, value)
-
-        staged = {
+    @api.model
+    def _idic_staged_value_columns(self):
+        """Company-dependent column -> SQL expression over the staging table
+        (alias ``t``) that the apply step writes; a hook for the stages that
+        add columns to the staging table."""
+        return {
             "idic_recency_days": SQL("t.recency_days"),
             "idic_frequency": SQL("t.frequency"),
             "idic_monetary": SQL("t.monetary"),
@@ -512,6 +518,22 @@ class ResPartner(models.Model):
             "idic_rfm_segment": SQL("t.segment"),
             "idic_clv": SQL("t.clv"),
         }
+
+    @api.model
+    def _idic_apply_values_sql(self, company, today, id_from, id_to):
+        """One statement writing the staged figures of ``company`` to the
+        partners ``id_from <= id < id_to`` (commercial partners and their
+        contacts), moving tiers (locks kept, pricelists given), recording the
+        tier history of commercial partners. Returns the history rows."""
+        key = str(company.id)
+
+        def cd(column, alias="p"):
+            return SQL("%s -> %s", SQL.identifier(alias, column), key)
+
+        def put(column, value):
+            return put_company_value(column, key, value)
+
+        staged = self._idic_staged_value_columns()
         # n.<column> holds the new value as jsonb (NULL: no value).
         new_values = SQL(", ").join(
             SQL("to_jsonb(%s) AS %s", expr, SQL.identifier(column))
@@ -540,6 +562,7 @@ class ResPartner(models.Model):
                  WHERE p.id >= %(id_from)s AND p.id < %(id_to)s
                    AND (t.partner_id IS NOT NULL
                         OR p.idic_lifetime_revenue ? %(key)s
+                        OR p.idic_engagement_value ? %(key)s
                         OR p.idic_value_tier_id ? %(key)s
                         OR cp.idic_value_tier_id ? %(key)s)
             ),
@@ -734,7 +757,7 @@ class ResPartner(models.Model):
         that moved up into a tier (``moves``: [partner, tier, direction])."""
         self.invalidate_model(
             [
-                *VALUE_COLUMNS,
+                *self._idic_staged_value_columns(),
                 *TIER_COLUMNS,
                 "idic_tier_pricelist_id",
                 "specific_property_product_pricelist",

@@ -16,3 +16,4 @@ from . import test_clv_model
 from . import test_overview_charts
 from . import test_overview_donors
 from . import test_tours_charts
+from . import test_engagement

@@ -1,0 +1,785 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Differentiate: the customer engagement value (issue #14).
+
+Per company, on the partner (company-dependent, like the value figures):
+
+* **CLV**: historic margin + predicted value. With enough repeat customers,
+  the BG/NBD model (probability of being active, expected purchases over the
+  horizon) and the Gamma-Gamma model (expected spend) are fitted on the
+  company's customers (``clv_model``); the expected margin of each future
+  month is discounted at the company's annual rate. Otherwise the simple
+  formula of the value engine gives the predicted value, and the probability
+  of being active comes from the customer's own purchase rhythm.
+* **CRV** (Kumar, Petersen & Leone 2010): over the customers it referred that
+  became customers, the share who came because of the referral times their
+  margin in the referral window plus their predicted value, plus the
+  acquisition cost saved on each, minus the referral bonuses paid.
+* **CIV** (a measured proxy): the same value of the customers referred beyond
+  the first level, attenuated per level, plus the advocacy acts (reviews,
+  testimonials...) valued by sentiment and reach.
+* **CKV** (a measured proxy): the feedback, ideas and complaints by status,
+  plus each rated interaction.
+
+All of it is computed in the value job: one more stage step
+(``_idic_stage_engagement``) adds columns to the value staging table, set-based
+in SQL and numpy for the models, and the value apply step writes them with the
+other figures (``_idic_staged_value_columns``).
+"""
+
+import logging
+
+import numpy as np
+
+from odoo import api, fields, models
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+from . import clv_model
+from .idic_interaction_engagement import ADVOCACY_KINDS, KNOWLEDGE_KINDS
+from .res_partner_value import STAGING_TABLE
+
+_logger = logging.getLogger(__name__)
+
+ENGAGEMENT_SEGMENTS = [
+    ("champions", "Champions"),
+    ("affluents", "Affluents"),
+    ("advocates", "Advocates"),
+    ("misers", "Misers"),
+]
+CLV_METHODS = [("model", "BG/NBD + Gamma-Gamma"), ("simple", "Simple formula")]
+# The models count time in weeks.
+DAYS_PER_UNIT = 7.0
+UNITS_PER_MONTH = 365.25 / 12 / DAYS_PER_UNIT
+INDIRECT_TABLE = "idic_engagement_indirect"
+EDGES_TABLE = "idic_engagement_edges"
+
+
+def _pg_array(values):
+    """A PostgreSQL array literal of ``values`` (numbers), as one string."""
+    return "{" + ",".join(map(repr, np.asarray(values).tolist())) + "}"
+
+
+def _value_field(string, help_text=None, **kwargs):
+    return fields.Float(
+        string=string,
+        company_dependent=True,
+        index=False,
+        readonly=True,
+        copy=False,
+        help=help_text,
+        **kwargs,
+    )
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    idic_p_alive = _value_field(
+        "Probability Active",
+        "Probability that the customer still buys from the company (BG/NBD "
+        "model, or the chance of so long a silence at its usual rhythm).",
+        digits=(16, 4),
+    )
+    idic_expected_purchases = _value_field(
+        "Expected Purchases",
+        "Purchases expected over the lifetime value horizon (Settings).",
+        digits=(16, 2),
+    )
+    idic_predicted_clv = _value_field(
+        "Predicted Lifetime Value",
+        "Expected purchases x expected spend x margin, each month discounted "
+        "at the company's annual rate over the horizon.",
+        digits="Account",
+    )
+    idic_historic_margin = _value_field(
+        "Historic Margin",
+        "Lifetime net revenue x gross margin (company or product category).",
+        digits="Account",
+    )
+    idic_clv_method = fields.Selection(
+        CLV_METHODS,
+        string="Lifetime Value Method",
+        company_dependent=True,
+        readonly=True,
+        copy=False,
+        help="BG/NBD + Gamma-Gamma when the company has enough repeat customers to "
+        "fit them; otherwise the simple formula.",
+    )
+    idic_crv = _value_field(
+        "Referral Value (CRV)",
+        "Over the referred customers: margin of those who came because of the "
+        "referral (in the referral window, plus their predicted value), plus the "
+        "acquisition cost saved on all of them, minus the referral bonuses.",
+        digits="Account",
+    )
+    idic_referred_revenue = _value_field(
+        "Referred Revenue",
+        "What the customers it referred bought (lifetime net revenue).",
+        digits="Account",
+    )
+    idic_referred_customer_count = fields.Integer(
+        string="Referred Customers",
+        company_dependent=True,
+        index=False,
+        readonly=True,
+        copy=False,
+        help="Referred partners that became customers of the company.",
+    )
+    idic_civ = _value_field(
+        "Influence Value (CIV)",
+        "A measured proxy, no standard formula: the value of the customers "
+        "referred beyond the first level (attenuated per level) plus the "
+        "advocacy acts (reviews, testimonials...) by sentiment and reach; "
+        "negative acts subtract.",
+        digits="Account",
+    )
+    idic_ckv = _value_field(
+        "Knowledge Value (CKV)",
+        "A measured proxy, no standard formula: the feedback, ideas and "
+        "complaints the customer gave, valued by status, plus each rated "
+        "interaction.",
+        digits="Account",
+    )
+    idic_engagement_value = _value_field(
+        "Engagement Value",
+        "CLV + CRV + CIV + CKV. Not additive over customers: the margin of a "
+        "referred customer is in its own CLV and in its referrer's CRV.",
+        digits="Account",
+    )
+    idic_engagement_segment = fields.Selection(
+        ENGAGEMENT_SEGMENTS,
+        string="Engagement Quadrant",
+        company_dependent=True,
+        readonly=True,
+        copy=False,
+        help="Median split of the company's customers on lifetime value and on "
+        "indirect value (CRV + CIV + CKV): Champions high/high, Affluents high "
+        "CLV only, Advocates high indirect value only (undervalued), Misers "
+        "low/low.",
+    )
+    idic_referral_causal_share = fields.Float(
+        string="Came Because of the Referral (%)",
+        copy=False,
+        help="For a referred customer, when known: the chance (%) that it came "
+        "only because of the referral. Empty: the company's share.",
+    )
+    idic_churn_risk = fields.Boolean(
+        string="Churn Risk",
+        compute="_compute_idic_churn_risk",
+        search="_search_idic_churn_risk",
+        help="A valued customer (high lifetime value) whose probability of being "
+        "active is below the company's limit.",
+    )
+    idic_engagement_computed_on = fields.Datetime(
+        string="Computed On", compute="_compute_idic_engagement_computed_on"
+    )
+
+    def _compute_idic_churn_risk(self):
+        limit = self.env.company.idic_churn_threshold / 100.0
+        for partner in self:
+            partner.idic_churn_risk = bool(
+                partner.idic_engagement_segment in ("champions", "affluents")
+                and partner.idic_clv_method
+                and partner.idic_p_alive < limit
+            )
+
+    def _search_idic_churn_risk(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        domain = Domain(
+            [
+                ("idic_engagement_segment", "in", ["champions", "affluents"]),
+                ("idic_clv_method", "!=", False),
+                ("idic_p_alive", "<", self.env.company.idic_churn_threshold / 100.0),
+            ]
+        )
+        return domain if (operator == "=") == value else ~domain
+
+    def _compute_idic_engagement_computed_on(self):
+        self.idic_engagement_computed_on = self.env.company.idic_clv_run_date
+
+    # ------------------------------------------------------------------------
+    # Actions: what each value is made of
+    # ------------------------------------------------------------------------
+    def action_idic_open_value_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action.update(
+            domain=[
+                ("commercial_partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", self.env.company.id),
+                ("state", "=", "posted"),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+            ],
+            context={"create": False},
+            display_name=self.env._(
+                "Invoices: %s", self.commercial_partner_id.display_name
+            ),
+        )
+        return action
+
+    def action_idic_open_referred(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "partner_idic.res_partner_action_idic_engagement"
+        )
+        commercial = self.commercial_partner_id
+        action.update(
+            domain=[
+                ("idic_referred_by_id.commercial_partner_id", "=", commercial.id),
+                ("commercial_partner_id", "!=", commercial.id),
+            ],
+            context={"create": False},
+            display_name=self.env._("Referred by %s", commercial.display_name),
+        )
+        return action
+
+    def _idic_open_engagement_interactions(self, kind_domain, title):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "partner_idic.idic_interaction_action"
+        )
+        commercial = self.commercial_partner_id
+        action["domain"] = Domain.AND(
+            [
+                [("commercial_partner_id", "=", commercial.id)],
+                [("company_id", "=", self.env.company.id)],
+                kind_domain,
+            ]
+        )
+        action["context"] = {"default_partner_id": self.id}
+        action["display_name"] = self.env._(
+            "%(what)s: %(customer)s", what=title, customer=commercial.display_name
+        )
+        return action
+
+    def action_idic_open_advocacy(self):
+        self.ensure_one()
+        return self._idic_open_engagement_interactions(
+            [("kind", "in", ADVOCACY_KINDS)], self.env._("Advocacy")
+        )
+
+    def action_idic_open_knowledge(self):
+        self.ensure_one()
+        return self._idic_open_engagement_interactions(
+            Domain("kind", "in", KNOWLEDGE_KINDS) | Domain("satisfaction", "!=", False),
+            self.env._("Feedback"),
+        )
+
+    # ------------------------------------------------------------------------
+    # The engine: stage step (staging table columns) and apply columns
+    # ------------------------------------------------------------------------
+    @api.model
+    def _idic_staged_value_columns(self):
+        columns = super()._idic_staged_value_columns()
+        columns.update(
+            {
+                "idic_p_alive": SQL("t.p_alive"),
+                "idic_expected_purchases": SQL("t.expected"),
+                "idic_predicted_clv": SQL("t.predicted"),
+                "idic_historic_margin": SQL("t.margin"),
+                "idic_clv_method": SQL("t.method"),
+                "idic_crv": SQL("t.crv"),
+                "idic_referred_revenue": SQL("t.referred_revenue"),
+                "idic_referred_customer_count": SQL("t.referred_count"),
+                "idic_civ": SQL("t.civ"),
+                "idic_ckv": SQL("t.ckv"),
+                "idic_engagement_value": SQL("t.engagement"),
+                "idic_engagement_segment": SQL("t.eng_segment"),
+            }
+        )
+        return columns
+
+    @api.model
+    def _idic_stage_values(self, company, today):
+        rows = super()._idic_stage_values(company, today)
+        self._idic_stage_engagement(company, today)
+        return rows
+
+    @api.model
+    def _idic_stage_engagement(self, company, today):
+        """Add the engagement columns to the staging table of ``company``:
+        margin, predicted value, referral, influence and knowledge value,
+        their total, the quadrant, and the tier again when the tiers' basis
+        is one of them."""
+        cr = self.env.cr
+        # The planner overestimates the rows of the CTEs of these statements
+        # (referral chain, unnest) by orders of magnitude: JIT compiling them
+        # took longer than running them (seconds on 100,000 partners).
+        cr.execute(SQL("SET LOCAL jit = off"))
+        cr.execute(
+            SQL(
+                """ALTER TABLE %s
+                     ADD COLUMN ratio numeric, ADD COLUMN margin numeric,
+                     ADD COLUMN p_alive float8, ADD COLUMN expected numeric,
+                     ADD COLUMN predicted numeric, ADD COLUMN method varchar,
+                     ADD COLUMN crv numeric, ADD COLUMN referred_revenue numeric,
+                     ADD COLUMN referred_count int, ADD COLUMN civ numeric,
+                     ADD COLUMN ckv numeric, ADD COLUMN engagement numeric,
+                     ADD COLUMN eng_segment varchar""",
+                SQL.identifier(STAGING_TABLE),
+            )
+        )
+        self._idic_stage_margin(company)
+        self._idic_stage_predicted_clv(company, today)
+        self._idic_stage_indirect_value(company)
+        self._idic_stage_engagement_totals(company)
+        cr.execute(SQL("SET LOCAL jit TO DEFAULT"))
+        company.sudo().idic_clv_run_date = fields.Datetime.now()
+
+    @api.model
+    def _idic_stage_margin(self, company):
+        """Margin ratio of each staged customer (its lines' margin over its
+        revenue when product categories set a margin, else the company's) and
+        its historic margin."""
+        default = company.idic_clv_margin_percent / 100.0
+        table = SQL.identifier(STAGING_TABLE)
+        if (
+            self.env["product.category"]
+            .sudo()
+            .search_count([("idic_margin_percent", ">", 0)], limit=1)
+        ):
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE %(table)s s
+                       SET ratio = LEAST(GREATEST(l.margin / l.revenue, 0), 1)
+                      FROM (
+                        SELECT m.commercial_partner_id AS partner_id,
+                               SUM(-l.balance) AS revenue,
+                               SUM(-l.balance * COALESCE(
+                                   NULLIF(c.idic_margin_percent, 0) / 100.0,
+                                   %(default)s)) AS margin
+                          FROM account_move_line l
+                          JOIN account_move m ON m.id = l.move_id
+                          LEFT JOIN product_product pp ON pp.id = l.product_id
+                          LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                          LEFT JOIN product_category c ON c.id = pt.categ_id
+                         WHERE %(moves)s AND l.display_type = 'product'
+                         GROUP BY m.commercial_partner_id
+                      ) l
+                     WHERE l.partner_id = s.partner_id AND l.revenue <> 0
+                    """,
+                    table=table,
+                    default=default,
+                    moves=self._idic_value_moves_sql(company),
+                )
+            )
+        self.env.cr.execute(
+            SQL(
+                """UPDATE %(table)s
+                      SET ratio = COALESCE(ratio, %(default)s),
+                          margin = ROUND(lifetime * COALESCE(ratio, %(default)s), 2)""",
+                table=table,
+                default=default,
+            )
+        )
+
+    @api.model
+    def _idic_purchase_rows(self, company, today):
+        """(partner, x, t_x, T, m, ratio, lifetime) of each staged customer
+        with a posted invoice: repeat purchases (invoice days after the first
+        one), the last one and the age in weeks since the first, the average
+        value of the repeat purchases."""
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH days AS (
+                    SELECT m.commercial_partner_id AS partner_id,
+                           m.invoice_date AS day,
+                           SUM(m.amount_untaxed_signed) AS amount,
+                           MIN(m.invoice_date) OVER (
+                               PARTITION BY m.commercial_partner_id) AS first_day
+                      FROM account_move m
+                     WHERE %(moves)s AND m.move_type = 'out_invoice'
+                     GROUP BY m.commercial_partner_id, m.invoice_date
+                ),
+                rfm AS (
+                    SELECT partner_id, COUNT(*) - 1 AS x,
+                           MAX(day) - MIN(day) AS t_x,
+                           GREATEST(%(today)s::date - MIN(day), MAX(day) - MIN(day)) AS age,
+                           COALESCE(SUM(amount) FILTER (WHERE day > first_day), 0)
+                               / GREATEST(COUNT(*) - 1, 1) AS m
+                      FROM days
+                     GROUP BY partner_id
+                )
+                SELECT rfm.partner_id, rfm.x, rfm.t_x, rfm.age, rfm.m, s.ratio
+                  FROM rfm
+                  JOIN %(table)s s ON s.partner_id = rfm.partner_id
+                 ORDER BY rfm.partner_id
+                """,
+                moves=self._idic_value_moves_sql(company),
+                today=today,
+                table=SQL.identifier(STAGING_TABLE),
+            )
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _idic_fit_clv_models(self, company, x, t_x, T, m):
+        """Fit BG/NBD and Gamma-Gamma when ``company`` has enough repeat
+        customers; record the fit on the company. Returns (bgnbd params,
+        gamma-gamma params) or None when the simple formula applies."""
+        repeat = int(np.count_nonzero(x > 0))
+        vals = {
+            "idic_clv_repeat_customers": repeat,
+            "idic_clv_fit_customers": len(x),
+            "idic_clv_method": "simple",
+            "idic_clv_fit_converged": False,
+            "idic_clv_fit_message": False,
+        }
+        fitted = None
+        if repeat >= max(company.idic_clv_min_repeat_customers, 1):
+            spenders = (x > 0) & (m > 0)
+            try:
+                bg = clv_model.bgnbd_fit_result(x, t_x, T)
+                gg = clv_model.gamma_gamma_fit_result(x[spenders], m[spenders])
+            except (ValueError, ArithmeticError) as error:
+                vals["idic_clv_fit_message"] = str(error)
+            else:
+                converged = bg.converged and gg.converged and gg.params[1] > 1
+                vals.update(
+                    idic_clv_fit_date=fields.Datetime.now(),
+                    idic_clv_fit_converged=converged,
+                    idic_clv_fit_message=f"BG/NBD: {bg.message}. "
+                    f"Gamma-Gamma: {gg.message}.",
+                    idic_bgnbd_r=bg.params[0],
+                    idic_bgnbd_alpha=bg.params[1],
+                    idic_bgnbd_a=bg.params[2],
+                    idic_bgnbd_b=bg.params[3],
+                    idic_gg_p=gg.params[0],
+                    idic_gg_q=gg.params[1],
+                    idic_gg_gamma=gg.params[2],
+                )
+                if converged:
+                    vals["idic_clv_method"] = "model"
+                    fitted = (bg.params, gg.params)
+        company.sudo().write(vals)
+        return fitted
+
+    @api.model
+    def _idic_predict_clv(self, company, fitted, x, t_x, T, m, ratio):
+        """(p_alive, expected purchases, discounted predicted margin) of each
+        customer with the fitted models: the expected purchases of each month
+        of the horizon times the expected spend and margin, discounted
+        monthly at the company's annual rate."""
+        bgnbd, gamma_gamma = fitted
+        months = company.idic_clv_horizon_months
+        p_alive = clv_model.bgnbd_p_alive(bgnbd, x, t_x, T)
+        cumulative = np.zeros(len(x))
+        discounted = np.zeros(len(x))
+        monthly = (1.0 + company.idic_clv_discount_rate / 100.0) ** (-1.0 / 12.0)
+        for month in range(1, months + 1):
+            upto = clv_model.bgnbd_expected_purchases(
+                bgnbd, month * UNITS_PER_MONTH, x, t_x, T
+            )
+            discounted += (upto - cumulative) * monthly**month
+            cumulative = upto
+        spend = clv_model.gamma_gamma_expected_spend(gamma_gamma, x, np.maximum(m, 0))
+        return p_alive, cumulative, discounted * spend * ratio
+
+    @api.model
+    def _idic_stage_predicted_clv(self, company, today):
+        """Probability of being active, expected purchases, predicted value,
+        method and lifetime value of each staged customer."""
+        cr = self.env.cr
+        table = SQL.identifier(STAGING_TABLE)
+        rows = self._idic_purchase_rows(company, today)
+        if rows:
+            data = np.array(rows, dtype=float)
+            ids = data[:, 0].astype(int).tolist()
+            x, t_x, T, m, ratio = (data[:, col] for col in range(1, 6))
+            t_x, T = t_x / DAYS_PER_UNIT, T / DAYS_PER_UNIT
+            fitted = self._idic_fit_clv_models(company, x, t_x, T, m)
+        else:
+            ids, fitted = [], self._idic_fit_clv_models(company, *[np.zeros(0)] * 4)
+        if fitted:
+            p_alive, expected, predicted = self._idic_predict_clv(
+                company, fitted, x, t_x, T, m, ratio
+            )
+        elif rows:
+            # The company's repeat purchase rate for those with one purchase.
+            exposure = float(np.sum(T))
+            zero_rate = float(np.sum(x)) / exposure if exposure > 0 else None
+            p_alive = clv_model.p_alive_simple(x, t_x, T, zero_rate=zero_rate)
+            expected = predicted = np.full(len(ids), np.nan)
+        if rows:
+            # Arrays travel as one text literal each (fast to parse).
+            cr.execute(
+                SQL(
+                    """
+                    UPDATE %(table)s s
+                       SET p_alive = ROUND(v.p_alive::numeric, 6),
+                           expected = ROUND(v.expected::numeric, 4),
+                           predicted = ROUND(v.predicted::numeric, 2),
+                           clv = CASE WHEN %(fitted)s
+                                      THEN ROUND(s.lifetime * s.ratio
+                                                 + v.predicted::numeric, 2) END,
+                           method = %(method)s
+                      FROM unnest(%(ids)s::int[], %(p_alive)s::float8[],
+                                  %(expected)s::float8[], %(predicted)s::float8[])
+                           AS v(partner_id, p_alive, expected, predicted)
+                     WHERE s.partner_id = v.partner_id
+                    """,
+                    table=table,
+                    fitted=bool(fitted),
+                    method="model" if fitted else "simple",
+                    ids=_pg_array(ids),
+                    p_alive=_pg_array(p_alive),
+                    expected=_pg_array(np.nan_to_num(expected)),
+                    predicted=_pg_array(np.nan_to_num(predicted)),
+                )
+            )
+        if fitted:
+            # Customers with credit notes only: their margin, nothing ahead.
+            cr.execute(
+                SQL(
+                    """UPDATE %(table)s
+                          SET clv = ROUND(lifetime * ratio, 2), predicted = 0,
+                              expected = 0
+                        WHERE method IS NULL""",
+                    table=table,
+                )
+            )
+            return
+        # The simple formula of the value engine, on margin.
+        per_year = 12.0 / company.idic_rfm_window_months
+        cr.execute(
+            SQL(
+                """UPDATE %(table)s
+                      SET clv = ROUND(lifetime * ratio + GREATEST(monetary * ratio, 0)
+                                      * %(per_year)s * %(years)s, 2),
+                          predicted = ROUND(GREATEST(monetary * ratio, 0)
+                                            * %(per_year)s * %(years)s, 2),
+                          expected = ROUND(frequency * %(per_year)s * %(years)s, 4)""",
+                table=table,
+                per_year=per_year,
+                years=company.idic_clv_years,
+            )
+        )
+
+    @api.model
+    def _idic_indirect_value_sql(self, company):
+        """Per partner: referral value, referred revenue and customers,
+        influence value and knowledge value of ``company`` (SQL query)."""
+        program = company.idic_loyalty_program_id
+        return SQL(
+            """
+            WITH RECURSIVE window_revenue AS (
+                SELECT m.commercial_partner_id AS partner_id,
+                       SUM(m.amount_untaxed_signed) AS amount
+                  FROM account_move m
+                  JOIN %(table)s s ON s.partner_id = m.commercial_partner_id
+                 WHERE %(moves)s
+                   AND m.commercial_partner_id IN (SELECT referred FROM %(edges)s)
+                   AND m.invoice_date < s.first_date + %(window)s * INTERVAL '1 month'
+                 GROUP BY m.commercial_partner_id
+            ),
+            contrib AS (
+                SELECT s.partner_id, s.lifetime,
+                       COALESCE(cp.idic_referral_causal_share::numeric, %(share)s) / 100.0
+                           * (s.ratio * COALESCE(w.amount, 0) + COALESCE(s.predicted, 0))
+                           + %(cac)s AS value
+                  FROM %(table)s s
+                  JOIN res_partner cp ON cp.id = s.partner_id
+                  LEFT JOIN window_revenue w ON w.partner_id = s.partner_id
+                 WHERE s.first_date IS NOT NULL
+                   AND s.partner_id IN (SELECT referred FROM %(edges)s)
+            ),
+            referral AS (
+                SELECT e.referrer AS partner_id, SUM(c.value) AS value,
+                       SUM(c.lifetime) AS revenue, COUNT(*) AS customers
+                  FROM %(edges)s e
+                  JOIN contrib c ON c.partner_id = e.referred
+                 GROUP BY e.referrer
+            ),
+            bonus AS (
+                SELECT card.partner_id, SUM(h.issued)::numeric * %(point_value)s AS cost
+                  FROM loyalty_history h
+                  JOIN loyalty_card card ON card.id = h.card_id
+                 WHERE h.idic_kind = 'referral' AND card.program_id = %(program)s
+                 GROUP BY card.partner_id
+            ),
+            chain(root, node, level, path) AS (
+                SELECT referrer, referred, 1, ARRAY[referrer, referred] FROM %(edges)s
+                UNION ALL
+                SELECT chain.root, e.referred, chain.level + 1, chain.path || e.referred
+                  FROM chain
+                  JOIN %(edges)s e ON e.referrer = chain.node
+                 WHERE chain.level < %(depth)s AND e.referred <> ALL(chain.path)
+            ),
+            reached AS (
+                SELECT root, node, MIN(level) AS level FROM chain GROUP BY root, node
+            ),
+            network AS (
+                SELECT r.root AS partner_id,
+                       SUM(c.value * POWER(%(attenuation)s::numeric, r.level - 1)) AS value
+                  FROM reached r
+                  JOIN contrib c ON c.partner_id = r.node
+                 WHERE r.level >= 2
+                 GROUP BY r.root
+            ),
+            acts AS (
+                SELECT i.commercial_partner_id AS partner_id,
+                       SUM(CASE WHEN i.kind IN %(advocacy)s THEN
+                               CASE i.sentiment WHEN 'positive' THEN 1
+                                                WHEN 'negative' THEN -1 ELSE 0 END
+                               * (%(act_value)s + COALESCE(i.reach, 0) * %(reach_value)s)
+                               ELSE 0 END) AS advocacy,
+                       SUM(CASE WHEN i.kind IN %(knowledge)s THEN
+                               CASE i.knowledge_status
+                                    WHEN 'submitted' THEN %(submitted)s
+                                    WHEN 'accepted' THEN %(accepted)s
+                                    WHEN 'implemented' THEN %(implemented)s
+                                    ELSE 0 END
+                               ELSE 0 END
+                           + CASE WHEN i.satisfaction IS NOT NULL THEN %(survey)s
+                                  ELSE 0 END) AS knowledge
+                  FROM idic_interaction i
+                 WHERE i.company_id = %(company)s
+                   AND (i.kind IN %(advocacy)s OR i.kind IN %(knowledge)s
+                        OR i.satisfaction IS NOT NULL)
+                 GROUP BY i.commercial_partner_id
+            ),
+            ids AS (
+                SELECT partner_id FROM referral UNION SELECT partner_id FROM bonus
+                UNION SELECT partner_id FROM network UNION SELECT partner_id FROM acts
+            )
+            SELECT ids.partner_id,
+                   ROUND(COALESCE(referral.value, 0) - COALESCE(bonus.cost, 0), 2) AS crv,
+                   ROUND(referral.revenue, 2) AS revenue, referral.customers,
+                   ROUND(COALESCE(network.value, 0) + COALESCE(acts.advocacy, 0), 2) AS civ,
+                   ROUND(COALESCE(acts.knowledge, 0), 2) AS ckv
+              FROM ids
+              LEFT JOIN referral ON referral.partner_id = ids.partner_id
+              LEFT JOIN bonus ON bonus.partner_id = ids.partner_id
+              LEFT JOIN network ON network.partner_id = ids.partner_id
+              LEFT JOIN acts ON acts.partner_id = ids.partner_id
+            """,
+            table=SQL.identifier(STAGING_TABLE),
+            edges=SQL.identifier(EDGES_TABLE),
+            moves=self._idic_value_moves_sql(company),
+            window=company.idic_referral_window_months,
+            share=company.idic_referral_causal_share,
+            cac=company.idic_acquisition_cost,
+            point_value=company.idic_point_value,
+            program=program.id or 0,
+            depth=company.idic_civ_depth,
+            attenuation=company.idic_civ_attenuation,
+            advocacy=tuple(ADVOCACY_KINDS),
+            knowledge=tuple(KNOWLEDGE_KINDS),
+            act_value=company.idic_advocacy_value,
+            reach_value=company.idic_advocacy_reach_value,
+            submitted=company.idic_ckv_submitted_value,
+            accepted=company.idic_ckv_accepted_value,
+            implemented=company.idic_ckv_implemented_value,
+            survey=company.idic_ckv_survey_value,
+            company=company.id,
+        )
+
+    @api.model
+    def _idic_stage_indirect_value(self, company):
+        """Referral, influence and knowledge value into the staging table;
+        partners with such value but no invoice get a row of their own."""
+        cr = self.env.cr
+        table = SQL.identifier(STAGING_TABLE)
+        indirect = SQL.identifier(INDIRECT_TABLE)
+        edges = SQL.identifier(EDGES_TABLE)
+        cr.execute(SQL("DROP TABLE IF EXISTS %s, %s", indirect, edges))
+        # The referral links between commercial partners, indexed both ways
+        # for the walk down the chain.
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE %(edges)s AS
+                SELECT DISTINCT rb.commercial_partner_id AS referrer,
+                       r.commercial_partner_id AS referred
+                  FROM res_partner r
+                  JOIN res_partner rb ON rb.id = r.idic_referred_by_id
+                 WHERE r.idic_referred_by_id IS NOT NULL
+                   AND rb.commercial_partner_id <> r.commercial_partner_id;
+                CREATE INDEX ON %(edges)s (referrer);
+                CREATE INDEX ON %(edges)s (referred);
+                ANALYZE %(edges)s
+                """,
+                edges=edges,
+            )
+        )
+        cr.execute(
+            SQL(
+                "CREATE TEMP TABLE %s AS %s",
+                indirect,
+                self._idic_indirect_value_sql(company),
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO %(table)s (partner_id)
+                SELECT i.partner_id FROM %(indirect)s i
+                 WHERE NOT EXISTS (SELECT 1 FROM %(table)s s
+                                    WHERE s.partner_id = i.partner_id);
+                UPDATE %(table)s s
+                   SET crv = NULLIF(i.crv, 0), referred_revenue = i.revenue,
+                       referred_count = i.customers, civ = NULLIF(i.civ, 0),
+                       ckv = NULLIF(i.ckv, 0)
+                  FROM %(indirect)s i
+                 WHERE i.partner_id = s.partner_id;
+                DROP TABLE %(indirect)s, %(edges)s
+                """,
+                table=table,
+                indirect=indirect,
+                edges=edges,
+            )
+        )
+
+    @api.model
+    def _idic_stage_engagement_totals(self, company):
+        """Engagement value, Kumar's quadrant (strictly above the company's
+        median is high) and, for tiers on a value of this stage, the tier:
+        one pass over the staging table."""
+        table = SQL.identifier(STAGING_TABLE)
+        clv = SQL("COALESCE(s.clv, 0)")
+        indirect = SQL("(COALESCE(s.crv, 0) + COALESCE(s.civ, 0) + COALESCE(s.ckv, 0))")
+        basis = (
+            self.env["idic.value.tier"]
+            .sudo()
+            .search([("company_id", "=", company.id)], limit=1)
+            .basis
+        )
+        tier = SQL("s.tier_id")
+        if basis in ("clv", "engagement", "predicted_clv", "p_alive"):
+            tier = self._idic_tier_sql(
+                company,
+                {
+                    "clv": SQL("s.clv"),
+                    "engagement": SQL("(%s + %s)", clv, indirect),
+                    "predicted_clv": SQL("s.predicted"),
+                    "p_alive": SQL("s.p_alive"),
+                },
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE %(table)s s
+                   SET engagement = %(clv)s + %(indirect)s,
+                       eng_segment = CASE
+                           WHEN %(clv)s > med.clv
+                           THEN CASE WHEN %(indirect)s > med.indirect
+                                     THEN 'champions' ELSE 'affluents' END
+                           ELSE CASE WHEN %(indirect)s > med.indirect
+                                     THEN 'advocates' ELSE 'misers' END
+                           END,
+                       tier_id = %(tier)s
+                  FROM (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY %(clv)s) AS clv,
+                               percentile_cont(0.5) WITHIN GROUP (
+                                   ORDER BY %(indirect)s) AS indirect
+                          FROM %(table)s s) med
+                """,
+                table=table,
+                clv=clv,
+                indirect=indirect,
+                tier=tier,
+            )
+        )
