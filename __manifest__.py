@@ -17,6 +17,7 @@
         "loyalty",
         "utm",
         "membership",
+        "survey",
     ],
     "external_dependencies": {"python": ["numpy", "scipy"]},
     "data": [
@@ -42,6 +43,16 @@
         "report/idic_donation_receipt.xml",
         "data/idic_donor_data.xml",
         "views/idic_donor_views.xml",
+        "security/idic_assessment_security.xml",
+        "data/idic_assessment_survey_idic.xml",
+        "data/idic_assessment_survey_six_principles.xml",
+        "data/idic_assessment_survey_qci.xml",
+        "data/idic_assessment_survey_payne_frow.xml",
+        "data/idic_assessment_survey_gartner.xml",
+        "data/idic_assessment_survey_buttle.xml",
+        "data/idic_health_data.xml",
+        "views/idic_assessment_views.xml",
+        "views/idic_health_views.xml",
     ],
     "demo": [
         "demo/partner_idic_demo.xml",
@@ -51,6 +62,8 @@
     "assets": {
         "web.assets_backend": [
             "partner_idic/static/src/overview/*",
+            "partner_idic/static/src/assessment/*",
+            "partner_idic/static/src/health/*",
         ],
         "web.assets_tests": [
             "partner_idic/static/tests/tours/*.js",

@@ -28,3 +28,9 @@ from . import idic_member_reminder
 from . import res_partner_member
 from . import idic_member_retention
 from . import account_move_member
+from . import survey_survey
+from . import survey_user_input
+from . import idic_assessment
+from . import idic_improvement_action
+from . import idic_health
+from . import idic_overview_health

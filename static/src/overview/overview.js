@@ -4,10 +4,11 @@ import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { ControlPanel } from "@web/search/control_panel/control_panel";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
+import { IdicOverviewHealth } from "../health/overview_health";
 
 export class IdicOverview extends Component {
     static template = "partner_idic.Overview";
-    static components = { ControlPanel };
+    static components = { ControlPanel, IdicOverviewHealth };
     static props = { ...standardActionServiceProps };
 
     setup() {

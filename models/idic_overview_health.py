@@ -1,0 +1,95 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Overview > Relationship health: every figure of the last measured month
+with its target, status and 12-month trend, and the open improvement
+actions. Its own RPC, read by its own component of the overview."""
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+
+from .idic_health import FIGURE_INFO, FIGURES, month_start
+
+SPARK_MONTHS = 12
+
+
+class IdicOverview(models.AbstractModel):
+    _inherit = "idic.overview"
+
+    @api.model
+    def _health_figures(self, today):
+        first = month_start(today) - relativedelta(months=SPARK_MONTHS - 1)
+        snapshots = self.env["idic.health.snapshot"].search(
+            [("company_id", "=", self.env.company.id), ("month", ">=", first)],
+            order="month, sequence",
+        )
+        labels = dict(
+            snapshots._fields["figure"]._description_selection(self.env)
+        )
+        months = [first + relativedelta(months=n) for n in range(SPARK_MONTHS)]
+        by_figure = {}
+        for snapshot in snapshots:
+            by_figure.setdefault(snapshot.figure, {})[snapshot.month] = snapshot
+        figures = []
+        for key, *_rest in FIGURES:
+            rows = by_figure.get(key)
+            if not rows:
+                continue
+            last = rows[max(rows)]
+            unit = FIGURE_INFO[key][3]
+            figures.append(
+                {
+                    "key": key,
+                    "label": labels[key],
+                    "value": last.value,
+                    "display": f"{last.value:,.1f} {unit}".strip(),
+                    "target": f"{last.target:,.1f} {unit}".strip(),
+                    "status": last.status,
+                    "month": fields.Date.to_string(last.month),
+                    "spark": [
+                        rows[month].value if month in rows else None for month in months
+                    ],
+                    "action": self._action(
+                        "partner_idic.idic_health_snapshot_action",
+                        labels[key],
+                        [("figure", "=", key)],
+                        views=("graph", "list"),
+                    ),
+                }
+            )
+        return figures
+
+    @api.model
+    def _health_actions(self):
+        Action = self.env["idic.improvement.action"]
+        company = [("company_id", "=", self.env.company.id)]
+        groups = [
+            ("open", self.env._("Open improvement actions"), [("state", "=", "open")]),
+            ("overdue", self.env._("Overdue"), [("overdue", "=", True)]),
+            ("proposed", self.env._("Proposed"), [("state", "=", "proposed")]),
+        ]
+        return [
+            self._tile(
+                f"improvement_{key}",
+                label,
+                Action.search_count([*company, *domain]),
+                self._action(
+                    "partner_idic.idic_improvement_action_action",
+                    label,
+                    [*company, *domain],
+                ),
+                tone="danger" if key == "overdue" else None,
+            )
+            for key, label, domain in groups
+        ]
+
+    @api.model
+    def get_health(self):
+        """The Relationship health section of the overview."""
+        if not self.env.user.has_group("partner_idic.group_idic_user"):
+            return {"figures": [], "actions": []}
+        today = fields.Date.context_today(self)
+        return {
+            "title": self.env._("Relationship health"),
+            "figures": self._health_figures(today),
+            "actions": self._health_actions(),
+        }
