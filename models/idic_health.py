@@ -138,8 +138,8 @@ class IdicHealthSnapshot(models.Model):
     figure = fields.Selection([row[:2] for row in FIGURES], required=True, readonly=True)
     sequence = fields.Integer(readonly=True)
     principle = fields.Selection(HEALTH_AREAS, readonly=True)
-    value = fields.Float(readonly=True, digits=(16, 1), aggregator="avg")
-    target = fields.Float(readonly=True, digits=(16, 1), aggregator="avg")
+    value = fields.Float(readonly=True, aggregator="avg")
+    target = fields.Float(readonly=True, aggregator="avg")
     status = fields.Selection(STATUSES, readonly=True)
     sample = fields.Integer(
         string="Counted", readonly=True, aggregator="sum",
