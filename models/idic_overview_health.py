@@ -62,24 +62,29 @@ class IdicOverview(models.AbstractModel):
     def _health_actions(self):
         Action = self.env["idic.improvement.action"]
         company = [("company_id", "=", self.env.company.id)]
-        groups = [
-            ("open", self.env._("Open improvement actions"), [("state", "=", "open")]),
-            ("overdue", self.env._("Overdue"), [("overdue", "=", True)]),
-            ("proposed", self.env._("Proposed"), [("state", "=", "proposed")]),
-        ]
+        domains = {
+            "open": [("state", "=", "open")],
+            "overdue": [("overdue", "=", True)],
+            "proposed": [("state", "=", "proposed")],
+        }
+        labels = {
+            "open": self.env._("Open improvement actions"),
+            "overdue": self.env._("Overdue"),
+            "proposed": self.env._("Proposed"),
+        }
         return [
             self._tile(
                 f"improvement_{key}",
-                label,
+                labels[key],
                 Action.search_count([*company, *domain]),
                 self._action(
                     "partner_idic.idic_improvement_action_action",
-                    label,
+                    labels[key],
                     [*company, *domain],
                 ),
                 tone="danger" if key == "overdue" else None,
             )
-            for key, label, domain in groups
+            for key, domain in domains.items()
         ]
 
     @api.model
