@@ -30,7 +30,6 @@ class IdicAssessment(models.Model):
     framework = fields.Selection(FRAMEWORKS, required=True, tracking=True)
     survey_id = fields.Many2one(
         "survey.survey",
-        string="Survey",
         compute="_compute_survey_id",
         store=True,
         precompute=True,
@@ -66,11 +65,16 @@ class IdicAssessment(models.Model):
         "idic.assessment.area", "assessment_id", string="Area Scores", readonly=True
     )
     overall_score = fields.Float(
-        string="Overall (%)", readonly=True, copy=False, digits=(16, 1),
+        string="Overall (%)",
+        readonly=True,
+        copy=False,
+        digits=(16, 1),
         aggregator="avg",
     )
     overall_spread = fields.Float(
-        string="Overall Spread", readonly=True, copy=False, digits=(16, 1),
+        readonly=True,
+        copy=False,
+        digits=(16, 1),
         help="Difference between the highest and the lowest overall score of "
         "the participants (points).",
     )
@@ -98,17 +102,25 @@ class IdicAssessment(models.Model):
             if assessment.framework and (
                 assessment.survey_id.idic_framework != assessment.framework
             ):
-                assessment.survey_id = self.env["survey.survey"].sudo().search(
-                    [("idic_framework", "=", assessment.framework)], limit=1
+                assessment.survey_id = (
+                    self.env["survey.survey"]
+                    .sudo()
+                    .search([("idic_framework", "=", assessment.framework)], limit=1)
                 )
 
     @api.depends("participant_ids")
     def _compute_answer_counts(self):
-        answers = self.env["survey.user_input"].sudo().search(
-            [("idic_assessment_id", "in", self.ids), ("test_entry", "=", False)]
+        answers = (
+            self.env["survey.user_input"]
+            .sudo()
+            .search(
+                [("idic_assessment_id", "in", self.ids), ("test_entry", "=", False)]
+            )
         )
         for assessment in self:
-            mine = answers.filtered(lambda a, rec=assessment: a.idic_assessment_id == rec)
+            mine = answers.filtered(
+                lambda a, rec=assessment: a.idic_assessment_id == rec
+            )
             assessment.invited_count = len(mine)
             assessment.answered_count = len(mine.filtered(lambda a: a.state == "done"))
             own = mine.filtered(lambda a: a.partner_id == self.env.user.partner_id)
@@ -174,7 +186,9 @@ class IdicAssessment(models.Model):
         frozen = {"framework", "survey_id", "company_id", "date", "participant_ids"}
         if frozen & set(vals) and self.filtered(lambda a: a.state == "closed"):
             raise UserError(
-                self.env._("A closed assessment keeps its framework, date and participants.")
+                self.env._(
+                    "A closed assessment keeps its framework, date and participants."
+                )
             )
         return super().write(vals)
 
@@ -225,7 +239,9 @@ class IdicAssessment(models.Model):
         self._check_open()
         answer = self._my_answer()
         if not answer:
-            raise UserError(self.env._("You are not invited to answer this assessment."))
+            raise UserError(
+                self.env._("You are not invited to answer this assessment.")
+            )
         if answer.state == "done":
             raise UserError(self.env._("You have already answered this assessment."))
         return {
@@ -295,7 +311,9 @@ class IdicAssessment(models.Model):
 
     def _check_open(self):
         if self.state != "open":
-            raise UserError(self.env._("The assessment %(name)s is closed.", name=self.name))
+            raise UserError(
+                self.env._("The assessment %(name)s is closed.", name=self.name)
+            )
 
     def _my_answer(self):
         return (
@@ -352,7 +370,9 @@ class IdicAssessment(models.Model):
                 {
                     "page": page,
                     "score": sum(values.values()) / len(values) if values else 0.0,
-                    "spread": max(values.values()) - min(values.values()) if values else 0.0,
+                    "spread": max(values.values()) - min(values.values())
+                    if values
+                    else 0.0,
                     "participants": len(values),
                 }
             )
@@ -455,9 +475,7 @@ class IdicAssessmentArea(models.Model):
     previous_score = fields.Float(
         string="Previous (%)", compute="_compute_previous_score", digits=(16, 1)
     )
-    change = fields.Float(
-        string="Change", compute="_compute_previous_score", digits=(16, 1)
-    )
+    change = fields.Float(compute="_compute_previous_score", digits=(16, 1))
     measured_value = fields.Float(
         string="Measured", compute="_compute_measured", digits=(16, 1)
     )
@@ -467,8 +485,10 @@ class IdicAssessmentArea(models.Model):
     def _compute_previous_score(self):
         for area in self:
             previous = area.assessment_id.previous_id.area_ids.filtered(
-                lambda a, rec=area: (a.page_id and a.page_id == rec.page_id)
-                or a.sequence == rec.sequence
+                lambda a, rec=area: (
+                    (a.page_id and a.page_id == rec.page_id)
+                    or a.sequence == rec.sequence
+                )
             )[:1]
             area.previous_score = previous.score
             area.change = area.score - previous.score if previous else 0.0

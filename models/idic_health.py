@@ -15,24 +15,97 @@ from .survey_survey import HEALTH_AREAS
 # key, label, principle, unit, higher is better, default target, measurable
 # for past months (its data has dates)
 FIGURES = [
-    ("centricity_revenue", "Revenue from tiered customers with a preferred channel",
-     "centricity", "%", True, 50.0, False),
-    ("understanding_completeness", "Profile completeness of active customers",
-     "understanding", "%", True, 70.0, False),
-    ("communication_outbound", "Active customers contacted in the last 90 days",
-     "communication", "%", True, 60.0, True),
+    (
+        "centricity_revenue",
+        "Revenue from tiered customers with a preferred channel",
+        "centricity",
+        "%",
+        True,
+        50.0,
+        False,
+    ),
+    (
+        "understanding_completeness",
+        "Profile completeness of active customers",
+        "understanding",
+        "%",
+        True,
+        70.0,
+        False,
+    ),
+    (
+        "communication_outbound",
+        "Active customers contacted in the last 90 days",
+        "communication",
+        "%",
+        True,
+        60.0,
+        True,
+    ),
     ("response_median", "Median response time", "response", "h", False, 24.0, True),
-    ("response_p90", "90th percentile response time", "response", "h", False, 72.0, True),
-    ("response_within_target", "Requests answered within the target hours",
-     "response", "%", True, 80.0, True),
-    ("improvement_retention", "Customer retention", "improvement", "%", True, 70.0, True),
-    ("improvement_tier_moves", "Tier moves up minus down", "improvement", "", True, 0.0, True),
-    ("improvement_assessment", "Change of the last assessment's overall score",
-     "improvement", "pt", True, 0.0, True),
-    ("alignment_multi_user", "Customers served by two or more users",
-     "alignment", "%", True, 30.0, True),
-    ("alignment_outcome", "Interactions with a recorded outcome",
-     "alignment", "%", True, 80.0, True),
+    (
+        "response_p90",
+        "90th percentile response time",
+        "response",
+        "h",
+        False,
+        72.0,
+        True,
+    ),
+    (
+        "response_within_target",
+        "Requests answered within the target hours",
+        "response",
+        "%",
+        True,
+        80.0,
+        True,
+    ),
+    (
+        "improvement_retention",
+        "Customer retention",
+        "improvement",
+        "%",
+        True,
+        70.0,
+        True,
+    ),
+    (
+        "improvement_tier_moves",
+        "Tier moves up minus down",
+        "improvement",
+        "",
+        True,
+        0.0,
+        True,
+    ),
+    (
+        "improvement_assessment",
+        "Change of the last assessment's overall score",
+        "improvement",
+        "pt",
+        True,
+        0.0,
+        True,
+    ),
+    (
+        "alignment_multi_user",
+        "Customers served by two or more users",
+        "alignment",
+        "%",
+        True,
+        30.0,
+        True,
+    ),
+    (
+        "alignment_outcome",
+        "Interactions with a recorded outcome",
+        "alignment",
+        "%",
+        True,
+        80.0,
+        True,
+    ),
 ]
 FIGURE_INFO = {row[0]: row for row in FIGURES}
 # Within this share of the target (or 1 unit for a target of 0), "near".
@@ -108,7 +181,11 @@ class IdicHealthTarget(models.Model):
         if missing:
             existing |= self.sudo().create(
                 [
-                    {"company_id": company.id, "figure": key, "target": FIGURE_INFO[key][5]}
+                    {
+                        "company_id": company.id,
+                        "figure": key,
+                        "target": FIGURE_INFO[key][5],
+                    }
                     for key in sorted(missing)
                 ]
             )
@@ -133,16 +210,22 @@ class IdicHealthSnapshot(models.Model):
     _description = "Relationship Health Snapshot"
     _order = "month desc, sequence, id"
 
-    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True
+    )
     month = fields.Date(required=True, index=True, readonly=True)
-    figure = fields.Selection([row[:2] for row in FIGURES], required=True, readonly=True)
+    figure = fields.Selection(
+        [row[:2] for row in FIGURES], required=True, readonly=True
+    )
     sequence = fields.Integer(readonly=True)
     principle = fields.Selection(HEALTH_AREAS, readonly=True)
     value = fields.Float(readonly=True, aggregator="avg")
     target = fields.Float(readonly=True, aggregator="avg")
     status = fields.Selection(STATUSES, readonly=True)
     sample = fields.Integer(
-        string="Counted", readonly=True, aggregator="sum",
+        string="Counted",
+        readonly=True,
+        aggregator="sum",
         help="How many customers, interactions or requests the figure counts.",
     )
     measured_at = fields.Datetime(readonly=True)
@@ -157,9 +240,8 @@ class IdicHealthSnapshot(models.Model):
         labels = dict(self._fields["figure"]._description_selection(self.env))
         for snapshot in self:
             unit = FIGURE_INFO.get(snapshot.figure, ("",) * 4)[3]
-            snapshot.display_name = (
-                f"{labels.get(snapshot.figure, '')}: {snapshot.value:,.1f} {unit}".strip()
-            )
+            label = labels.get(snapshot.figure, "")
+            snapshot.display_name = f"{label}: {snapshot.value:,.1f} {unit}".strip()
 
     # ------------------------------------------------------------------------
     # Status
@@ -323,7 +405,8 @@ class IdicHealthSnapshot(models.Model):
             start=start,
             end=end,
             # Invoices count by day: up to the last day of the measure.
-            day_end=(end - relativedelta(microseconds=1)).date() + relativedelta(days=1),
+            day_end=(end - relativedelta(microseconds=1)).date()
+            + relativedelta(days=1),
             hours=hours,
             days=RECENT_DAYS,
         )
@@ -344,7 +427,9 @@ class IdicHealthSnapshot(models.Model):
         targets = self.env["idic.health.target"]._for_company(company)
         self.env.flush_all()
         rows = self.env.execute_query(
-            self._figures_sql(company, start, end, targets["response_within_target"].hours)
+            self._figures_sql(
+                company, start, end, targets["response_within_target"].hours
+            )
         )
         keys = [row[0] for row in FIGURES]
         vals_list = []
@@ -379,7 +464,9 @@ class IdicHealthSnapshot(models.Model):
         first = month_start(now.date())
         snapshots = self.browse()
         for back in range(months - 1, -1, -1):
-            snapshots |= self._measure_month(company, first - relativedelta(months=back), now)
+            snapshots |= self._measure_month(
+                company, first - relativedelta(months=back), now
+            )
         return snapshots
 
     @api.model
@@ -415,5 +502,7 @@ class IdicHealthSnapshot(models.Model):
     def _check_manager(self):
         if not self.env.user.has_group("partner_idic.group_idic_manager"):
             raise AccessError(
-                self.env._("Only relationship managers measure the relationship health.")
+                self.env._(
+                    "Only relationship managers measure the relationship health."
+                )
             )

@@ -20,7 +20,6 @@ class IdicImprovementAction(models.Model):
     )
     area_id = fields.Many2one(
         "idic.assessment.area",
-        string="Area",
         ondelete="set null",
         domain="[('assessment_id', '=', assessment_id)]",
     )

@@ -22,9 +22,7 @@ class IdicOverview(models.AbstractModel):
             [("company_id", "=", self.env.company.id), ("month", ">=", first)],
             order="month, sequence",
         )
-        labels = dict(
-            snapshots._fields["figure"]._description_selection(self.env)
-        )
+        labels = dict(snapshots._fields["figure"]._description_selection(self.env))
         months = [first + relativedelta(months=n) for n in range(SPARK_MONTHS)]
         by_figure = {}
         for snapshot in snapshots:

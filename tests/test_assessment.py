@@ -88,7 +88,9 @@ class TestAssessment(IdicCase):
             "buttle": 9,
         }
         for framework, count in areas.items():
-            survey = self.env["survey.survey"].search([("idic_framework", "=", framework)])
+            survey = self.env["survey.survey"].search(
+                [("idic_framework", "=", framework)]
+            )
             self.assertEqual(len(survey), 1, framework)
             self.assertEqual(len(survey.page_ids), count, framework)
             self.assertEqual(survey.scoring_type, "scoring_without_answers")
@@ -100,18 +102,25 @@ class TestAssessment(IdicCase):
                         question.suggested_answer_ids.mapped("answer_score"),
                         [0.0, 1.0, 2.0, 3.0, 4.0],
                     )
-                    self.assertFalse(any(question.suggested_answer_ids.mapped("is_correct")))
+                    self.assertFalse(
+                        any(question.suggested_answer_ids.mapped("is_correct"))
+                    )
         self.assertEqual(
-            self.pages.mapped("title"), ["Identify", "Differentiate", "Interact", "Customize"]
+            self.pages.mapped("title"),
+            ["Identify", "Differentiate", "Interact", "Customize"],
         )
 
     def test_invitation(self):
         assessment = self.new_assessment()
         assessment.action_invite()
-        answers = self.env["survey.user_input"].sudo().search(
-            [("idic_assessment_id", "=", assessment.id)]
+        answers = (
+            self.env["survey.user_input"]
+            .sudo()
+            .search([("idic_assessment_id", "=", assessment.id)])
         )
-        self.assertEqual(answers.partner_id, (self.idic_user | self.idic_manager).partner_id)
+        self.assertEqual(
+            answers.partner_id, (self.idic_user | self.idic_manager).partner_id
+        )
         self.assertEqual(assessment.invited_count, 2)
         with self.assertRaises(UserError):
             assessment.action_invite()
@@ -178,7 +187,9 @@ class TestAssessment(IdicCase):
             {
                 "name": "Second Relationship User",
                 "login": "idic_user_2",
-                "group_ids": [(6, 0, [self.env.ref("partner_idic.group_idic_user").id])],
+                "group_ids": [
+                    (6, 0, [self.env.ref("partner_idic.group_idic_user").id])
+                ],
             }
         )
         with self.assertRaises(AccessError):
@@ -212,14 +223,18 @@ class TestAssessment(IdicCase):
         first.action_close()
         second = self.new_assessment(participants=self.idic_user, name="IDIC 2026 bis")
         second.action_invite()
-        self.answer(second, self.idic_user, [[4, 4, 4], [2, 2, 2], [2, 2, 2], [3, 3, 3]])
+        self.answer(
+            second, self.idic_user, [[4, 4, 4], [2, 2, 2], [2, 2, 2], [3, 3, 3]]
+        )
         second.action_close()
         self.assertEqual(second.previous_id, first)
         self.assertAlmostEqual(
             second.overall_change, second.overall_score - first.overall_score, places=6
         )
         identify = second.area_ids[0]
-        self.assertAlmostEqual(identify.previous_score, first.area_ids[0].score, places=6)
+        self.assertAlmostEqual(
+            identify.previous_score, first.area_ids[0].score, places=6
+        )
         self.assertAlmostEqual(identify.change, 100 - first.area_ids[0].score, places=6)
         self.assertAlmostEqual(first.area_ids[0].score, 66.7, places=6)
         chart = second.get_chart_data()
@@ -231,7 +246,9 @@ class TestAssessment(IdicCase):
             self.new_assessment().action_close()
         assessment = self.new_assessment()
         with self.assertRaises(ValidationError):
-            assessment.survey_id = self.env.ref("partner_idic.idic_assessment_survey_qci")
+            assessment.survey_id = self.env.ref(
+                "partner_idic.idic_assessment_survey_qci"
+            )
         portal = self.env["res.users"].create(
             {
                 "name": "Portal Person",

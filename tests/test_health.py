@@ -74,14 +74,24 @@ class TestHealth(IdicCase):
             ("2026-03-01 00:30", "up"),
         ]:
             cls.env["idic.tier.history"].create(
-                {"partner_id": cls.a.id, "company_id": cls.company_h.id, "date": when,
-                 "direction": direction, "cause": "manual"}
+                {
+                    "partner_id": cls.a.id,
+                    "company_id": cls.company_h.id,
+                    "date": when,
+                    "direction": direction,
+                    "cause": "manual",
+                }
             )
         # Two closed IDIC assessments: 40 then 55 (February).
         Assessment = cls.env["idic.assessment"].with_company(cls.company_h)
         for day, score in [("2025-06-01", 40.0), ("2026-02-15", 55.0)]:
             Assessment.create(
-                {"name": day, "framework": "idic", "date": day, "company_id": cls.company_h.id}
+                {
+                    "name": day,
+                    "framework": "idic",
+                    "date": day,
+                    "company_id": cls.company_h.id,
+                }
             ).write({"state": "closed", "overall_score": score})
 
     @classmethod
@@ -96,8 +106,12 @@ class TestHealth(IdicCase):
                     "invoice_date": day,
                     "invoice_line_ids": [
                         Command.create(
-                            {"name": "Service", "quantity": 1, "price_unit": amount,
-                             "tax_ids": [Command.clear()]}
+                            {
+                                "name": "Service",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
                         )
                     ],
                 }
@@ -171,7 +185,9 @@ class TestHealth(IdicCase):
         # active A, C, E (D's invoice is older than 12 months); prior A, B, D
         self.assertAlmostEqual(mar["improvement_retention"].value, 100 / 3, places=6)
         # revenue 2 March 2025 - 1 March 2026: A 1000, C 1500, E 700
-        self.assertAlmostEqual(mar["centricity_revenue"].value, 100 * 1000 / 3200, places=6)
+        self.assertAlmostEqual(
+            mar["centricity_revenue"].value, 100 * 1000 / 3200, places=6
+        )
         # interactions since 1 March: D's answer (no outcome), E's request
         self.assertEqual(mar["alignment_outcome"].value, 0.0)
         self.assertEqual(mar["alignment_outcome"].sample, 2)
@@ -207,7 +223,9 @@ class TestHealth(IdicCase):
         self.assertEqual(sorted(centricity.mapped("month")), [FEB, MAR])
         # January: prior year (Jan 2024 - Jan 2025) A, B, D; active A, D
         jan = self.figures(date(2026, 1, 1))
-        self.assertAlmostEqual(jan["improvement_retention"].value, 100 * 2 / 3, places=6)
+        self.assertAlmostEqual(
+            jan["improvement_retention"].value, 100 * 2 / 3, places=6
+        )
         self.assertNotIn("improvement_assessment", jan)  # no earlier assessment
         self.assertNotIn("understanding_completeness", jan)
 
@@ -218,7 +236,9 @@ class TestHealth(IdicCase):
             rows = self.env["idic.health.snapshot"].search(
                 [("company_id", "=", self.company_h.id)]
             )
-            return sorted((r.month, r.figure, round(r.value, 6), r.sample) for r in rows)
+            return sorted(
+                (r.month, r.figure, round(r.value, 6), r.sample) for r in rows
+            )
 
         with self.enter_registry_test_mode():
             cron.method_direct_trigger()
