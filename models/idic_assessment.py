@@ -278,28 +278,6 @@ class IdicAssessment(models.Model):
         action["context"] = {"default_assessment_id": self.id}
         return action
 
-    def get_chart_data(self):
-        """The area scores of the assessment and of the previous one, for
-        the form's charts."""
-        self.ensure_one()
-        previous = {
-            area.page_id.id or area.sequence: area.score
-            for area in self.previous_id.area_ids
-        }
-        areas = self.area_ids
-        return {
-            "labels": areas.mapped("name"),
-            "scores": [round(area.score, 1) for area in areas],
-            "current_label": self.name,
-            "previous_label": self.previous_id.name or "",
-            "previous": [
-                round(previous.get(area.page_id.id or area.sequence, 0.0), 1)
-                for area in areas
-            ]
-            if self.previous_id
-            else False,
-        }
-
     # ------------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------------

@@ -14,3 +14,4 @@ from . import test_donor
 from . import test_member
 from . import test_assessment
 from . import test_health
+from . import test_assessment_tour

@@ -1,65 +1,49 @@
 /** Assessment form: the area scores as bars (with the previous assessment of
  * the same framework side by side) and as a radar, drawn with the web
- * client's own Chart.js. */
+ * client's own Chart.js from the form's area lines. */
 import { loadBundle } from "@web/core/assets";
 import { registry } from "@web/core/registry";
-import { useService } from "@web/core/utils/hooks";
 import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
-import { Component, onWillStart, onWillUpdateProps, useEffect, useRef, useState } from "@odoo/owl";
+import { Component, onWillStart, useEffect, useRef } from "@odoo/owl";
 
 export class IdicAssessmentChart extends Component {
     static template = "partner_idic.AssessmentChart";
     static props = { ...standardWidgetProps };
 
     setup() {
-        this.orm = useService("orm");
         this.barRef = useRef("bar");
         this.radarRef = useRef("radar");
         this.charts = [];
-        this.state = useState({ data: null });
-        onWillStart(async () => {
-            await loadBundle("web.chartjs_lib");
-            await this.load(this.props.record.resId);
+        onWillStart(() => loadBundle("web.chartjs_lib"));
+        useEffect(() => {
+            this.renderCharts();
+            return () => this.destroyCharts();
         });
-        onWillUpdateProps(async (next) => {
-            if (next.record.resId !== this.props.record.resId) {
-                await this.load(next.record.resId);
-            }
-        });
-        useEffect(
-            () => {
-                this.render_charts();
-                return () => this.destroy();
-            },
-            () => [this.state.data]
-        );
     }
 
-    async load(resId) {
-        this.state.data = resId
-            ? await this.orm.call("idic.assessment", "get_chart_data", [[resId]])
-            : null;
+    get areas() {
+        return this.props.record.data.area_ids.records;
     }
 
-    destroy() {
+    destroyCharts() {
         this.charts.forEach((chart) => chart.destroy());
         this.charts = [];
     }
 
     datasets() {
-        const data = this.state.data;
+        const data = this.props.record.data;
         const sets = [
             {
-                label: data.current_label,
-                data: data.scores,
+                label: data.name,
+                data: this.areas.map((area) => area.data.score),
                 backgroundColor: "rgba(113, 75, 103, 0.6)",
                 borderColor: "rgb(113, 75, 103)",
             },
         ];
-        if (data.previous) {
+        if (data.previous_id) {
             sets.push({
-                label: data.previous_label,
-                data: data.previous,
+                label: data.previous_id.display_name,
+                data: this.areas.map((area) => area.data.previous_score),
                 backgroundColor: "rgba(1, 126, 132, 0.4)",
                 borderColor: "rgb(1, 126, 132)",
             });
@@ -67,24 +51,24 @@ export class IdicAssessmentChart extends Component {
         return sets;
     }
 
-    render_charts() {
-        this.destroy();
-        const data = this.state.data;
-        if (!data || !data.labels.length || !this.barRef.el) {
+    renderCharts() {
+        this.destroyCharts();
+        if (!this.areas.length || !this.barRef.el) {
             return;
         }
+        const labels = this.areas.map((area) => area.data.name);
         const scale = { min: 0, max: 100 };
         this.charts.push(
             new Chart(this.barRef.el, {
                 type: "bar",
-                data: { labels: data.labels, datasets: this.datasets() },
+                data: { labels, datasets: this.datasets() },
                 options: { maintainAspectRatio: false, scales: { y: scale } },
             })
         );
         this.charts.push(
             new Chart(this.radarRef.el, {
                 type: "radar",
-                data: { labels: data.labels, datasets: this.datasets() },
+                data: { labels, datasets: this.datasets() },
                 options: { maintainAspectRatio: false, scales: { r: scale } },
             })
         );
