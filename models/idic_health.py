@@ -352,12 +352,10 @@ class IdicHealthSnapshot(models.Model):
               FROM active a JOIN res_partner p ON p.id = a.pid
             UNION ALL
             SELECT 'communication_outbound',
-                   100.0 * COUNT(*) FILTER (WHERE EXISTS (
-                       SELECT 1 FROM recent WHERE recent.pid = a.pid
-                                              AND recent.direction = 'outbound'
-                   )) / NULLIF(COUNT(*), 0),
-                   COUNT(*)
+                   100.0 * COUNT(o.pid) / NULLIF(COUNT(*), 0), COUNT(*)
               FROM active a
+              LEFT JOIN (SELECT DISTINCT pid FROM recent
+                          WHERE direction = 'outbound') o ON o.pid = a.pid
             UNION ALL
             SELECT 'response_median',
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY response_hours)

@@ -291,3 +291,13 @@ class TestAssessment(IdicCase):
         self.assertEqual(
             survey.page_ids[0].question_ids[0].suggested_answer_ids[0].value, "موردی"
         )
+        # The snapshot keeps the area names in every language.
+        assessment = self.answered_assessment()
+        assessment.action_close()
+        self.pages[0].with_context(lang="fa_IR").title = "شناخت مشتری"
+        self.assertEqual(
+            assessment.area_ids[0].with_context(lang="fa_IR").name, "شناسایی"
+        )
+        self.assertEqual(
+            assessment.area_ids[0].with_context(lang="en_US").name, "Identify"
+        )

@@ -174,6 +174,27 @@ class TestHealth(IdicCase):
         self.assertEqual(feb["response_median"].status, "on")  # 4 h vs 24 h
         self.assertEqual(feb["response_within_target"].status, "off")  # 50 vs 80
 
+    def test_measured_figure_beside_the_area(self):
+        """An assessment area of the IDIC survey shows the measured figure of
+        its principle for the last month measured up to the assessment date."""
+        self.env["idic.health.snapshot"]._measure_month(self.company_h, FEB)
+        assessment = self.env["idic.assessment"].search(
+            [("company_id", "=", self.company_h.id), ("date", "=", "2026-02-15")]
+        )
+        interact = self.env.ref("partner_idic.idic_assessment_survey_idic_area_3")
+        self.assertEqual(interact.idic_health_area, "communication")
+        area = self.env["idic.assessment.area"].create(
+            {
+                "assessment_id": assessment.id,
+                "name": interact.title,
+                "page_id": interact.id,
+                "health_area": interact.idic_health_area,
+                "score": 50.0,
+            }
+        )
+        self.assertAlmostEqual(area.measured_value, 100 * 2 / 3, places=6)
+        self.assertIn("Active customers contacted", area.measured_label)
+
     def test_current_month(self):
         """March so far (10 hours): E's request is unanswered, D's answer and
         the March tier move count; D's invoice of 1 March 2025 left the year."""
