@@ -454,9 +454,7 @@ class IdicAssessmentArea(models.Model):
         string="Previous (%)", compute="_compute_previous_score", digits=(16, 1)
     )
     change = fields.Float(compute="_compute_previous_score", digits=(16, 1))
-    measured_value = fields.Float(
-        string="Measured", compute="_compute_measured", digits=(16, 1)
-    )
+    measured_value = fields.Float(string="Measured", compute="_compute_measured")
     measured_label = fields.Char(string="Measured Figure", compute="_compute_measured")
 
     @api.depends("assessment_id.previous_id")
