@@ -28,6 +28,8 @@ from . import idic_member_reminder
 from . import res_partner_member
 from . import idic_member_retention
 from . import account_move_member
+from . import idic_overview_charts
+from . import idic_overview_report
 from . import survey_survey
 from . import survey_user_input
 from . import idic_assessment

@@ -10,6 +10,8 @@ from odoo import api, fields, models
 from odoo.tools import SQL, format_amount
 
 WINDOW_DAYS = 30
+# Periods of the overview's selector, in days.
+PERIODS = (30, 90, 365)
 
 
 class IdicOverview(models.AbstractModel):
@@ -64,6 +66,12 @@ class IdicOverview(models.AbstractModel):
     @api.model
     def _share(self, part, whole):
         return round(100.0 * part / whole, 1) if whole else 0.0
+
+    @api.model
+    def _overview_days(self):
+        """The period of the overview, in days (the period selector)."""
+        days = self.env.context.get("idic_overview_days")
+        return days if days in PERIODS else WINDOW_DAYS
 
     @api.model
     def _commercial_domain(self):
@@ -121,7 +129,9 @@ class IdicOverview(models.AbstractModel):
             ),
             self._tile(
                 "pipeline_forward",
-                self.env._("Moved forward in %(days)s days", days=WINDOW_DAYS),
+                self.env._(
+                    "Moved forward in %(days)s days", days=self._overview_days()
+                ),
                 moved,
                 self._action(
                     "partner_idic.idic_stage_history_action",
@@ -215,14 +225,18 @@ class IdicOverview(models.AbstractModel):
         tiles = [
             self._tile(
                 "tier_up",
-                self.env._("Moved up a tier in %(days)s days", days=WINDOW_DAYS),
+                self.env._(
+                    "Moved up a tier in %(days)s days", days=self._overview_days()
+                ),
                 moves.get("up", 0),
                 moves_action("up", self.env._("Moves up")),
                 tone="success" if moves.get("up") else "",
             ),
             self._tile(
                 "tier_down",
-                self.env._("Moved down a tier in %(days)s days", days=WINDOW_DAYS),
+                self.env._(
+                    "Moved down a tier in %(days)s days", days=self._overview_days()
+                ),
                 moves.get("down", 0),
                 moves_action("down", self.env._("Moves down")),
                 tone="warning" if moves.get("down") else "",
@@ -515,7 +529,7 @@ class IdicOverview(models.AbstractModel):
     @api.model
     def _overview_sections(self, today):
         since = fields.Datetime.to_string(
-            fields.Datetime.to_datetime(today) - timedelta(days=WINDOW_DAYS)
+            fields.Datetime.to_datetime(today) - timedelta(days=self._overview_days())
         )
         return [
             self._section_pipeline(since),
@@ -526,13 +540,42 @@ class IdicOverview(models.AbstractModel):
         ]
 
     @api.model
-    def get_overview(self):
-        """The figures of the overview for the current company."""
+    def _overview_company(self, company_id=None):
+        """The company of the overview: ``company_id`` when the user may work
+        in it, else the current company."""
+        if company_id and company_id in self.env.user.company_ids.ids:
+            return self.env["res.company"].browse(company_id)
+        return self.env.company
+
+    @api.model
+    def get_overview(self, days=None, company_id=None):
+        """The figures of the overview of the last ``days`` days (30, 90 or
+        365) for one company: ``company_id`` or the current company."""
         if not self.env.user.has_group("partner_idic.group_idic_user"):
             return {"sections": []}
+        company = self._overview_company(company_id)
+        overview = self.with_context(
+            allowed_company_ids=[company.id],
+            idic_overview_days=days if days in PERIODS else WINDOW_DAYS,
+        )
+        return overview._overview_data(company)
+
+    @api.model
+    def _overview_data(self, company):
         today = fields.Date.context_today(self)
         return {
-            "company": self.env.company.display_name,
-            "window_days": WINDOW_DAYS,
+            "company": company.display_name,
+            "company_id": company.id,
+            "companies": [
+                {"id": c.id, "name": c.display_name} for c in self.env.user.company_ids
+            ],
+            "window_days": self._overview_days(),
+            "periods": [
+                {"days": days, "label": self.env._("Last %(days)s days", days=days)}
+                for days in PERIODS
+            ],
+            "period_label": self.env._(
+                "Last %(days)s days", days=self._overview_days()
+            ),
             "sections": [s for s in self._overview_sections(today) if s],
         }

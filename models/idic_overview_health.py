@@ -16,10 +16,10 @@ class IdicOverview(models.AbstractModel):
     _inherit = "idic.overview"
 
     @api.model
-    def _health_figures(self, today):
+    def _health_figures(self, company, today):
         first = month_start(today) - relativedelta(months=SPARK_MONTHS - 1)
         snapshots = self.env["idic.health.snapshot"].search(
-            [("company_id", "=", self.env.company.id), ("month", ">=", first)],
+            [("company_id", "=", company.id), ("month", ">=", first)],
             order="month, sequence",
         )
         labels = dict(snapshots._fields["figure"]._description_selection(self.env))
@@ -57,9 +57,9 @@ class IdicOverview(models.AbstractModel):
         return figures
 
     @api.model
-    def _health_actions(self):
+    def _health_actions(self, company):
         Action = self.env["idic.improvement.action"]
-        company = [("company_id", "=", self.env.company.id)]
+        scope = [("company_id", "=", company.id)]
         domains = {
             "open": [("state", "=", "open")],
             "overdue": [("overdue", "=", True)],
@@ -74,11 +74,11 @@ class IdicOverview(models.AbstractModel):
             self._tile(
                 f"improvement_{key}",
                 labels[key],
-                Action.search_count([*company, *domain]),
+                Action.search_count([*scope, *domain]),
                 self._action(
                     "partner_idic.idic_improvement_action_action",
                     labels[key],
-                    [*company, *domain],
+                    [*scope, *domain],
                 ),
                 tone="danger" if key == "overdue" else None,
             )
@@ -86,13 +86,16 @@ class IdicOverview(models.AbstractModel):
         ]
 
     @api.model
-    def get_health(self):
-        """The Relationship health section of the overview."""
+    def get_health(self, company_id=None):
+        """The Relationship health section of the overview of one company:
+        ``company_id`` (the overview's) or the current company."""
         if not self.env.user.has_group("partner_idic.group_idic_user"):
             return {"figures": [], "actions": []}
+        company = self._overview_company(company_id)
+        overview = self.with_context(allowed_company_ids=[company.id])
         today = fields.Date.context_today(self)
         return {
             "title": self.env._("Relationship health"),
-            "figures": self._health_figures(today),
-            "actions": self._health_actions(),
+            "figures": overview._health_figures(company, today),
+            "actions": overview._health_actions(company),
         }

@@ -12,6 +12,10 @@ from . import test_i18n
 from . import test_tours
 from . import test_donor
 from . import test_member
+from . import test_clv_model
+from . import test_overview_charts
+from . import test_overview_donors
+from . import test_tours_charts
 from . import test_assessment
 from . import test_health
 from . import test_assessment_tour

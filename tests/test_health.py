@@ -284,11 +284,11 @@ class TestHealth(IdicCase):
         with self.assertRaises(AccessError):
             Snapshot.with_user(self.plain_user).search([])
         # The overview shows the figures with their 12-month trend.
+        # ... of the company the overview shows.
         health = (
             self.env["idic.overview"]
             .with_user(self.idic_user)
-            .with_company(self.company_h)
-            .get_health()
+            .get_health(company_id=self.company_h.id)
         )
         keys = [figure["key"] for figure in health["figures"]]
         self.assertIn("improvement_retention", keys)

@@ -7,14 +7,16 @@ const STATUS_TONE = { on: "success", near: "warning", off: "danger" };
 
 export class IdicOverviewHealth extends Component {
     static template = "partner_idic.OverviewHealth";
-    static props = {};
+    static props = { companyId: { type: Number, optional: true } };
 
     setup() {
         this.orm = useService("orm");
         this.actionService = useService("action");
         this.state = useState({ data: null });
         onWillStart(async () => {
-            this.state.data = await this.orm.call("idic.overview", "get_health", []);
+            this.state.data = await this.orm.call("idic.overview", "get_health", [], {
+                company_id: this.props.companyId,
+            });
         });
     }
 

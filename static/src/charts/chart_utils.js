@@ -1,0 +1,36 @@
+/** Helpers shared by the pictures of the overview: the web client's own
+ * Chart.js (loaded on demand, as its graph view does), right-to-left and
+ * number / date formats of the user's language. */
+import { loadBundle } from "@web/core/assets";
+import { localization } from "@web/core/l10n/localization";
+import { formatFloat, formatInteger } from "@web/views/fields/formatters";
+
+const { DateTime } = luxon;
+
+export function loadChartJS() {
+    return loadBundle("web.chartjs_lib");
+}
+
+export function isRTL() {
+    return localization.direction === "rtl";
+}
+
+// Distinct colours for the series of one chart.
+const PALETTE = ["#3b8fd9", "#f08a4b", "#8e7cc3", "#1a7f37", "#d9383a", "#f2c14e"];
+
+export function color(index) {
+    return PALETTE[index % PALETTE.length];
+}
+
+/** A figure in the user's language (grouping, digits). */
+export function formatNumber(value, digits = 0) {
+    if (value === null || value === undefined) {
+        return "";
+    }
+    return digits ? formatFloat(value, { digits: [16, digits] }) : formatInteger(Math.round(value));
+}
+
+/** "2026-03-01" as the month in the user's language ("Mar 2026"). */
+export function formatMonth(isoDate) {
+    return DateTime.fromISO(isoDate).toFormat("MMM yyyy");
+}

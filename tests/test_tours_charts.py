@@ -1,0 +1,47 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The Overview's RFM segment map in a browser: a click on a segment lands on
+its customers, in English and in Persian (right to left)."""
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestToursCharts(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.idic_user = new_test_user(
+            cls.env,
+            login="idic_tour_map_user",
+            groups="partner_idic.group_idic_user",
+            name="Tour Map User",
+        )
+        company = cls.env.company
+        Tier = cls.env["idic.value.tier"]
+        Tier.search([("company_id", "=", company.id)]).active = False
+        tier = Tier.create(
+            {"name": "Tour Map Gold", "basis": "monetary", "min_threshold": 1e9}
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Tour Map Co", "is_company": True}
+        )
+        cls.customer.with_company(company).write(
+            {
+                "idic_r_score": 5,
+                "idic_f_score": 5,
+                "idic_rfm_segment": "champions",
+                "idic_monetary": 5000.0,
+                "idic_value_tier_id": tier.id,
+            }
+        )
+
+    def test_tour_rfm_map(self):
+        self.start_tour("/odoo", "partner_idic_rfm_map", login=self.idic_user.login)
+
+    def test_tour_rfm_map_persian(self):
+        self.env["res.lang"]._activate_lang("fa_IR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["partner_idic"], ["fa_IR"], overwrite=True
+        )
+        self.env.ref("base.user_admin").lang = "fa_IR"
+        self.start_tour("/odoo", "partner_idic_rfm_map_persian", login="admin")
