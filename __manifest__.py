@@ -43,7 +43,8 @@
         "report/idic_donation_receipt.xml",
         "data/idic_donor_data.xml",
         "views/idic_donor_views.xml",
-<<<<<<< HEAD
+        "views/idic_overview_chart_views.xml",
+        "report/idic_overview_report.xml",
         "security/idic_assessment_security.xml",
         "data/idic_assessment_survey_idic.xml",
         "data/idic_assessment_survey_six_principles.xml",
@@ -54,10 +55,6 @@
         "data/idic_health_data.xml",
         "views/idic_assessment_views.xml",
         "views/idic_health_views.xml",
-=======
-        "views/idic_overview_chart_views.xml",
-        "report/idic_overview_report.xml",
->>>>>>> main
     ],
     "demo": [
         "demo/partner_idic_demo.xml",
@@ -67,12 +64,9 @@
     "assets": {
         "web.assets_backend": [
             "partner_idic/static/src/overview/*",
-<<<<<<< HEAD
+            "partner_idic/static/src/charts/*",
             "partner_idic/static/src/assessment/*",
             "partner_idic/static/src/health/*",
-=======
-            "partner_idic/static/src/charts/*",
->>>>>>> main
         ],
         "web.assets_tests": [
             "partner_idic/static/tests/tours/*.js",
