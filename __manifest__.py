@@ -17,6 +17,7 @@
         "loyalty",
         "utm",
         "membership",
+        "survey",
     ],
     "external_dependencies": {"python": ["numpy", "scipy"]},
     "data": [
@@ -45,6 +46,16 @@
         "views/idic_overview_chart_views.xml",
         "report/idic_overview_report.xml",
         "views/idic_engagement_views.xml",
+        "security/idic_assessment_security.xml",
+        "data/idic_assessment_survey_idic.xml",
+        "data/idic_assessment_survey_six_principles.xml",
+        "data/idic_assessment_survey_qci.xml",
+        "data/idic_assessment_survey_payne_frow.xml",
+        "data/idic_assessment_survey_gartner.xml",
+        "data/idic_assessment_survey_buttle.xml",
+        "data/idic_health_data.xml",
+        "views/idic_assessment_views.xml",
+        "views/idic_health_views.xml",
     ],
     "demo": [
         "demo/partner_idic_demo.xml",
@@ -55,6 +66,8 @@
         "web.assets_backend": [
             "partner_idic/static/src/overview/*",
             "partner_idic/static/src/charts/*",
+            "partner_idic/static/src/assessment/*",
+            "partner_idic/static/src/health/*",
         ],
         "web.assets_tests": [
             "partner_idic/static/tests/tours/*.js",

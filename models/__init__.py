@@ -38,3 +38,9 @@ from . import res_partner_engagement
 from . import res_config_settings_engagement
 from . import idic_overview_engagement
 from . import idic_demo_engagement
+from . import survey_survey
+from . import survey_user_input
+from . import idic_assessment
+from . import idic_improvement_action
+from . import idic_health
+from . import idic_overview_health

@@ -17,3 +17,6 @@ from . import test_overview_charts
 from . import test_overview_donors
 from . import test_tours_charts
 from . import test_engagement
+from . import test_assessment
+from . import test_health
+from . import test_assessment_tour

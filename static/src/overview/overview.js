@@ -6,10 +6,11 @@ import { useService } from "@web/core/utils/hooks";
 import { ControlPanel } from "@web/search/control_panel/control_panel";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 import { IdicOverviewSection } from "./overview_section";
+import { IdicOverviewHealth } from "../health/overview_health";
 
 export class IdicOverview extends Component {
     static template = "partner_idic.Overview";
-    static components = { ControlPanel, IdicOverviewSection };
+    static components = { ControlPanel, IdicOverviewSection, IdicOverviewHealth };
     static props = { ...standardActionServiceProps };
 
     setup() {
