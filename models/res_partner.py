@@ -64,8 +64,10 @@ class ResPartner(models.Model):
     idic_stage_date = fields.Datetime(
         string="In Stage Since", copy=False, readonly=True
     )
+    # Fields over the relationship models, which only relationship users
+    # may read, are theirs: other users never meet them (views, export).
     idic_stage_history_ids = fields.One2many(
-        "idic.stage.history", "partner_id", string="Stage History"
+        "idic.stage.history", "partner_id", string="Stage History", groups="partner_idic.group_idic_user"
     )
     idic_profile_completeness = fields.Integer(
         string="Profile Completeness",
@@ -99,15 +101,18 @@ class ResPartner(models.Model):
 
     # Interact --------------------------------------------------------------
     idic_interaction_ids = fields.One2many(
-        "idic.interaction", "partner_id", string="Interactions"
+        "idic.interaction", "partner_id", string="Interactions", groups="partner_idic.group_idic_user"
     )
     idic_recent_interaction_ids = fields.Many2many(
         "idic.interaction",
         string="Recent Interactions",
         compute="_compute_idic_recent_interactions",
+        groups="partner_idic.group_idic_user",
     )
     idic_interaction_count = fields.Integer(
-        string="Interaction Count", compute="_compute_idic_recent_interactions"
+        string="Interaction Count",
+        compute="_compute_idic_recent_interactions",
+        groups="partner_idic.group_idic_user",
     )
     idic_last_interaction_date = fields.Datetime(
         string="Last Interaction", readonly=True, copy=False, index="btree_not_null"
@@ -116,6 +121,7 @@ class ResPartner(models.Model):
         string="Interactions (90 days)",
         compute="_compute_idic_interaction_count_90d",
         search="_search_idic_interaction_count_90d",
+        groups="partner_idic.group_idic_user",
     )
     idic_dormant = fields.Boolean(
         string="Dormant",
@@ -143,8 +149,10 @@ class ResPartner(models.Model):
         help="Never contact this partner on our initiative: no follow-ups, "
         "reminders or campaigns.",
     )
+    # Restricted fields are never copied: ``copy()`` reads what it copies,
+    # and a user without the group duplicating a contact must not fail.
     idic_relationship_notes = fields.Html(
-        string="Relationship Notes", groups="partner_idic.group_idic_user"
+        string="Relationship Notes", groups="partner_idic.group_idic_user", copy=False
     )
 
     _idic_contact_frequency_positive = models.Constraint(

@@ -12,3 +12,4 @@ from . import test_i18n
 from . import test_tours
 from . import test_donor
 from . import test_member
+from . import test_host_flows
