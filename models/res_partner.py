@@ -360,6 +360,27 @@ class ResPartner(models.Model):
                         partner=partner.display_name,
                     )
                 )
+            partner._idic_check_referral_cycle()
+
+    def _idic_check_referral_cycle(self):
+        """Refuse a chain of referrers that comes back to this partner's
+        company (A referred by B referred by A)."""
+        self.ensure_one()
+        own = self.commercial_partner_id
+        seen = set()
+        referrer = self.idic_referred_by_id
+        while referrer and referrer.id not in seen:
+            seen.add(referrer.id)
+            if referrer.commercial_partner_id == own:
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s cannot be referred by %(referrer)s: the "
+                        "referrals would go round in a circle.",
+                        partner=self.display_name,
+                        referrer=self.idic_referred_by_id.display_name,
+                    )
+                )
+            referrer = referrer.idic_referred_by_id
 
     @api.constrains("idic_birthdate")
     def _check_idic_birthdate(self):
