@@ -14,3 +14,4 @@ from . import test_donor
 from . import test_member
 from . import test_host_flows
 from . import test_bad_input
+from . import test_faults
