@@ -67,7 +67,10 @@ class ResPartner(models.Model):
     # Fields over the relationship models, which only relationship users
     # may read, are theirs: other users never meet them (views, export).
     idic_stage_history_ids = fields.One2many(
-        "idic.stage.history", "partner_id", string="Stage History", groups="partner_idic.group_idic_user"
+        "idic.stage.history",
+        "partner_id",
+        string="Stage History",
+        groups="partner_idic.group_idic_user",
     )
     idic_profile_completeness = fields.Integer(
         string="Profile Completeness",
@@ -101,7 +104,10 @@ class ResPartner(models.Model):
 
     # Interact --------------------------------------------------------------
     idic_interaction_ids = fields.One2many(
-        "idic.interaction", "partner_id", string="Interactions", groups="partner_idic.group_idic_user"
+        "idic.interaction",
+        "partner_id",
+        string="Interactions",
+        groups="partner_idic.group_idic_user",
     )
     idic_recent_interaction_ids = fields.Many2many(
         "idic.interaction",

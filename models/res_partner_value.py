@@ -203,7 +203,10 @@ class ResPartner(models.Model):
         "pricelist set by hand.",
     )
     idic_tier_history_ids = fields.One2many(
-        "idic.tier.history", "partner_id", string="Tier History", groups="partner_idic.group_idic_user"
+        "idic.tier.history",
+        "partner_id",
+        string="Tier History",
+        groups="partner_idic.group_idic_user",
     )
 
     def init(self):
@@ -226,7 +229,11 @@ class ResPartner(models.Model):
                 key: value
                 for key, value in vals.items()
                 if key
-                not in ("idic_value_tier_id", "idic_tier_locked", "idic_tier_lock_reason")
+                not in (
+                    "idic_value_tier_id",
+                    "idic_tier_locked",
+                    "idic_tier_lock_reason",
+                )
             }
         if self.env.context.get("idic_tier_sync") or not (
             {"idic_value_tier_id", "idic_tier_locked", "idic_tier_lock_reason"}

@@ -52,26 +52,43 @@ class TestBadInput(IdicCase):
             {"program_id": program.id, "description": "Mug", "required_points": 20}
         )
         other = cls.env["loyalty.program"].create(
-            {"name": "Other Program", "program_type": "loyalty",
-             "company_id": cls.company_b.id}
+            {
+                "name": "Other Program",
+                "program_type": "loyalty",
+                "company_id": cls.company_b.id,
+            }
         )
         cls.other_reward = cls.env["loyalty.reward"].create(
             {"program_id": other.id, "description": "Bike", "required_points": 5}
         )
         cls.tier = cls.env["idic.value.tier"].create(
-            {"name": "Bad Silver", "company_id": cls.company_b.id, "basis": "clv",
-             "min_threshold": 100.0}
+            {
+                "name": "Bad Silver",
+                "company_id": cls.company_b.id,
+                "basis": "clv",
+                "min_threshold": 100.0,
+            }
         )
         cls.membership = cls.env["product.product"].create(
-            {"name": "Bad Membership", "type": "service", "membership": True,
-             "list_price": 10.0, "membership_date_from": date(2026, 1, 1),
-             "membership_date_to": date(2026, 12, 31)}
+            {
+                "name": "Bad Membership",
+                "type": "service",
+                "membership": True,
+                "list_price": 10.0,
+                "membership_date_from": date(2026, 1, 1),
+                "membership_date_to": date(2026, 12, 31),
+            }
         )
         cls.env["membership.membership_line"].create(
-            {"partner_id": cls.bob.id, "membership_id": cls.membership.id,
-             "member_price": 10.0, "date": date(2026, 1, 1),
-             "date_from": date(2026, 1, 1), "date_to": date(2026, 12, 31),
-             "state": "paid"}
+            {
+                "partner_id": cls.bob.id,
+                "membership_id": cls.membership.id,
+                "member_price": 10.0,
+                "date": date(2026, 1, 1),
+                "date_from": date(2026, 1, 1),
+                "date_to": date(2026, 12, 31),
+                "state": "paid",
+            }
         )
         cls.donation = cls.env["product.product"].create(
             {"name": "Bad Gift", "type": "service", "idic_is_donation": True}
@@ -154,10 +171,12 @@ class TestBadInput(IdicCase):
         env = self.env_m(user=self.idic_user)
         self.idic_user.company_ids |= self.company_b
         self.refuse(
-            lambda: env["idic.points.adjust"]
-            .with_company(self.company_b)
-            .create({"card_id": self.card.id, "points": 5.0, "reason": "Why not"})
-            .action_adjust(),
+            lambda: (
+                env["idic.points.adjust"]
+                .with_company(self.company_b)
+                .create({"card_id": self.card.id, "points": 5.0, "reason": "Why not"})
+                .action_adjust()
+            ),
             self.card_state,
             AccessError,
         )
@@ -172,10 +191,17 @@ class TestBadInput(IdicCase):
 
     def test_host_update_balance_negative(self):
         self.refuse(
-            lambda: self.env_m["loyalty.card.update.balance"]
-            .create({"card_id": self.card.id, "new_balance": -10.0,
-                     "description": "Oops"})
-            .action_update_card_point(),
+            lambda: (
+                self.env_m["loyalty.card.update.balance"]
+                .create(
+                    {
+                        "card_id": self.card.id,
+                        "new_balance": -10.0,
+                        "description": "Oops",
+                    }
+                )
+                .action_update_card_point()
+            ),
             self.card_state,
         )
 
@@ -191,8 +217,10 @@ class TestBadInput(IdicCase):
 
     def new_tier(self, **vals):
         return self.env_m["idic.value.tier"].create(
-            dict({"name": "Bad Tier", "company_id": self.company_b.id,
-                  "basis": "clv"}, **vals)
+            dict(
+                {"name": "Bad Tier", "company_id": self.company_b.id, "basis": "clv"},
+                **vals,
+            )
         )
 
     def test_tier_same_minimum(self):
@@ -200,9 +228,7 @@ class TestBadInput(IdicCase):
 
     def test_tier_moved_onto_another(self):
         gold = self.new_tier(name="Bad Gold", min_threshold=500.0)
-        self.refuse(
-            lambda: gold.write({"min_threshold": 100.0}), self.tiers_state
-        )
+        self.refuse(lambda: gold.write({"min_threshold": 100.0}), self.tiers_state)
 
     def test_tier_mixed_bases(self):
         self.refuse(
@@ -294,10 +320,12 @@ class TestBadInput(IdicCase):
 
     def test_dormant_delay_negative(self):
         self.refuse(
-            lambda: self.env_m["res.config.settings"]
-            .sudo()
-            .create({"idic_dormant_days": -3})
-            .execute(),
+            lambda: (
+                self.env_m["res.config.settings"]
+                .sudo()
+                .create({"idic_dormant_days": -3})
+                .execute()
+            ),
             self.company_state("idic_dormant_days"),
         )
 
@@ -399,10 +427,20 @@ class TestBadInput(IdicCase):
         )
 
     def test_receipt_for_draft_invoice(self):
-        draft = self.env["account.move"].with_company(self.company_b).create(
-            {"move_type": "out_invoice", "partner_id": self.ann.id,
-             "invoice_line_ids": [Command.create(
-                 {"product_id": self.donation.id, "price_unit": 30.0})]}
+        draft = (
+            self.env["account.move"]
+            .with_company(self.company_b)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.ann.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"product_id": self.donation.id, "price_unit": 30.0}
+                        )
+                    ],
+                }
+            )
         )
         self.refuse(
             draft.with_env(self.env_m).action_idic_send_donation_receipt,
@@ -428,7 +466,12 @@ class TestBadInput(IdicCase):
         return wizard.execute_import(
             columns,
             columns,
-            {"has_headers": True, "quoting": '"', "separator": ",", "encoding": "utf-8"},
+            {
+                "has_headers": True,
+                "quoting": '"',
+                "separator": ",",
+                "encoding": "utf-8",
+            },
         )
 
     def assertImportRefused(self, columns, row):
@@ -478,7 +521,9 @@ class TestBadPortalInput(HttpCase):
         company.write({"idic_points_rate": 1.0})
         Partner = cls.env["res.partner"]
         cls.mine = Partner.create({"name": "Bad Portal Mine", "email": "m@example.com"})
-        cls.theirs = Partner.create({"name": "Bad Portal Theirs Co", "is_company": True})
+        cls.theirs = Partner.create(
+            {"name": "Bad Portal Theirs Co", "is_company": True}
+        )
         new_test_user(
             cls.env,
             login="idic_bad_portal",

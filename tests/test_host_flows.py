@@ -24,7 +24,10 @@ USERS = {
     "hf_contacts": ("base.group_user,base.group_partner_manager", True),
     "hf_billing": ("account.group_account_invoice,base.group_partner_manager", True),
     "hf_accountant": ("account.group_account_manager,base.group_partner_manager", True),
-    "hf_billing_idic": ("account.group_account_invoice,partner_idic.group_idic_user", True),
+    "hf_billing_idic": (
+        "account.group_account_invoice,partner_idic.group_idic_user",
+        True,
+    ),
     "hf_idic_user": ("partner_idic.group_idic_user", True),
     "hf_idic_manager": ("partner_idic.group_idic_manager", True),
     "hf_donor_reader": ("partner_idic.group_idic_donor_data", True),
@@ -99,8 +102,11 @@ class TestHostFlows(IdicCase):
             {"name": "HF Gold", "company_id": cls.company_h.id, "min_threshold": 0.0}
         )
         cls.rich.with_company(cls.company_h).write(
-            {"idic_value_tier_id": cls.tier.id, "idic_tier_locked": True,
-             "idic_tier_lock_reason": "Key account"}
+            {
+                "idic_value_tier_id": cls.tier.id,
+                "idic_tier_locked": True,
+                "idic_tier_lock_reason": "Key account",
+            }
         )
         cls.donation = cls.env["product.product"].create(
             {
@@ -193,9 +199,7 @@ class TestHostFlows(IdicCase):
                     child for child in field if child.tag in ("list", "kanban", "form")
                 ]
                 if subviews and desc["relation"] in models:
-                    sub = {
-                        "fields": cls.spec(subviews[0], models, desc["relation"])
-                    }
+                    sub = {"fields": cls.spec(subviews[0], models, desc["relation"])}
                 elif desc["type"] == "many2many":
                     sub = {"fields": {"display_name": {}}}
             spec[name] = sub
@@ -363,13 +367,15 @@ class TestHostFlows(IdicCase):
                     ]
                 )
                 lose.write({"idic_value_tier_id": self.tier.id})
-                self.env["loyalty.card"]._idic_card(lose, self.company_h)._idic_add_line(
-                    10.0, "earn", "HF merge lot"
-                )
+                self.env["loyalty.card"]._idic_card(
+                    lose, self.company_h
+                )._idic_add_line(10.0, "earn", "HF merge lot")
                 env = self.env_of(login)
                 wizard = (
                     env["base.partner.merge.automatic.wizard"]
-                    .with_context(active_model="res.partner", active_ids=(keep | lose).ids)
+                    .with_context(
+                        active_model="res.partner", active_ids=(keep | lose).ids
+                    )
                     .create({})
                 )
                 wizard.dst_partner_id = keep
@@ -393,19 +399,37 @@ class TestHostFlows(IdicCase):
             with self.subTest(user=login):
                 env = self.env_of(login)
                 columns = ["name", "email", "phone", "street", "city"]
-                row = [f"HF Import {login}", f"imp.{login}@example.com", "123", "Main St", "Tehran"]
+                row = [
+                    f"HF Import {login}",
+                    f"imp.{login}@example.com",
+                    "123",
+                    "Main St",
+                    "Tehran",
+                ]
                 if env.user.has_group("partner_idic.group_idic_user"):
-                    columns += ["idic_preferred_channel", "idic_stage_id", "idic_do_not_contact"]
+                    columns += [
+                        "idic_preferred_channel",
+                        "idic_stage_id",
+                        "idic_do_not_contact",
+                    ]
                     row += ["email", self.stage_identified.name, "1"]
                 content = "\n".join([",".join(columns), ",".join(row)]).encode()
                 wizard = env["base_import.import"].create(
-                    {"res_model": "res.partner", "file": content, "file_type": "text/csv"}
+                    {
+                        "res_model": "res.partner",
+                        "file": content,
+                        "file_type": "text/csv",
+                    }
                 )
                 result = wizard.execute_import(
                     columns,
                     columns,
-                    {"has_headers": True, "quoting": '"', "separator": ",",
-                     "encoding": "utf-8"},
+                    {
+                        "has_headers": True,
+                        "quoting": '"',
+                        "separator": ",",
+                        "encoding": "utf-8",
+                    },
                 )
                 self.assertFalse(result["messages"], result["messages"])
                 imported = env["res.partner"].browse(result["ids"])
@@ -452,11 +476,17 @@ class TestHostFlows(IdicCase):
                     {"name": f"HF Buyer {login}", "email": f"buy.{login}@example.com"}
                 )
                 consulting = self.env["product.product"].create(
-                    {"name": f"HF Consulting {login}", "type": "service",
-                     "taxes_id": [Command.clear()]}
+                    {
+                        "name": f"HF Consulting {login}",
+                        "type": "service",
+                        "taxes_id": [Command.clear()],
+                    }
                 )
                 invoice = self._invoice(
-                    env, customer, [(consulting, 200.0), (self.donation, 50.0)], post=False
+                    env,
+                    customer,
+                    [(consulting, 200.0), (self.donation, 50.0)],
+                    post=False,
                 )
                 self.open_views(env, "account.move", invoice, ("form", "list"))
                 invoice.action_post()
@@ -472,7 +502,9 @@ class TestHostFlows(IdicCase):
                 reversal = (
                     env["account.move.reversal"]
                     .with_context(active_model="account.move", active_ids=invoice.ids)
-                    .create({"reason": "HF refund", "journal_id": invoice.journal_id.id})
+                    .create(
+                        {"reason": "HF refund", "journal_id": invoice.journal_id.id}
+                    )
                 )
                 action = reversal.refund_moves()
                 refund = env["account.move"].browse(action["res_id"])
@@ -506,7 +538,12 @@ class TestHostFlows(IdicCase):
     # ------------------------------------------------------------------
     def test_loyalty_card_and_history(self):
         card = self.env["loyalty.card"]._idic_card(self.rich, self.company_h)
-        for login in ("hf_idic_user", "hf_idic_manager", "hf_donor_reader", "hf_billing_idic"):
+        for login in (
+            "hf_idic_user",
+            "hf_idic_manager",
+            "hf_donor_reader",
+            "hf_billing_idic",
+        ):
             with self.subTest(user=login):
                 env = self.env_of(login)
                 self.open_views(env, "loyalty.card", card, ("form", "list"))
@@ -515,8 +552,11 @@ class TestHostFlows(IdicCase):
         # A host program of its own (a gift card): its cards and history are
         # the host's, free to change, and its Update Balance is the host's.
         program = self.env["loyalty.program"].create(
-            {"name": "HF Gift Cards", "program_type": "gift_card",
-             "company_id": self.company_h.id}
+            {
+                "name": "HF Gift Cards",
+                "program_type": "gift_card",
+                "company_id": self.company_h.id,
+            }
         )
         gift = self.env["loyalty.card"].create(
             {"program_id": program.id, "partner_id": self.rich.id, "points": 0}
