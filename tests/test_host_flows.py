@@ -333,7 +333,7 @@ class TestHostFlows(IdicCase):
         # The original keeps what it had.
         self.assertIn("Monday", self.rich.idic_relationship_notes)
 
-    def test_duplicate_keeps_tier_lock_and_donor_figures_out(self):
+    def test_duplicate_leaves_notes_and_donor_figures_out(self):
         """A copy is a new customer: no donor figure or note comes along,
         for a relationship manager either."""
         env = self.env_of("hf_idic_manager")
