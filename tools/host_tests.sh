@@ -77,6 +77,7 @@ trap cleanup EXIT
 odoo() {
     local log="$1"
     shift
+    rm -f "$log"  # Odoo appends to its log file: each run reads its own
     "$PYTHON" -m odoo -c "$CFG" --stop-after-init --logfile "$log" "$@"
 }
 
