@@ -28,7 +28,11 @@ class MembershipLine(models.Model):
         "daily membership job.",
     )
     idic_reminder_ids = fields.One2many(
-        "idic.member.reminder", "line_id", string="Reminders Sent", readonly=True
+        "idic.member.reminder",
+        "line_id",
+        string="Reminders Sent",
+        readonly=True,
+        groups="partner_idic.group_idic_user",
     )
 
     @api.depends("state", "date_from", "date_to", "date_cancel")

@@ -72,6 +72,11 @@ class ResCompany(models.Model):
         "value x invoices per year (both over the value window) x these years.",
     )
 
+    @api.constrains("idic_dormant_days")
+    def _check_idic_dormant_days(self):
+        if any(company.idic_dormant_days < 0 for company in self):
+            raise ValidationError(self.env._("The dormant delay cannot be negative."))
+
     @api.constrains(
         "idic_rfm_window_months",
         "idic_rfm_r_thresholds",

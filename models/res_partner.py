@@ -64,8 +64,13 @@ class ResPartner(models.Model):
     idic_stage_date = fields.Datetime(
         string="In Stage Since", copy=False, readonly=True
     )
+    # Fields over the relationship models, which only relationship users
+    # may read, are theirs: other users never meet them (views, export).
     idic_stage_history_ids = fields.One2many(
-        "idic.stage.history", "partner_id", string="Stage History"
+        "idic.stage.history",
+        "partner_id",
+        string="Stage History",
+        groups="partner_idic.group_idic_user",
     )
     idic_profile_completeness = fields.Integer(
         string="Profile Completeness",
@@ -99,15 +104,21 @@ class ResPartner(models.Model):
 
     # Interact --------------------------------------------------------------
     idic_interaction_ids = fields.One2many(
-        "idic.interaction", "partner_id", string="Interactions"
+        "idic.interaction",
+        "partner_id",
+        string="Interactions",
+        groups="partner_idic.group_idic_user",
     )
     idic_recent_interaction_ids = fields.Many2many(
         "idic.interaction",
         string="Recent Interactions",
         compute="_compute_idic_recent_interactions",
+        groups="partner_idic.group_idic_user",
     )
     idic_interaction_count = fields.Integer(
-        string="Interaction Count", compute="_compute_idic_recent_interactions"
+        string="Interaction Count",
+        compute="_compute_idic_recent_interactions",
+        groups="partner_idic.group_idic_user",
     )
     idic_last_interaction_date = fields.Datetime(
         string="Last Interaction", readonly=True, copy=False, index="btree_not_null"
@@ -116,6 +127,7 @@ class ResPartner(models.Model):
         string="Interactions (90 days)",
         compute="_compute_idic_interaction_count_90d",
         search="_search_idic_interaction_count_90d",
+        groups="partner_idic.group_idic_user",
     )
     idic_dormant = fields.Boolean(
         string="Dormant",
@@ -143,8 +155,10 @@ class ResPartner(models.Model):
         help="Never contact this partner on our initiative: no follow-ups, "
         "reminders or campaigns.",
     )
+    # Restricted fields are never copied: ``copy()`` reads what it copies,
+    # and a user without the group duplicating a contact must not fail.
     idic_relationship_notes = fields.Html(
-        string="Relationship Notes", groups="partner_idic.group_idic_user"
+        string="Relationship Notes", groups="partner_idic.group_idic_user", copy=False
     )
 
     _idic_contact_frequency_positive = models.Constraint(
@@ -352,6 +366,27 @@ class ResPartner(models.Model):
                         partner=partner.display_name,
                     )
                 )
+            partner._idic_check_referral_cycle()
+
+    def _idic_check_referral_cycle(self):
+        """Refuse a chain of referrers that comes back to this partner's
+        company (A referred by B referred by A)."""
+        self.ensure_one()
+        own = self.commercial_partner_id
+        seen = set()
+        referrer = self.idic_referred_by_id
+        while referrer and referrer.id not in seen:
+            seen.add(referrer.id)
+            if referrer.commercial_partner_id == own:
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s cannot be referred by %(referrer)s: the "
+                        "referrals would go round in a circle.",
+                        partner=self.display_name,
+                        referrer=self.idic_referred_by_id.display_name,
+                    )
+                )
+            referrer = referrer.idic_referred_by_id
 
     @api.constrains("idic_birthdate")
     def _check_idic_birthdate(self):

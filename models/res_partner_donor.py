@@ -150,6 +150,7 @@ class ResPartner(models.Model):
         readonly=True,
         digits="Account",
         groups=DONOR_DATA_GROUP,
+        copy=False,
     )
     idic_donation_last_date = fields.Date(
         string="Last Gift", company_dependent=True, index=False, readonly=True
@@ -161,6 +162,7 @@ class ResPartner(models.Model):
         readonly=True,
         digits="Account",
         groups=DONOR_DATA_GROUP,
+        copy=False,
     )
     idic_donation_largest = fields.Float(
         string="Largest Gift",
@@ -169,6 +171,7 @@ class ResPartner(models.Model):
         readonly=True,
         digits="Account",
         groups=DONOR_DATA_GROUP,
+        copy=False,
     )
     idic_donation_total = fields.Float(
         string="Lifetime Donations",
@@ -177,6 +180,7 @@ class ResPartner(models.Model):
         readonly=True,
         digits="Account",
         groups=DONOR_DATA_GROUP,
+        copy=False,
         help="All the donation lines of the posted customer invoices, net of "
         "credit notes, untaxed, in company currency.",
     )
@@ -187,6 +191,7 @@ class ResPartner(models.Model):
         readonly=True,
         digits="Account",
         groups=DONOR_DATA_GROUP,
+        copy=False,
         help="Gifts dated in the current fiscal year of the company (or later), "
         "net of their credit notes.",
     )
@@ -197,6 +202,7 @@ class ResPartner(models.Model):
         readonly=True,
         digits="Account",
         groups=DONOR_DATA_GROUP,
+        copy=False,
         help="Gifts dated in the previous fiscal year of the company, net of their "
         "credit notes.",
     )
@@ -207,6 +213,7 @@ class ResPartner(models.Model):
         readonly=True,
         digits="Account",
         groups=DONOR_DATA_GROUP,
+        copy=False,
         help="Total of the gifts divided by their number.",
     )
     idic_donor_status = fields.Selection(

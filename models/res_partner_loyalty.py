@@ -10,9 +10,13 @@ class ResPartner(models.Model):
         compute="_compute_idic_points_balance",
         help="Points of the commercial partner's card in the loyalty program of "
         "the current company.",
+        groups="partner_idic.group_idic_user",
     )
     idic_loyalty_card_id = fields.Many2one(
-        "loyalty.card", compute="_compute_idic_points_balance", string="Points Card"
+        "loyalty.card",
+        compute="_compute_idic_points_balance",
+        string="Points Card",
+        groups="partner_idic.group_idic_user",
     )
 
     @api.depends_context("company")

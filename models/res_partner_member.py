@@ -533,6 +533,21 @@ class ResPartner(models.Model):
             raise UserError(self.env._("Give the reason of the withdrawal."))
         if self.idic_member_status == "withdrawn":
             raise UserError(self.env._("%s has already withdrawn.", self.display_name))
+        lines = self.member_line_ids.filtered(
+            lambda line: line.state != "canceled" and line.date_from
+        )
+        if not lines and not self.free_member:
+            raise UserError(self.env._("%s is not a member.", self.display_name))
+        start = min(lines.mapped("date_from"), default=None)
+        if start and date < start:
+            raise UserError(
+                self.env._(
+                    "The withdrawal date of %(partner)s cannot be before the "
+                    "membership started (%(start)s).",
+                    partner=self.display_name,
+                    start=start,
+                )
+            )
         self.write(
             {"idic_member_withdrawn_date": date, "idic_member_withdraw_reason": reason}
         )

@@ -203,7 +203,10 @@ class ResPartner(models.Model):
         "pricelist set by hand.",
     )
     idic_tier_history_ids = fields.One2many(
-        "idic.tier.history", "partner_id", string="Tier History"
+        "idic.tier.history",
+        "partner_id",
+        string="Tier History",
+        groups="partner_idic.group_idic_user",
     )
 
     def init(self):
@@ -220,6 +223,18 @@ class ResPartner(models.Model):
     # Manual tier changes
     # ------------------------------------------------------------------------
     def write(self, vals):
+        if self.env.context.get("idic_partner_merge"):
+            # The host's merge has carried the tier over in SQL already.
+            vals = {
+                key: value
+                for key, value in vals.items()
+                if key
+                not in (
+                    "idic_value_tier_id",
+                    "idic_tier_locked",
+                    "idic_tier_lock_reason",
+                )
+            }
         if self.env.context.get("idic_tier_sync") or not (
             {"idic_value_tier_id", "idic_tier_locked", "idic_tier_lock_reason"}
             & set(vals)

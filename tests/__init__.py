@@ -20,3 +20,6 @@ from . import test_engagement
 from . import test_assessment
 from . import test_health
 from . import test_assessment_tour
+from . import test_host_flows
+from . import test_bad_input
+from . import test_faults

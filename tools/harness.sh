@@ -645,7 +645,7 @@ cmd_test() {
     local cfg="$RUN/test.conf"
     write_config "$cfg" "$(free_port 8169)"
     local log="$RUN/test-install.log"
-    local install_ok=0 upgrade_ok=0 uninstall_ok=0 lint_ok=0 pot_ok=0 wheel_ok=0 bootstrap_ok=0
+    local install_ok=0 upgrade_ok=0 uninstall_ok=0 lint_ok=0 pot_ok=0 wheel_ok=0 bootstrap_ok=0 host_ok=0
     local tests=0 failures=0 tours=0
     cleanup_test() {
         psql_run -d postgres -c "DROP DATABASE IF EXISTS \"$TEST_DB\"" >/dev/null 2>&1 || true
@@ -748,6 +748,16 @@ PY
         fi
     fi
 
+    # The host's own test classes (README, "The host's own tests"), on two
+    # databases of their own, with and without the add-on.
+    if [ "${IDIC_HOST_TESTS:-1}" = 1 ]; then
+        say "the host's own test classes, with and without $MODULE"
+        if bash "$ROOT/tools/host_tests.sh" "$PYTHON" "$cfg" "$db"; then host_ok=1; fi
+    else
+        say "host test classes skipped (IDIC_HOST_TESTS=0)"
+        host_ok=1
+    fi
+
     say "fresh-machine checks: wrong ODOO_SRC values are refused, requirements resolved by markers"
     local odoo_req
     odoo_req="$("$PYTHON" -c 'import os, odoo.release as r; print(os.path.join(os.path.dirname(os.path.dirname(r.__file__)), "requirements.txt"))' 2>/dev/null || true)"
@@ -759,12 +769,12 @@ PY
     local passed=$((tests - failures))
     [ "$passed" -ge 0 ] || passed=0
     local bad=$failures
-    for ok in $install_ok $upgrade_ok $uninstall_ok $wheel_ok $bootstrap_ok $lint_ok $pot_ok; do
+    for ok in $install_ok $upgrade_ok $uninstall_ok $wheel_ok $host_ok $bootstrap_ok $lint_ok $pot_ok; do
         [ "$ok" = 1 ] || bad=$((bad + 1))
     done
     word() { [ "$1" = 1 ] && echo ok || echo FAILED; }
     local secs=$(( $(date +%s) - start ))
-    echo "install $(word $install_ok), upgrade $(word $upgrade_ok), uninstall $(word $uninstall_ok), wheel $(word $wheel_ok), bootstrap $(word $bootstrap_ok), pot $(word $pot_ok), lint $(word $lint_ok)"
+    echo "install $(word $install_ok), upgrade $(word $upgrade_ok), uninstall $(word $uninstall_ok), wheel $(word $wheel_ok), host tests $(word $host_ok), bootstrap $(word $bootstrap_ok), pot $(word $pot_ok), lint $(word $lint_ok)"
     echo "summary: $tests tests run ($tours tours), $passed passed, $failures failed; other checks failed: $((bad - failures)); duration $((secs / 60))m$((secs % 60))s"
     [ "$bad" = 0 ] && [ "$rc" = 0 ]
 }

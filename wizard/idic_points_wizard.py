@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class IdicPointsRedeem(models.TransientModel):
@@ -26,6 +26,18 @@ class IdicPointsRedeem(models.TransientModel):
     points = fields.Float(
         compute="_compute_from_reward", store=True, readonly=False, precompute=True
     )
+
+    @api.constrains("reward_id", "card_id")
+    def _check_reward_program(self):
+        for wizard in self:
+            if wizard.reward_id and wizard.reward_id.program_id != wizard.program_id:
+                raise ValidationError(
+                    self.env._(
+                        "The reward %(reward)s belongs to another loyalty program "
+                        "than the card's.",
+                        reward=wizard.reward_id.display_name,
+                    )
+                )
 
     @api.depends("reward_id")
     def _compute_from_reward(self):
@@ -64,6 +76,8 @@ class IdicPointsAdjust(models.TransientModel):
             )
         if not self.points:
             raise UserError(self.env._("Say how many points to add or take away."))
+        if not (self.reason or "").strip():
+            raise UserError(self.env._("Give the reason of the adjustment."))
         self.card_id.check_access("read")
         card = self.card_id.sudo()
         card._idic_lock()
