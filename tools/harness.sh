@@ -582,6 +582,14 @@ cmd_pot() {
     else
         say "i18n/$MODULE.pot is current"
     fi
+    # Each translation in the template's order, with its references: it
+    # lists the strings still to translate.
+    local po
+    for po in "$ROOT"/i18n/*.po; do
+        [ -e "$po" ] || continue
+        "$PYTHON" "$ROOT/tools/sync_po.py" "$ROOT/i18n/$MODULE.pot" "$po" \
+            || say "$(basename "$po") has untranslated strings (listed above)"
+    done
 }
 
 # --------------------------------------------------------------------------
