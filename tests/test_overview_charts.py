@@ -381,8 +381,9 @@ class TestOverviewCharts(IdicCase):
     # ------------------------------------------------------------------------
     def test_members_trend(self):
         """Members by status at each month end (April 2025 to March 2026),
-        hand-computed: new for 90 days after joining, grace 30 days."""
-        self.company_o.write({"idic_member_grace_days": 30, "idic_member_new_days": 90})
+        hand-computed: new for 91 days after joining, grace 28 days, both
+        ending exactly on a month end."""
+        self.company_o.write({"idic_member_grace_days": 28, "idic_member_new_days": 91})
         product = self.env["product.product"].create(
             {
                 "name": "Charts Membership",
@@ -395,14 +396,14 @@ class TestOverviewCharts(IdicCase):
         )
         m0, m1, m2 = self.customers[:3]
         periods = [
-            # joined 2025-01-01, new until 2025-04-01: current at each month end
+            # joined 2025-01-01, new until 2025-04-02: current at each month end
             (m0, "2025-01-01", "2025-12-31"),
             (m0, "2026-01-01", "2026-12-31"),  # renewed
-            # new until 2025-05-30: new on 30 April, current on 31 May; not
-            # renewed: in grace on 28 February (to 2026-03-02), lapsed on 31 March
+            # new on 30 April, current on 31 May (new until 30 May included);
+            # not renewed: in grace on 28 February (its last day), lapsed on 31 March
             (m1, "2025-03-01", "2026-01-31"),
-            # new until 2025-08-30 (new on 30 June and 31 July, current on
-            # 31 August), withdrawn on 15 October
+            # new on 30 June and 31 July, current on 31 August (new until 30
+            # August included), withdrawn on 15 October
             (m2, "2025-06-01", "2026-05-31"),
         ]
         for partner, date_from, date_to in periods:
@@ -446,6 +447,7 @@ class TestOverviewCharts(IdicCase):
         for index, day in [
             (0, "2025-04-30"),
             (3, "2025-07-31"),
+            (4, "2025-08-31"),
             (10, "2026-02-28"),
             (11, "2026-03-31"),
         ]:
