@@ -502,12 +502,7 @@ class IdicOverview(models.AbstractModel):
         rows = self.env.execute_query(
             SQL(
                 """
-                WITH months AS (
-                    SELECT m::date AS month,
-                           (m + INTERVAL '1 month' - INTERVAL '1 day')::date AS day
-                      FROM generate_series(%(first)s::date, %(last)s::date,
-                                           INTERVAL '1 month') m
-                ),
+                WITH months (month, day) AS (VALUES %(months)s),
                 valid AS (
                     SELECT vl.* FROM (%(valid)s) vl
                      WHERE vl.partner_id IN (%(partners)s)
@@ -550,19 +545,24 @@ class IdicOverview(models.AbstractModel):
                      WHERE COALESCE(c.company_id, p.company_id,
                                     (SELECT MIN(id) FROM res_company)) = %(company)s
                 )
-                SELECT m.month,
-                       COUNT(s.status) FILTER (WHERE s.status = 'new'),
-                       COUNT(s.status) FILTER (WHERE s.status = 'current'),
-                       COUNT(s.status) FILTER (WHERE s.status = 'grace'),
-                       COUNT(s.status) FILTER (WHERE s.status = 'lapsed'),
-                       COUNT(s.status) FILTER (WHERE s.status = 'withdrawn')
-                  FROM months m
-                  LEFT JOIN status s ON s.month = m.month
-                 GROUP BY m.month
-                 ORDER BY m.month
+                SELECT month,
+                       COUNT(*) FILTER (WHERE status = 'new'),
+                       COUNT(*) FILTER (WHERE status = 'current'),
+                       COUNT(*) FILTER (WHERE status = 'grace'),
+                       COUNT(*) FILTER (WHERE status = 'lapsed'),
+                       COUNT(*) FILTER (WHERE status = 'withdrawn')
+                  FROM status
+                 GROUP BY month
                 """,
-                first=months[0],
-                last=months[-1],
+                # The month ends as literal rows: the planner knows there are 12.
+                months=SQL(", ").join(
+                    SQL(
+                        "(%s::date, %s::date)",
+                        month,
+                        month + relativedelta(months=1, days=-1),
+                    )
+                    for month in months
+                ),
                 valid=valid_lines_sql(),
                 company=company.id,
                 new=company.idic_member_new_days or 0,
@@ -570,6 +570,8 @@ class IdicOverview(models.AbstractModel):
                 partners=partners.select(SQL.identifier("res_partner", "id")),
             )
         )
+        by_month = {row[0]: row[1:] for row in rows}
+        rows = [(month, *by_month.get(month, (0,) * 5)) for month in months]
         if not any(any(row[1:]) for row in rows):
             return None
         retention_domain = [
