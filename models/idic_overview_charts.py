@@ -363,13 +363,14 @@ class IdicOverview(models.AbstractModel):
         }
 
     @api.model
-    def _series(self, label, values, kind="bar", axis="y", stack=None):
+    def _series(self, label, values, kind="bar", axis="y", stack=None, color=None):
         return {
             "label": label,
             "data": values,
             "kind": kind,
             "axis": axis,
             "stack": stack,
+            "color": color,
         }
 
     @api.model
@@ -598,19 +599,23 @@ class IdicOverview(models.AbstractModel):
             months,
             [
                 *(
-                    self._series(label, [row[i] for row in rows], stack=stack)
-                    for i, (label, stack) in enumerate(
+                    self._series(
+                        label, [row[i] for row in rows], stack=stack, color=color
+                    )
+                    for i, (label, stack, color) in enumerate(
                         [
-                            (self.env._("New"), "members"),
-                            (self.env._("Current"), "members"),
-                            (self.env._("In grace"), "members"),
-                            (self.env._("Lapsed"), "former"),
-                            (self.env._("Withdrawn"), "former"),
+                            (self.env._("New"), "members", "#7fb7e8"),
+                            (self.env._("Current"), "members", "#3b8fd9"),
+                            (self.env._("In grace"), "members", "#f2c14e"),
+                            (self.env._("Lapsed"), "former", "#b5b5b5"),
+                            (self.env._("Withdrawn"), "former", "#5f6368"),
                         ],
                         start=1,
                     )
                 ),
-                self._series(self.env._("Renewal rate (%)"), rates, "line", "y1"),
+                self._series(
+                    self.env._("Renewal rate (%)"), rates, "line", "y1", color="#1a7f37"
+                ),
             ],
             self._action(
                 "partner_idic.idic_member_retention_action",
