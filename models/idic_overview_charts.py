@@ -17,7 +17,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, format_amount
 
-from .member_engine import MEMBER_LINE_STATES
+from .member_engine import valid_lines_sql
 from .res_partner_value import RFM_SEGMENT_GRID, RFM_SEGMENTS
 
 MONTHS = 12
@@ -363,13 +363,14 @@ class IdicOverview(models.AbstractModel):
         }
 
     @api.model
-    def _series(self, label, values, kind="bar", axis="y", stack=None):
+    def _series(self, label, values, kind="bar", axis="y", stack=None, color=None):
         return {
             "label": label,
             "data": values,
             "kind": kind,
             "axis": axis,
             "stack": stack,
+            "color": color,
         }
 
     @api.model
@@ -488,10 +489,13 @@ class IdicOverview(models.AbstractModel):
 
     @api.model
     def _members_trend(self, today):
-        """Members at each month end (a paid or free period covering the
-        day) and members in their grace period then (none covering it, one
-        ended within the grace days), with the renewal rate of the periods
-        that ended in the month."""
+        """Members by status at each month end, as the member engine defines
+        the statuses (:func:`member_engine.status_sql`) but as of that day:
+        per partner its latest line started by then; new (joined or re-joined
+        within the company's new-member days), current, in grace (a line
+        that reached its own end within the grace days), lapsed, withdrawn
+        (withdrawn by then, no line started since). With the renewal rate of
+        the periods that ended in the month. One statement over the lines."""
         company = self.env.company
         months = self._months(today)
         partners = self.env["res.partner"]._search([])
@@ -499,48 +503,77 @@ class IdicOverview(models.AbstractModel):
         rows = self.env.execute_query(
             SQL(
                 """
-                WITH months AS (
-                    SELECT m::date AS month,
-                           (m + INTERVAL '1 month' - INTERVAL '1 day')::date AS day
-                      FROM generate_series(%(first)s::date, %(last)s::date,
-                                           INTERVAL '1 month') m
+                WITH months (month, day) AS (VALUES %(months)s),
+                valid AS (
+                    SELECT vl.* FROM (%(valid)s) vl
+                     WHERE vl.partner_id IN (%(partners)s)
                 ),
-                lines AS (
-                    SELECT l.partner_id, l.date_from, l.date_to
-                      FROM membership_membership_line l
-                      JOIN res_partner p ON p.id = l.partner_id
-                     WHERE l.state IN %(member)s
-                       AND l.date_from IS NOT NULL AND l.date_to IS NOT NULL
-                       AND COALESCE(l.company_id, p.company_id,
-                                    (SELECT MIN(id) FROM res_company)) = %(company)s
-                       AND l.partner_id IN (%(partners)s)
+                cur AS (
+                    SELECT DISTINCT ON (m.month, v.partner_id)
+                           m.month, m.day, v.partner_id, v.company_id,
+                           v.date_end, v.natural_end
+                      FROM months m
+                      JOIN valid v ON v.date_from <= m.day
+                     ORDER BY m.month, v.partner_id, v.date_end DESC,
+                              v.date_from DESC, v.id DESC
+                ),
+                agg AS (
+                    SELECT m.month, v.partner_id,
+                           COALESCE(MAX(v.date_from) FILTER (
+                                        WHERE v.idic_join_kind IN ('join', 'rejoin')),
+                                    MIN(v.date_from)) AS since,
+                           MAX(v.date_from) AS last_start
+                      FROM months m
+                      JOIN valid v ON v.date_from <= m.day
+                     GROUP BY m.month, v.partner_id
                 ),
                 status AS (
-                    SELECT m.month, l.partner_id,
-                           BOOL_OR(l.date_from <= m.day AND l.date_to >= m.day)
-                               AS covered
-                      FROM months m
-                      JOIN lines l ON l.date_from <= m.day
-                                  AND l.date_to + %(grace)s >= m.day
-                     GROUP BY m.month, l.partner_id
+                    SELECT c.month,
+                           CASE
+                               WHEN p.idic_member_withdrawn_date <= c.day
+                                    AND NOT a.last_start >= p.idic_member_withdrawn_date
+                                   THEN 'withdrawn'
+                               WHEN c.date_end >= c.day
+                                    AND a.since + %(new)s > c.day THEN 'new'
+                               WHEN c.date_end >= c.day THEN 'current'
+                               WHEN c.natural_end
+                                    AND c.date_end + %(grace)s >= c.day THEN 'grace'
+                               ELSE 'lapsed'
+                           END AS status
+                      FROM cur c
+                      JOIN agg a ON a.month = c.month AND a.partner_id = c.partner_id
+                      JOIN res_partner p ON p.id = c.partner_id
+                     WHERE COALESCE(c.company_id, p.company_id,
+                                    (SELECT MIN(id) FROM res_company)) = %(company)s
                 )
-                SELECT m.month,
-                       COUNT(s.partner_id) FILTER (WHERE s.covered),
-                       COUNT(s.partner_id) FILTER (WHERE NOT s.covered)
-                  FROM months m
-                  LEFT JOIN status s ON s.month = m.month
-                 GROUP BY m.month
-                 ORDER BY m.month
+                SELECT month,
+                       COUNT(*) FILTER (WHERE status = 'new'),
+                       COUNT(*) FILTER (WHERE status = 'current'),
+                       COUNT(*) FILTER (WHERE status = 'grace'),
+                       COUNT(*) FILTER (WHERE status = 'lapsed'),
+                       COUNT(*) FILTER (WHERE status = 'withdrawn')
+                  FROM status
+                 GROUP BY month
                 """,
-                first=months[0],
-                last=months[-1],
-                member=MEMBER_LINE_STATES,
+                # The month ends as literal rows: the planner knows there are 12.
+                months=SQL(", ").join(
+                    SQL(
+                        "(%s::date, %s::date)",
+                        month,
+                        month + relativedelta(months=1, days=-1),
+                    )
+                    for month in months
+                ),
+                valid=valid_lines_sql(),
                 company=company.id,
+                new=company.idic_member_new_days or 0,
                 grace=company.idic_member_grace_days or 0,
                 partners=partners.select(SQL.identifier("res_partner", "id")),
             )
         )
-        if not any(row[1] or row[2] for row in rows):
+        by_month = {row[0]: row[1:] for row in rows}
+        rows = [(month, *by_month.get(month, (0,) * 5)) for month in months]
+        if not any(any(row[1:]) for row in rows):
             return None
         retention_domain = [
             ("date_end", ">=", fields.Date.to_string(months[0])),
@@ -562,16 +595,27 @@ class IdicOverview(models.AbstractModel):
         ]
         return self._trend(
             "members_trend",
-            self.env._("Members at Month End"),
+            self.env._("Members by Status at Month End"),
             months,
             [
-                self._series(
-                    self.env._("Members"), [row[1] for row in rows], stack="members"
+                *(
+                    self._series(
+                        label, [row[i] for row in rows], stack=stack, color=color
+                    )
+                    for i, (label, stack, color) in enumerate(
+                        [
+                            (self.env._("New"), "members", "#7fb7e8"),
+                            (self.env._("Current"), "members", "#3b8fd9"),
+                            (self.env._("In grace"), "members", "#f2c14e"),
+                            (self.env._("Lapsed"), "former", "#b5b5b5"),
+                            (self.env._("Withdrawn"), "former", "#5f6368"),
+                        ],
+                        start=1,
+                    )
                 ),
                 self._series(
-                    self.env._("In grace"), [row[2] for row in rows], stack="members"
+                    self.env._("Renewal rate (%)"), rates, "line", "y1", color="#1a7f37"
                 ),
-                self._series(self.env._("Renewal rate (%)"), rates, "line", "y1"),
             ],
             self._action(
                 "partner_idic.idic_member_retention_action",

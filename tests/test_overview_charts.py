@@ -6,6 +6,8 @@ picture opens the records it counts, for the user's company only."""
 
 from datetime import date, datetime, timedelta
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.tests import new_test_user
 
@@ -378,7 +380,10 @@ class TestOverviewCharts(IdicCase):
     # Members trend
     # ------------------------------------------------------------------------
     def test_members_trend(self):
-        self.company_o.write({"idic_member_grace_days": 30})
+        """Members by status at each month end (April 2025 to March 2026),
+        hand-computed: new for 91 days after joining, grace 28 days, both
+        ending exactly on a month end."""
+        self.company_o.write({"idic_member_grace_days": 28, "idic_member_new_days": 91})
         product = self.env["product.product"].create(
             {
                 "name": "Charts Membership",
@@ -389,11 +394,17 @@ class TestOverviewCharts(IdicCase):
                 "membership_date_to": d("2026-12-31"),
             }
         )
-        m0, m1 = self.customers[:2]
+        m0, m1, m2 = self.customers[:3]
         periods = [
+            # joined 2025-01-01, new until 2025-04-02: current at each month end
             (m0, "2025-01-01", "2025-12-31"),
             (m0, "2026-01-01", "2026-12-31"),  # renewed
-            (m1, "2025-03-01", "2026-01-31"),  # not renewed: grace to 2026-03-02
+            # new on 30 April, current on 31 May (new until 30 May included);
+            # not renewed: in grace on 28 February (its last day), lapsed on 31 March
+            (m1, "2025-03-01", "2026-01-31"),
+            # new on 30 June and 31 July, current on 31 August (new until 30
+            # August included), withdrawn on 15 October
+            (m2, "2025-06-01", "2026-05-31"),
         ]
         for partner, date_from, date_to in periods:
             self.env["membership.membership_line"].create(
@@ -407,11 +418,48 @@ class TestOverviewCharts(IdicCase):
                     "state": "paid",
                 }
             )
+        m2.write({"idic_member_withdrawn_date": d("2025-10-15")})
         self.env.flush_all()
         trend = self.overview_env()._members_trend(TODAY)
-        members, grace, rate = (s["data"] for s in trend["datasets"])
-        self.assertEqual(members, [2] * 10 + [1, 1])
+        self.assertEqual(trend["labels"][0], "2025-04-01")
+        self.assertEqual(trend["labels"][-1], "2026-03-01")
+        new, current, grace, lapsed, withdrawn, rate = (
+            s["data"] for s in trend["datasets"]
+        )
+        self.assertEqual(new, [1, 0, 1, 1] + [0] * 8)
+        self.assertEqual(current, [1, 2, 2, 2, 3, 3, 2, 2, 2, 2, 1, 1])
         self.assertEqual(grace, [0] * 10 + [1, 0])
+        self.assertEqual(lapsed, [0] * 11 + [1])
+        self.assertEqual(withdrawn, [0] * 6 + [1] * 6)
+        # The members stack apart from the former members.
+        self.assertEqual(
+            [s["stack"] for s in trend["datasets"]],
+            ["members", "members", "members", "former", "former", None],
+        )
+        # The member engine, run on some of those month ends, agrees.
+        columns = dict(
+            zip(
+                ["new", "current", "grace", "lapsed", "withdrawn"],
+                [new, current, grace, lapsed, withdrawn],
+                strict=True,
+            )
+        )
+        for index, day in [
+            (0, "2025-04-30"),
+            (3, "2025-07-31"),
+            (4, "2025-08-31"),
+            (10, "2026-02-28"),
+            (11, "2026-03-31"),
+        ]:
+            with freeze_time(day):
+                self.env["res.partner"]._idic_member_refresh()
+            self.env.invalidate_all()
+            statuses = (m0 | m1 | m2).mapped("idic_member_status")
+            self.assertEqual(
+                {key: statuses.count(key) for key in columns},
+                {key: column[index] for key, column in columns.items()},
+                day,
+            )
         # December 2025: m0's period renewed; January 2026: m1's not.
         self.assertEqual(rate, [None] * 8 + [100.0, 0.0, None, None])
         rows = (

@@ -1,7 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The Overview's RFM segment map in a browser: a click on a segment lands on
-its customers, in English and in Persian (right to left)."""
+its customers, in English and in Persian (right to left); the health
+figures' sparklines are drawn with Chart.js."""
 
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -33,6 +37,25 @@ class TestToursCharts(HttpCase):
                 "idic_monetary": 5000.0,
                 "idic_value_tier_id": tier.id,
             }
+        )
+
+        # Two months of one health figure: its sparkline on the overview.
+        this_month = fields.Date.context_today(cls.customer).replace(day=1)
+        cls.env["idic.health.snapshot"].sudo().create(
+            [
+                {
+                    "company_id": company.id,
+                    "month": month,
+                    "figure": "centricity_revenue",
+                    "value": value,
+                    "target": 50.0,
+                    "status": "near",
+                }
+                for month, value in [
+                    (this_month - relativedelta(months=1), 40.0),
+                    (this_month, 45.0),
+                ]
+            ]
         )
 
     def test_tour_rfm_map(self):

@@ -42,6 +42,10 @@ registry.category("web_tour.tours").add("partner_idic_rfm_map", {
             trigger: ".o_idic_overview_chart_funnel canvas",
         },
         {
+            content: "The health figure's sparkline is drawn with Chart.js",
+            trigger: ".o_idic_health_centricity_revenue .o_idic_health_spark canvas",
+        },
+        {
             content: "Choose the last 90 days",
             trigger: ".o_idic_overview_period",
             run: "select 90",
@@ -89,6 +93,10 @@ registry.category("web_tour.tours").add("partner_idic_rfm_map_persian", {
         {
             content: "The overview is laid out right to left",
             trigger: "body.o_rtl .o_idic_overview .o_idic_rfm_map",
+        },
+        {
+            content: "The sparklines are drawn right to left too",
+            trigger: "body.o_rtl .o_idic_health_centricity_revenue .o_idic_health_spark canvas",
         },
         {
             content: "The map speaks Persian",
