@@ -382,32 +382,30 @@ class ResPartner(models.Model):
         with a posted invoice: repeat purchases (invoice days after the first
         one), the last one and the age in weeks since the first, the average
         value of the repeat purchases."""
+        # The first and last invoice dates are those of the staging table:
+        # two hash aggregates, no sort.
         self.env.cr.execute(
             SQL(
                 """
                 WITH days AS (
                     SELECT m.commercial_partner_id AS partner_id,
                            m.invoice_date AS day,
-                           SUM(m.amount_untaxed_signed) AS amount,
-                           MIN(m.invoice_date) OVER (
-                               PARTITION BY m.commercial_partner_id) AS first_day
+                           SUM(m.amount_untaxed_signed) AS amount
                       FROM account_move m
                      WHERE %(moves)s AND m.move_type = 'out_invoice'
                      GROUP BY m.commercial_partner_id, m.invoice_date
-                ),
-                rfm AS (
-                    SELECT partner_id, COUNT(*) - 1 AS x,
-                           MAX(day) - MIN(day) AS t_x,
-                           GREATEST(%(today)s::date - MIN(day), MAX(day) - MIN(day)) AS age,
-                           COALESCE(SUM(amount) FILTER (WHERE day > first_day), 0)
-                               / GREATEST(COUNT(*) - 1, 1) AS m
-                      FROM days
-                     GROUP BY partner_id
                 )
-                SELECT rfm.partner_id, rfm.x, rfm.t_x, rfm.age, rfm.m, s.ratio
-                  FROM rfm
-                  JOIN %(table)s s ON s.partner_id = rfm.partner_id
-                 ORDER BY rfm.partner_id
+                SELECT s.partner_id, COUNT(*) - 1 AS x,
+                       s.last_date - s.first_date AS t_x,
+                       GREATEST(%(today)s::date - s.first_date,
+                                s.last_date - s.first_date) AS age,
+                       COALESCE(SUM(d.amount) FILTER (WHERE d.day > s.first_date), 0)
+                           / GREATEST(COUNT(*) - 1, 1) AS m,
+                       s.ratio
+                  FROM days d
+                  JOIN %(table)s s ON s.partner_id = d.partner_id
+                 GROUP BY s.partner_id, s.first_date, s.last_date, s.ratio
+                 ORDER BY s.partner_id
                 """,
                 moves=self._idic_value_moves_sql(company),
                 today=today,
@@ -713,6 +711,8 @@ class ResPartner(models.Model):
                 self._idic_indirect_value_sql(company),
             )
         )
+        # The values themselves are written by the totals step, in the same
+        # pass over the staging table as the engagement value and quadrant.
         cr.execute(
             SQL(
                 """
@@ -720,13 +720,8 @@ class ResPartner(models.Model):
                 SELECT i.partner_id FROM %(indirect)s i
                  WHERE NOT EXISTS (SELECT 1 FROM %(table)s s
                                     WHERE s.partner_id = i.partner_id);
-                UPDATE %(table)s s
-                   SET crv = NULLIF(i.crv, 0), referred_revenue = i.revenue,
-                       referred_count = i.customers, civ = NULLIF(i.civ, 0),
-                       ckv = NULLIF(i.ckv, 0)
-                  FROM %(indirect)s i
-                 WHERE i.partner_id = s.partner_id;
-                DROP TABLE %(indirect)s, %(edges)s
+                CREATE UNIQUE INDEX ON %(indirect)s (partner_id);
+                DROP TABLE %(edges)s
                 """,
                 table=table,
                 indirect=indirect,
@@ -736,12 +731,14 @@ class ResPartner(models.Model):
 
     @api.model
     def _idic_stage_engagement_totals(self, company):
-        """Engagement value, Kumar's quadrant (strictly above the company's
-        median is high) and, for tiers on a value of this stage, the tier:
-        one pass over the staging table."""
+        """Referral, influence and knowledge value (from the table of
+        ``_idic_stage_indirect_value``), engagement value, Kumar's quadrant
+        (strictly above the company's median is high) and, for tiers on a
+        value of this stage, the tier: one pass over the staging table."""
         table = SQL.identifier(STAGING_TABLE)
+        indirect_table = SQL.identifier(INDIRECT_TABLE)
         clv = SQL("COALESCE(s.clv, 0)")
-        indirect = SQL("(COALESCE(s.crv, 0) + COALESCE(s.civ, 0) + COALESCE(s.ckv, 0))")
+        indirect = SQL("(COALESCE(i.crv, 0) + COALESCE(i.civ, 0) + COALESCE(i.ckv, 0))")
         basis = (
             self.env["idic.value.tier"]
             .sudo()
@@ -763,7 +760,10 @@ class ResPartner(models.Model):
             SQL(
                 """
                 UPDATE %(table)s s
-                   SET engagement = %(clv)s + %(indirect)s,
+                   SET crv = NULLIF(i.crv, 0), referred_revenue = i.revenue,
+                       referred_count = i.customers, civ = NULLIF(i.civ, 0),
+                       ckv = NULLIF(i.ckv, 0),
+                       engagement = %(clv)s + %(indirect)s,
                        eng_segment = CASE
                            WHEN %(clv)s > med.clv
                            THEN CASE WHEN %(indirect)s > med.indirect
@@ -772,12 +772,19 @@ class ResPartner(models.Model):
                                      THEN 'advocates' ELSE 'misers' END
                            END,
                        tier_id = %(tier)s
-                  FROM (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY %(clv)s) AS clv,
+                  FROM %(table)s s2
+                  LEFT JOIN %(indirect_table)s i ON i.partner_id = s2.partner_id,
+                       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY %(clv)s) AS clv,
                                percentile_cont(0.5) WITHIN GROUP (
                                    ORDER BY %(indirect)s) AS indirect
-                          FROM %(table)s s) med
+                          FROM %(table)s s
+                          LEFT JOIN %(indirect_table)s i
+                            ON i.partner_id = s.partner_id) med
+                 WHERE s2.partner_id = s.partner_id;
+                DROP TABLE %(indirect_table)s
                 """,
                 table=table,
+                indirect_table=indirect_table,
                 clv=clv,
                 indirect=indirect,
                 tier=tier,
