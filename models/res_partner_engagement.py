@@ -330,9 +330,10 @@ class ResPartner(models.Model):
 
     @api.model
     def _idic_stage_margin(self, company):
-        """Margin ratio of each staged customer (its lines' margin over its
-        revenue when product categories set a margin, else the company's) and
-        its historic margin."""
+        """Margin ratio of the staged customers whose product categories set a
+        margin (their lines' margin over their revenue); the others get the
+        company's, and everyone the historic margin, in the pass of
+        ``_idic_stage_predicted_clv``."""
         default = company.idic_clv_margin_percent / 100.0
         table = SQL.identifier(STAGING_TABLE)
         if (
@@ -366,15 +367,6 @@ class ResPartner(models.Model):
                     moves=self._idic_value_moves_sql(company),
                 )
             )
-        self.env.cr.execute(
-            SQL(
-                """UPDATE %(table)s
-                      SET ratio = COALESCE(ratio, %(default)s),
-                          margin = ROUND(lifetime * COALESCE(ratio, %(default)s), 2)""",
-                table=table,
-                default=default,
-            )
-        )
 
     @api.model
     def _idic_purchase_rows(self, company, today):
@@ -401,7 +393,7 @@ class ResPartner(models.Model):
                                 s.last_date - s.first_date) AS age,
                        COALESCE(SUM(d.amount) FILTER (WHERE d.day > s.first_date), 0)
                            / GREATEST(COUNT(*) - 1, 1) AS m,
-                       s.ratio
+                       COALESCE(s.ratio, %(default)s) AS ratio
                   FROM days d
                   JOIN %(table)s s ON s.partner_id = d.partner_id
                  GROUP BY s.partner_id, s.first_date, s.last_date, s.ratio
@@ -410,6 +402,7 @@ class ResPartner(models.Model):
                 moves=self._idic_value_moves_sql(company),
                 today=today,
                 table=SQL.identifier(STAGING_TABLE),
+                default=company.idic_clv_margin_percent / 100.0,
             )
         )
         return self.env.cr.fetchall()
@@ -479,8 +472,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _idic_stage_predicted_clv(self, company, today):
-        """Probability of being active, expected purchases, predicted value,
-        method and lifetime value of each staged customer."""
+        """Margin ratio, historic margin, probability of being active,
+        expected purchases, predicted value, method and lifetime value of each
+        staged customer."""
         cr = self.env.cr
         table = SQL.identifier(STAGING_TABLE)
         rows = self._idic_purchase_rows(company, today)
@@ -502,58 +496,63 @@ class ResPartner(models.Model):
             zero_rate = float(np.sum(x)) / exposure if exposure > 0 else None
             p_alive = clv_model.p_alive_simple(x, t_x, T, zero_rate=zero_rate)
             expected = predicted = np.full(len(ids), np.nan)
-        if rows:
-            # Arrays travel as one text literal each (fast to parse).
-            cr.execute(
-                SQL(
-                    """
-                    UPDATE %(table)s s
-                       SET p_alive = ROUND(v.p_alive::numeric, 6),
-                           expected = ROUND(v.expected::numeric, 4),
-                           predicted = ROUND(v.predicted::numeric, 2),
-                           clv = CASE WHEN %(fitted)s
-                                      THEN ROUND(s.lifetime * s.ratio
-                                                 + v.predicted::numeric, 2) END,
-                           method = %(method)s
-                      FROM unnest(%(ids)s::int[], %(p_alive)s::float8[],
-                                  %(expected)s::float8[], %(predicted)s::float8[])
-                           AS v(partner_id, p_alive, expected, predicted)
-                     WHERE s.partner_id = v.partner_id
-                    """,
-                    table=table,
-                    fitted=bool(fitted),
-                    method="model" if fitted else "simple",
-                    ids=_pg_array(ids),
-                    p_alive=_pg_array(p_alive),
-                    expected=_pg_array(np.nan_to_num(expected)),
-                    predicted=_pg_array(np.nan_to_num(predicted)),
-                )
-            )
+        else:
+            p_alive = expected = predicted = np.zeros(0)
+        # One pass over the staging table: the margin ratio (the company's
+        # unless the categories gave one), the historic margin and the
+        # predictions (arrays travel as one text literal each, fast to parse).
+        # Customers without an invoice (credit notes only) have no prediction:
+        # with the models, their margin and nothing ahead.
+        company_ratio = SQL(
+            "COALESCE(s2.ratio, %s)", company.idic_clv_margin_percent / 100.0
+        )
         if fitted:
-            # Customers with credit notes only: their margin, nothing ahead.
-            cr.execute(
-                SQL(
-                    """UPDATE %(table)s
-                          SET clv = ROUND(lifetime * ratio, 2), predicted = 0,
-                              expected = 0
-                        WHERE method IS NULL""",
-                    table=table,
-                )
+            figures = SQL(
+                """expected = COALESCE(ROUND(v.expected::numeric, 4), 0),
+                   predicted = COALESCE(ROUND(v.predicted::numeric, 2), 0),
+                   clv = ROUND(s2.lifetime * %(ratio)s
+                               + COALESCE(v.predicted::numeric, 0), 2)""",
+                ratio=company_ratio,
             )
-            return
-        # The simple formula of the value engine, on margin.
-        per_year = 12.0 / company.idic_rfm_window_months
+        else:
+            # The simple formula of the value engine, on margin.
+            per_year = 12.0 / company.idic_rfm_window_months
+            years = company.idic_clv_years
+            figures = SQL(
+                """expected = ROUND(s2.frequency * %(per_year)s * %(years)s, 4),
+                   predicted = ROUND(GREATEST(s2.monetary * %(ratio)s, 0)
+                                     * %(per_year)s * %(years)s, 2),
+                   clv = ROUND(s2.lifetime * %(ratio)s
+                               + GREATEST(s2.monetary * %(ratio)s, 0)
+                               * %(per_year)s * %(years)s, 2)""",
+                ratio=company_ratio,
+                per_year=per_year,
+                years=years,
+            )
         cr.execute(
             SQL(
-                """UPDATE %(table)s
-                      SET clv = ROUND(lifetime * ratio + GREATEST(monetary * ratio, 0)
-                                      * %(per_year)s * %(years)s, 2),
-                          predicted = ROUND(GREATEST(monetary * ratio, 0)
-                                            * %(per_year)s * %(years)s, 2),
-                          expected = ROUND(frequency * %(per_year)s * %(years)s, 4)""",
+                """
+                UPDATE %(table)s s
+                   SET ratio = %(ratio)s,
+                       margin = ROUND(s2.lifetime * %(ratio)s, 2),
+                       p_alive = ROUND(v.p_alive::numeric, 6),
+                       method = CASE WHEN v.partner_id IS NOT NULL THEN %(method)s END,
+                       %(figures)s
+                  FROM %(table)s s2
+                  LEFT JOIN unnest(%(ids)s::int[], %(p_alive)s::float8[],
+                                   %(expected)s::float8[], %(predicted)s::float8[])
+                       AS v(partner_id, p_alive, expected, predicted)
+                    ON v.partner_id = s2.partner_id
+                 WHERE s2.partner_id = s.partner_id
+                """,
                 table=table,
-                per_year=per_year,
-                years=company.idic_clv_years,
+                ratio=company_ratio,
+                method="model" if fitted else "simple",
+                figures=figures,
+                ids=_pg_array(ids),
+                p_alive=_pg_array(p_alive),
+                expected=_pg_array(np.nan_to_num(expected)),
+                predicted=_pg_array(np.nan_to_num(predicted)),
             )
         )
 
