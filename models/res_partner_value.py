@@ -591,7 +591,7 @@ class ResPartner(models.Model):
                        %(set_pricelist)s,
                        %(set_tier_pricelist)s
                   FROM n
-                 WHERE p.id = n.id
+                 WHERE p.id = n.id AND p.id >= %(id_from)s AND p.id < %(id_to)s
                    AND (n.tier_moved OR %(changed)s)
              RETURNING p.id, n.is_commercial, n.tier_moved, n.old_tier, n.new_tier
             ),
