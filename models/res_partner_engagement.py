@@ -330,9 +330,10 @@ class ResPartner(models.Model):
 
     @api.model
     def _idic_stage_margin(self, company):
-        """Margin ratio of each staged customer (its lines' margin over its
-        revenue when product categories set a margin, else the company's) and
-        its historic margin."""
+        """Margin ratio of the staged customers whose product categories set a
+        margin (their lines' margin over their revenue); the others get the
+        company's, and everyone the historic margin, in the pass of
+        ``_idic_stage_predicted_clv``."""
         default = company.idic_clv_margin_percent / 100.0
         table = SQL.identifier(STAGING_TABLE)
         if (
@@ -366,15 +367,6 @@ class ResPartner(models.Model):
                     moves=self._idic_value_moves_sql(company),
                 )
             )
-        self.env.cr.execute(
-            SQL(
-                """UPDATE %(table)s
-                      SET ratio = COALESCE(ratio, %(default)s),
-                          margin = ROUND(lifetime * COALESCE(ratio, %(default)s), 2)""",
-                table=table,
-                default=default,
-            )
-        )
 
     @api.model
     def _idic_purchase_rows(self, company, today):
@@ -382,36 +374,35 @@ class ResPartner(models.Model):
         with a posted invoice: repeat purchases (invoice days after the first
         one), the last one and the age in weeks since the first, the average
         value of the repeat purchases."""
+        # The first and last invoice dates are those of the staging table:
+        # two hash aggregates, no sort.
         self.env.cr.execute(
             SQL(
                 """
                 WITH days AS (
                     SELECT m.commercial_partner_id AS partner_id,
                            m.invoice_date AS day,
-                           SUM(m.amount_untaxed_signed) AS amount,
-                           MIN(m.invoice_date) OVER (
-                               PARTITION BY m.commercial_partner_id) AS first_day
+                           SUM(m.amount_untaxed_signed) AS amount
                       FROM account_move m
                      WHERE %(moves)s AND m.move_type = 'out_invoice'
                      GROUP BY m.commercial_partner_id, m.invoice_date
-                ),
-                rfm AS (
-                    SELECT partner_id, COUNT(*) - 1 AS x,
-                           MAX(day) - MIN(day) AS t_x,
-                           GREATEST(%(today)s::date - MIN(day), MAX(day) - MIN(day)) AS age,
-                           COALESCE(SUM(amount) FILTER (WHERE day > first_day), 0)
-                               / GREATEST(COUNT(*) - 1, 1) AS m
-                      FROM days
-                     GROUP BY partner_id
                 )
-                SELECT rfm.partner_id, rfm.x, rfm.t_x, rfm.age, rfm.m, s.ratio
-                  FROM rfm
-                  JOIN %(table)s s ON s.partner_id = rfm.partner_id
-                 ORDER BY rfm.partner_id
+                SELECT s.partner_id, COUNT(*) - 1 AS x,
+                       s.last_date - s.first_date AS t_x,
+                       GREATEST(%(today)s::date - s.first_date,
+                                s.last_date - s.first_date) AS age,
+                       COALESCE(SUM(d.amount) FILTER (WHERE d.day > s.first_date), 0)
+                           / GREATEST(COUNT(*) - 1, 1) AS m,
+                       COALESCE(s.ratio, %(default)s) AS ratio
+                  FROM days d
+                  JOIN %(table)s s ON s.partner_id = d.partner_id
+                 GROUP BY s.partner_id, s.first_date, s.last_date, s.ratio
+                 ORDER BY s.partner_id
                 """,
                 moves=self._idic_value_moves_sql(company),
                 today=today,
                 table=SQL.identifier(STAGING_TABLE),
+                default=company.idic_clv_margin_percent / 100.0,
             )
         )
         return self.env.cr.fetchall()
@@ -481,8 +472,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _idic_stage_predicted_clv(self, company, today):
-        """Probability of being active, expected purchases, predicted value,
-        method and lifetime value of each staged customer."""
+        """Margin ratio, historic margin, probability of being active,
+        expected purchases, predicted value, method and lifetime value of each
+        staged customer."""
         cr = self.env.cr
         table = SQL.identifier(STAGING_TABLE)
         rows = self._idic_purchase_rows(company, today)
@@ -504,58 +496,63 @@ class ResPartner(models.Model):
             zero_rate = float(np.sum(x)) / exposure if exposure > 0 else None
             p_alive = clv_model.p_alive_simple(x, t_x, T, zero_rate=zero_rate)
             expected = predicted = np.full(len(ids), np.nan)
-        if rows:
-            # Arrays travel as one text literal each (fast to parse).
-            cr.execute(
-                SQL(
-                    """
-                    UPDATE %(table)s s
-                       SET p_alive = ROUND(v.p_alive::numeric, 6),
-                           expected = ROUND(v.expected::numeric, 4),
-                           predicted = ROUND(v.predicted::numeric, 2),
-                           clv = CASE WHEN %(fitted)s
-                                      THEN ROUND(s.lifetime * s.ratio
-                                                 + v.predicted::numeric, 2) END,
-                           method = %(method)s
-                      FROM unnest(%(ids)s::int[], %(p_alive)s::float8[],
-                                  %(expected)s::float8[], %(predicted)s::float8[])
-                           AS v(partner_id, p_alive, expected, predicted)
-                     WHERE s.partner_id = v.partner_id
-                    """,
-                    table=table,
-                    fitted=bool(fitted),
-                    method="model" if fitted else "simple",
-                    ids=_pg_array(ids),
-                    p_alive=_pg_array(p_alive),
-                    expected=_pg_array(np.nan_to_num(expected)),
-                    predicted=_pg_array(np.nan_to_num(predicted)),
-                )
-            )
+        else:
+            p_alive = expected = predicted = np.zeros(0)
+        # One pass over the staging table: the margin ratio (the company's
+        # unless the categories gave one), the historic margin and the
+        # predictions (arrays travel as one text literal each, fast to parse).
+        # Customers without an invoice (credit notes only) have no prediction:
+        # with the models, their margin and nothing ahead.
+        company_ratio = SQL(
+            "COALESCE(s2.ratio, %s)", company.idic_clv_margin_percent / 100.0
+        )
         if fitted:
-            # Customers with credit notes only: their margin, nothing ahead.
-            cr.execute(
-                SQL(
-                    """UPDATE %(table)s
-                          SET clv = ROUND(lifetime * ratio, 2), predicted = 0,
-                              expected = 0
-                        WHERE method IS NULL""",
-                    table=table,
-                )
+            figures = SQL(
+                """expected = COALESCE(ROUND(v.expected::numeric, 4), 0),
+                   predicted = COALESCE(ROUND(v.predicted::numeric, 2), 0),
+                   clv = ROUND(s2.lifetime * %(ratio)s
+                               + COALESCE(v.predicted::numeric, 0), 2)""",
+                ratio=company_ratio,
             )
-            return
-        # The simple formula of the value engine, on margin.
-        per_year = 12.0 / company.idic_rfm_window_months
+        else:
+            # The simple formula of the value engine, on margin.
+            per_year = 12.0 / company.idic_rfm_window_months
+            years = company.idic_clv_years
+            figures = SQL(
+                """expected = ROUND(s2.frequency * %(per_year)s * %(years)s, 4),
+                   predicted = ROUND(GREATEST(s2.monetary * %(ratio)s, 0)
+                                     * %(per_year)s * %(years)s, 2),
+                   clv = ROUND(s2.lifetime * %(ratio)s
+                               + GREATEST(s2.monetary * %(ratio)s, 0)
+                               * %(per_year)s * %(years)s, 2)""",
+                ratio=company_ratio,
+                per_year=per_year,
+                years=years,
+            )
         cr.execute(
             SQL(
-                """UPDATE %(table)s
-                      SET clv = ROUND(lifetime * ratio + GREATEST(monetary * ratio, 0)
-                                      * %(per_year)s * %(years)s, 2),
-                          predicted = ROUND(GREATEST(monetary * ratio, 0)
-                                            * %(per_year)s * %(years)s, 2),
-                          expected = ROUND(frequency * %(per_year)s * %(years)s, 4)""",
+                """
+                UPDATE %(table)s s
+                   SET ratio = %(ratio)s,
+                       margin = ROUND(s2.lifetime * %(ratio)s, 2),
+                       p_alive = ROUND(v.p_alive::numeric, 6),
+                       method = CASE WHEN v.partner_id IS NOT NULL THEN %(method)s END,
+                       %(figures)s
+                  FROM %(table)s s2
+                  LEFT JOIN unnest(%(ids)s::int[], %(p_alive)s::float8[],
+                                   %(expected)s::float8[], %(predicted)s::float8[])
+                       AS v(partner_id, p_alive, expected, predicted)
+                    ON v.partner_id = s2.partner_id
+                 WHERE s2.partner_id = s.partner_id
+                """,
                 table=table,
-                per_year=per_year,
-                years=company.idic_clv_years,
+                ratio=company_ratio,
+                method="model" if fitted else "simple",
+                figures=figures,
+                ids=_pg_array(ids),
+                p_alive=_pg_array(p_alive),
+                expected=_pg_array(np.nan_to_num(expected)),
+                predicted=_pg_array(np.nan_to_num(predicted)),
             )
         )
 
@@ -713,6 +710,8 @@ class ResPartner(models.Model):
                 self._idic_indirect_value_sql(company),
             )
         )
+        # The values themselves are written by the totals step, in the same
+        # pass over the staging table as the engagement value and quadrant.
         cr.execute(
             SQL(
                 """
@@ -720,13 +719,8 @@ class ResPartner(models.Model):
                 SELECT i.partner_id FROM %(indirect)s i
                  WHERE NOT EXISTS (SELECT 1 FROM %(table)s s
                                     WHERE s.partner_id = i.partner_id);
-                UPDATE %(table)s s
-                   SET crv = NULLIF(i.crv, 0), referred_revenue = i.revenue,
-                       referred_count = i.customers, civ = NULLIF(i.civ, 0),
-                       ckv = NULLIF(i.ckv, 0)
-                  FROM %(indirect)s i
-                 WHERE i.partner_id = s.partner_id;
-                DROP TABLE %(indirect)s, %(edges)s
+                CREATE UNIQUE INDEX ON %(indirect)s (partner_id);
+                DROP TABLE %(edges)s
                 """,
                 table=table,
                 indirect=indirect,
@@ -736,12 +730,14 @@ class ResPartner(models.Model):
 
     @api.model
     def _idic_stage_engagement_totals(self, company):
-        """Engagement value, Kumar's quadrant (strictly above the company's
-        median is high) and, for tiers on a value of this stage, the tier:
-        one pass over the staging table."""
+        """Referral, influence and knowledge value (from the table of
+        ``_idic_stage_indirect_value``), engagement value, Kumar's quadrant
+        (strictly above the company's median is high) and, for tiers on a
+        value of this stage, the tier: one pass over the staging table."""
         table = SQL.identifier(STAGING_TABLE)
+        indirect_table = SQL.identifier(INDIRECT_TABLE)
         clv = SQL("COALESCE(s.clv, 0)")
-        indirect = SQL("(COALESCE(s.crv, 0) + COALESCE(s.civ, 0) + COALESCE(s.ckv, 0))")
+        indirect = SQL("(COALESCE(i.crv, 0) + COALESCE(i.civ, 0) + COALESCE(i.ckv, 0))")
         basis = (
             self.env["idic.value.tier"]
             .sudo()
@@ -763,7 +759,10 @@ class ResPartner(models.Model):
             SQL(
                 """
                 UPDATE %(table)s s
-                   SET engagement = %(clv)s + %(indirect)s,
+                   SET crv = NULLIF(i.crv, 0), referred_revenue = i.revenue,
+                       referred_count = i.customers, civ = NULLIF(i.civ, 0),
+                       ckv = NULLIF(i.ckv, 0),
+                       engagement = %(clv)s + %(indirect)s,
                        eng_segment = CASE
                            WHEN %(clv)s > med.clv
                            THEN CASE WHEN %(indirect)s > med.indirect
@@ -772,12 +771,19 @@ class ResPartner(models.Model):
                                      THEN 'advocates' ELSE 'misers' END
                            END,
                        tier_id = %(tier)s
-                  FROM (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY %(clv)s) AS clv,
+                  FROM %(table)s s2
+                  LEFT JOIN %(indirect_table)s i ON i.partner_id = s2.partner_id,
+                       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY %(clv)s) AS clv,
                                percentile_cont(0.5) WITHIN GROUP (
                                    ORDER BY %(indirect)s) AS indirect
-                          FROM %(table)s s) med
+                          FROM %(table)s s
+                          LEFT JOIN %(indirect_table)s i
+                            ON i.partner_id = s.partner_id) med
+                 WHERE s2.partner_id = s.partner_id;
+                DROP TABLE %(indirect_table)s
                 """,
                 table=table,
+                indirect_table=indirect_table,
                 clv=clv,
                 indirect=indirect,
                 tier=tier,
