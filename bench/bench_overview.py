@@ -186,26 +186,9 @@ def run(registry, args, info):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
-
-    config.parse_config(
-        ["-c", args.config, "-d", args.database, "--log-level=warn"],
-        setup_logging=True,
+    registry, info = value_bench.open_data_set(
+        args.config, args.database, args.partners, args.moves
     )
-    registry = Registry(args.database)
-    info = value_bench.transaction(registry, value_bench.load_marker)
-    if info is None:
-        info = value_bench.build_data(
-            registry,
-            value_bench.parse_args(
-                [
-                    *("-c", args.config, "-d", args.database),
-                    *("--partners", str(args.partners), "--moves", str(args.moves)),
-                ]
-            ),
-        )
     run(registry, args, info)
     return 0
 

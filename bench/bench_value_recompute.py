@@ -1167,26 +1167,43 @@ def report(args, info, times, parts, counts, facts, rss, work_mem, load):
         )
 
 
-def main(argv=None):
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-
+def open_data_set(config_file, database, partners, moves):
+    """The registry of the bench database and the info of its data set, built
+    with ``partners`` and ``moves`` when the database has none yet (the frame
+    every benchmark on this data set starts with)."""
     from odoo.modules.registry import Registry  # noqa: PLC0415
     from odoo.tools import config  # noqa: PLC0415
 
     config.parse_config(
-        ["-c", args.config, "-d", args.database, "--log-level=warn"],
+        ["-c", config_file, "-d", database, "--log-level=warn"],
         setup_logging=True,
     )
-    registry = Registry(args.database)
+    registry = Registry(database)
     info = transaction(registry, load_marker)
     if info is None:
-        info = build_data(registry, args)
-    elif (info["partners"], info["moves"]) != (args.partners, args.moves):
+        info = build_data(
+            registry,
+            parse_args(
+                [
+                    *("-c", config_file, "-d", database),
+                    *("--partners", str(partners), "--moves", str(moves)),
+                ]
+            ),
+        )
+    elif (info["partners"], info["moves"]) != (partners, moves):
         print(
             f"note: the database holds the data set of {fmt(info['partners'])} "
             f"partners and {fmt(info['moves'])} moves built {info['built']}: "
             "measuring it (--partners and --moves only apply when building)"
         )
+    return registry, info
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    registry, info = open_data_set(
+        args.config, args.database, args.partners, args.moves
+    )
     # Every measurement is rolled back: the data set stays as it was built.
     run(registry, args, info)
     return 0

@@ -1,6 +1,7 @@
 /** Helpers shared by the pictures of the overview: the web client's own
  * Chart.js (loaded on demand, as its graph view does), right-to-left and
  * number / date formats of the user's language. */
+import { onWillStart, useEffect, useRef } from "@odoo/owl";
 import { loadBundle } from "@web/core/assets";
 import { localization } from "@web/core/l10n/localization";
 import { formatFloat, formatInteger } from "@web/views/fields/formatters";
@@ -9,6 +10,22 @@ const { DateTime } = luxon;
 
 export function loadChartJS() {
     return loadBundle("web.chartjs_lib");
+}
+
+/** A Chart.js chart on the component's `t-ref="canvas"`, made by
+ * `config()` once Chart.js is loaded, made again when `deps()` change and
+ * destroyed with the component.  Returns the canvas ref. */
+export function useChart(config, deps) {
+    const canvas = useRef("canvas");
+    onWillStart(loadChartJS);
+    useEffect(
+        () => {
+            const chart = new Chart(canvas.el, config());
+            return () => chart.destroy();
+        },
+        deps
+    );
+    return canvas;
 }
 
 export function isRTL() {

@@ -1,9 +1,9 @@
 /** The IDIC funnel: customers per stage, centred bars drawn with the web
  * client's Chart.js, with the share that moved forward in the period;
  * clicking a stage opens its customers. */
-import { Component, onWillStart, useEffect, useRef } from "@odoo/owl";
+import { Component } from "@odoo/owl";
 import { useService } from "@web/core/utils/hooks";
-import { color, formatNumber, isRTL, loadChartJS } from "./chart_utils";
+import { color, formatNumber, isRTL, useChart } from "./chart_utils";
 
 export class IdicFunnel extends Component {
     static template = "partner_idic.Funnel";
@@ -11,16 +11,8 @@ export class IdicFunnel extends Component {
 
     setup() {
         this.action = useService("action");
-        this.canvas = useRef("canvas");
         this.formatNumber = formatNumber;
-        onWillStart(loadChartJS);
-        useEffect(
-            () => {
-                const chart = new Chart(this.canvas.el, this.config());
-                return () => chart.destroy();
-            },
-            () => [this.props.chart]
-        );
+        this.canvas = useChart(() => this.config(), () => [this.props.chart]);
     }
 
     config() {

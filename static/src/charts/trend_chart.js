@@ -1,9 +1,9 @@
 /** A 12-month (or fiscal-year) trend drawn with the web client's Chart.js:
  * bars per month and, on a second axis, a line (liability, renewal rate);
  * clicking it opens the full graph view of the records behind it. */
-import { Component, onWillStart, useEffect, useRef } from "@odoo/owl";
+import { Component } from "@odoo/owl";
 import { useService } from "@web/core/utils/hooks";
-import { color, formatMonth, formatNumber, isRTL, loadChartJS } from "./chart_utils";
+import { color, formatMonth, formatNumber, isRTL, useChart } from "./chart_utils";
 
 export class IdicTrendChart extends Component {
     static template = "partner_idic.TrendChart";
@@ -11,15 +11,7 @@ export class IdicTrendChart extends Component {
 
     setup() {
         this.action = useService("action");
-        this.canvas = useRef("canvas");
-        onWillStart(loadChartJS);
-        useEffect(
-            () => {
-                const chart = new Chart(this.canvas.el, this.config());
-                return () => chart.destroy();
-            },
-            () => [this.props.chart]
-        );
+        this.canvas = useChart(() => this.config(), () => [this.props.chart]);
     }
 
     config() {

@@ -2,23 +2,15 @@
  * a small line without axes, legend or grid, the months running from right
  * to left in a right-to-left language as on the other charts; months
  * without a value are gaps. */
-import { Component, onWillStart, useEffect, useRef } from "@odoo/owl";
-import { formatNumber, isRTL, loadChartJS } from "../charts/chart_utils";
+import { Component } from "@odoo/owl";
+import { formatNumber, isRTL, useChart } from "../charts/chart_utils";
 
 export class IdicSparkline extends Component {
     static template = "partner_idic.Sparkline";
     static props = { values: Array, labels: { type: Array, optional: true } };
 
     setup() {
-        this.canvas = useRef("canvas");
-        onWillStart(loadChartJS);
-        useEffect(
-            () => {
-                const chart = new Chart(this.canvas.el, this.config());
-                return () => chart.destroy();
-            },
-            () => [this.props.values]
-        );
+        this.canvas = useChart(() => this.config(), () => [this.props.values]);
     }
 
     config() {
