@@ -794,6 +794,7 @@ cmd_test_one() {
     local expr="${1:-}"
     [ -n "$expr" ] || die "usage: make test-one K=<pytest -k expression, e.g. test_manager_sees_everything>"
     require_odoo
+    install_requirements dev  # the test tools and data sets (.run/test-data)
     prepare
     db_exists "$DEMO_DB" || die "no database $DEMO_DB yet: run 'make demo' first"
     local cfg="$RUN/test-one.conf"
