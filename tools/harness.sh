@@ -439,20 +439,27 @@ cmd_demo() {
         say "Odoo is already running (pid $(cat "$RUN/odoo.pid")): http://127.0.0.1:$DEMO_PORT"
         return
     fi
+    if db_exists "$DEMO_DB" \
+            && [ "$(psql_run -d "$DEMO_DB" -c "SELECT state FROM ir_module_module WHERE name = '$MODULE'" 2>/dev/null)" != installed ]; then
+        # Left by an interrupted or failed first install: made again.
+        say "the database $DEMO_DB has no installed $MODULE (an earlier install stopped half-way): dropping it"
+        psql_run -d postgres -c "DROP DATABASE IF EXISTS \"$DEMO_DB\" WITH (FORCE)" >/dev/null
+    fi
     if db_exists "$DEMO_DB"; then
         : >"$RUN/demo-install.log"
-    say "reusing the database $DEMO_DB (upgrading $MODULE to the code of this checkout)"
+        say "reusing the database $DEMO_DB (upgrading $MODULE to the code of this checkout)"
         if ! "$PYTHON" -m odoo -c "$cfg" -d "$DEMO_DB" -u "$MODULE" --stop-after-init --no-http \
                 --logfile "$RUN/demo-install.log"; then
             die "upgrading $MODULE failed, see $RUN/demo-install.log"
         fi
     else
         say "creating the database $DEMO_DB with $MODULE and its demo data (a few minutes)"
+        # Created by a clean run only: a half-made database is dropped.
         if ! "$PYTHON" -m odoo -c "$cfg" -d "$DEMO_DB" -i "$MODULE" --with-demo --stop-after-init --no-http \
                 --logfile "$RUN/demo-install.log"; then
+            psql_run -d postgres -c "DROP DATABASE IF EXISTS \"$DEMO_DB\"" || true
             die "installing $MODULE failed, see $RUN/demo-install.log"
         fi
-        # Created by a clean run only: a half-made database is dropped.
         if grep -qE ' (ERROR|CRITICAL) ' "$RUN/demo-install.log"; then
             psql_run -d postgres -c "DROP DATABASE IF EXISTS \"$DEMO_DB\"" || true
             die "installing $MODULE logged errors, see $RUN/demo-install.log"
