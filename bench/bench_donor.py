@@ -67,20 +67,7 @@ def parse_args(argv):
         description="Benchmark res.partner._idic_recompute_donors against one SQL "
         "GROUP BY over the donation lines plus one UPDATE of the partners."
     )
-    parser.add_argument("-c", "--config", required=True, help="Odoo config file")
-    parser.add_argument("-d", "--database", required=True, help="database name")
-    parser.add_argument(
-        "--partners",
-        type=int,
-        default=100000,
-        help="partners of the data set (only when building it)",
-    )
-    parser.add_argument(
-        "--moves",
-        type=int,
-        default=250000,
-        help="moves of the data set (only when building it)",
-    )
+    value_bench.add_data_set_arguments(parser)
     parser.add_argument("--batch-size", type=int, default=50000)
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs of each measurement (median)"

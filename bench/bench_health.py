@@ -159,10 +159,7 @@ def parse_args(argv):
         description="Benchmark the relationship-health snapshot job against one "
         "SQL query computing the same figures."
     )
-    parser.add_argument("-c", "--config", required=True, help="Odoo config file")
-    parser.add_argument("-d", "--database", required=True, help="database name")
-    parser.add_argument("--partners", type=int, default=100000)
-    parser.add_argument("--moves", type=int, default=250000)
+    value_bench.add_data_set_arguments(parser)
     parser.add_argument("--interactions", type=int, default=300000)
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs of each measurement (median)"

@@ -83,20 +83,7 @@ def parse_args(argv):
         description="Benchmark idic.overview.get_overview against one SQL GROUP BY "
         "of the partners by R, F and segment."
     )
-    parser.add_argument("-c", "--config", required=True, help="Odoo config file")
-    parser.add_argument("-d", "--database", required=True, help="database name")
-    parser.add_argument(
-        "--partners",
-        type=int,
-        default=100000,
-        help="partners of the data set (only when building it)",
-    )
-    parser.add_argument(
-        "--moves",
-        type=int,
-        default=250000,
-        help="moves of the data set (only when building it)",
-    )
+    value_bench.add_data_set_arguments(parser)
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs of each measurement (median)"
     )

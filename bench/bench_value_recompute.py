@@ -265,13 +265,9 @@ SELECT COUNT(*),
 """
 
 
-def parse_args(argv):
-    parser = argparse.ArgumentParser(
-        description="Benchmark res.partner._idic_recompute_values against one SQL "
-        "GROUP BY over the invoice lines plus one UPDATE of the partners. The data "
-        "set is built once and kept in the database; the measurements are rolled "
-        "back."
-    )
+def add_data_set_arguments(parser):
+    """The arguments of every benchmark on this data set: the Odoo config and
+    database, and the size of the data set when it is built."""
     parser.add_argument("-c", "--config", required=True, help="Odoo config file")
     parser.add_argument("-d", "--database", required=True, help="database name")
     parser.add_argument(
@@ -287,6 +283,16 @@ def parse_args(argv):
         help=f"posted customer invoices and credit notes of the data set, "
         f"{PRODUCT_LINES} product lines each (only when building it)",
     )
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        description="Benchmark res.partner._idic_recompute_values against one SQL "
+        "GROUP BY over the invoice lines plus one UPDATE of the partners. The data "
+        "set is built once and kept in the database; the measurements are rolled "
+        "back."
+    )
+    add_data_set_arguments(parser)
     parser.add_argument("--batch-size", type=int, default=50000)
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs of each measurement (median)"
