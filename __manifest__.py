@@ -56,6 +56,7 @@
         "data/idic_health_data.xml",
         "views/idic_assessment_views.xml",
         "views/idic_health_views.xml",
+        "views/idic_recompute_run_views.xml",
     ],
     "demo": [
         "demo/partner_idic_demo.xml",
