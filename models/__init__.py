@@ -47,3 +47,4 @@ from . import idic_overview_health
 from . import idic_recompute_run
 from . import res_company_recompute
 from . import res_config_settings_recompute
+from . import idic_recompute_queue

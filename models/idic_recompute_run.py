@@ -23,6 +23,7 @@ run recorded.
 import logging
 import os
 import socket
+import time
 from datetime import timedelta
 
 from psycopg2.extensions import TransactionRollbackError
@@ -155,23 +156,62 @@ class IdicRecomputeRun(models.Model):
         else:
             companies = [self.env["res.company"]]
         if not commit:
-            return sum(self._idic_execute_inline(spec, c, batch_size) for c in companies)
+            return sum(
+                self._idic_execute_inline(spec, c, batch_size) for c in companies
+            )
         updated = 0
-        for company in companies:
+        Cron = self.env["ir.cron"]
+        worked = False
+        for index, company in enumerate(companies):
+            if worked and self._idic_time_spent():
+                # The next company's run waits for the next call.
+                Cron._commit_progress(0, remaining=len(companies) - index)
+                return updated
             run = self._idic_current_run(job, company)
             if not run and start:
+                if self._idic_ran_since_lastcall(job, company):
+                    continue
                 run = self._idic_start_run(job, company, batch_size)
             elif run and run.date < fields.Date.context_today(self):
                 if not start:
                     continue  # the job's own action stages it again
                 run._idic_restage(batch_size)
-            if not run:
+            if not run or not self._idic_should_work(run):
                 continue
-            done, out_of_time = run._idic_work()
+            done, ranges, unfinished = run._idic_work()
             updated += done
-            if out_of_time:
+            worked = worked or bool(ranges)
+            if unfinished:
                 return updated
         return updated
+
+    @api.model
+    def _idic_ran_since_lastcall(self, job, company):
+        """Whether the run of ``company`` was started by an earlier call of
+        the scheduler's current round: the scheduler calls a job again and
+        again until it says it is done, and only then moves its ``lastcall``
+        (given in the context)."""
+        lastcall = self.env.context.get("lastcall")
+        if not lastcall:
+            return False
+        self.env.cr.execute(
+            SQL(
+                """SELECT 1 FROM idic_recompute_run
+                    WHERE job = %s AND COALESCE(company_id, 0) = %s
+                      AND create_date >= %s
+                    LIMIT 1""",
+                job,
+                company.id or 0,
+                lastcall,
+            )
+        )
+        return bool(self.env.cr.fetchone())
+
+    @api.model
+    def _idic_time_spent(self):
+        """Whether the scheduler's time slice of this call is over."""
+        end = self.env.context.get("cron_end_time")
+        return end is not None and time.monotonic() >= end
 
     @api.model
     def _idic_execute_inline(self, spec, company, batch_size):
@@ -188,7 +228,9 @@ class IdicRecomputeRun(models.Model):
             getattr(Partner, spec["stage"])(company, today)
         updated = 0
         for phase, start, end in self._idic_cut_ranges(spec, company, batch_size):
-            updated += getattr(Partner, spec["apply"])(company, today, phase, start, end)
+            updated += getattr(Partner, spec["apply"])(
+                company, today, phase, start, end
+            )
         self.env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
         return updated
 
@@ -297,21 +339,31 @@ class IdicRecomputeRun(models.Model):
             }
         )
         _logger.info(
-            "IDIC %s run %s: %s rows staged, %s ranges", self.job, self.id, rows, len(ranges)
+            "IDIC %s run %s: %s rows staged, %s ranges",
+            self.job,
+            self.id,
+            rows,
+            len(ranges),
         )
-        self.env["ir.cron"]._commit_progress(0, remaining=len(ranges))
         self._idic_wake_helpers(spec)
+        # Ranges given to queue jobs are not this scheduled action's to do.
+        remaining = 0 if not self._idic_should_work(self) else len(ranges)
+        self.env["ir.cron"]._commit_progress(0, remaining=remaining)
 
     def _idic_wake_helpers(self, spec):
-        """Ask the helper actions of the job to join the run now."""
+        """Ask the helper actions of the job to join the run (once this
+        transaction commits), or give its ranges to queue jobs."""
         for cron in self._idic_helper_crons(spec["cron"]).filtered("active"):
             cron._trigger()
-        if self.env.context.get("idic_queue_job"):
-            return
         self._idic_enqueue()
 
     def _idic_enqueue(self):
         """Hook: split the run into queue jobs (queue_job installed)."""
+
+    @api.model
+    def _idic_should_work(self, run):
+        """Whether this call works the ranges of ``run`` (hook)."""
+        return True
 
     @api.model
     def _idic_helper_crons(self, xmlid):
@@ -359,7 +411,8 @@ class IdicRecomputeRun(models.Model):
     def _idic_work(self):
         """Claim and write free ranges of this run, each committed with its
         range marked done, until none is free or the time slice is spent.
-        Returns (partners updated, out of time)."""
+        Returns (partners updated, ranges written, whether ranges are left
+        for later calls)."""
         self.ensure_one()
         spec = self._idic_job_spec(self.job)
         Partner = self.env["res.partner"].with_context(
@@ -368,7 +421,7 @@ class IdicRecomputeRun(models.Model):
         Cron = self.env["ir.cron"]
         cr = self.env.cr
         worker = f"{socket.gethostname()}:{os.getpid()}"
-        updated = 0
+        updated = written = 0
         retries = 0
         while True:
             try:
@@ -379,17 +432,7 @@ class IdicRecomputeRun(models.Model):
                 count = getattr(Partner, spec["apply"])(
                     self.company_id, self.date, phase, start, end
                 )
-                cr.execute(
-                    SQL(
-                        """UPDATE idic_recompute_range
-                              SET state = 'done', updated = %s, worker = %s,
-                                  done_at = now() AT TIME ZONE 'UTC'
-                            WHERE id = %s""",
-                        count,
-                        worker,
-                        range_id,
-                    )
-                )
+                self._idic_mark_done(range_id, count, worker)
                 cr.execute(
                     SQL(
                         """SELECT COUNT(*) FROM idic_recompute_range
@@ -407,22 +450,41 @@ class IdicRecomputeRun(models.Model):
                 cr.rollback()
                 retries += 1
                 _logger.info(
-                    "IDIC %s run %s: range retried (%s)", self.job, self.id, error.pgcode
+                    "IDIC %s run %s: range retried (%s)",
+                    self.job,
+                    self.id,
+                    error.pgcode,
                 )
                 if retries > MAX_RETRIES:
                     raise
                 continue
             retries = 0
             updated += count
+            written += 1
             self.invalidate_recordset()
             if remaining and time_left <= 0:
-                return updated, True
+                return updated, written, True
         self._idic_end()
-        return updated, False
+        return updated, written, False
 
-    def _idic_end(self):
+    def _idic_mark_done(self, range_id, count, worker):
+        self.env.cr.execute(
+            SQL(
+                """UPDATE idic_recompute_range
+                      SET state = 'done', updated = %s, worker = %s,
+                          done_at = now() AT TIME ZONE 'UTC'
+                    WHERE id = %s""",
+                count,
+                worker,
+                range_id,
+            )
+        )
+        self.env["idic.recompute.range"].invalidate_model()
+
+    def _idic_end(self, commit=True):
         """End this run if every range is done (by whoever wrote the last
-        one): drop its staging table and run the job's last step, once."""
+        one): drop its staging table and run the job's last step, once;
+        with ``commit``, commit. Returns whether the run ended."""
         cr = self.env.cr
         cr.execute(
             SQL(
@@ -447,7 +509,8 @@ class IdicRecomputeRun(models.Model):
         if spec["finish"]:
             getattr(self.env["res.partner"], spec["finish"])(self.company_id, self.date)
         _logger.info("IDIC %s run %s ended", self.job, self.id)
-        self.env["ir.cron"]._commit_progress(0, remaining=0)
+        if commit:
+            self.env["ir.cron"]._commit_progress(0, remaining=0)
         return True
 
     @api.autovacuum
@@ -469,6 +532,7 @@ class IdicRecomputeRun(models.Model):
         first that a company asks for (``idic_recompute_workers``): copies of
         the job's action that only join running runs. Extra helpers are
         archived."""
+        self.env["res.company"].flush_model(["idic_recompute_workers"])
         self.env.cr.execute(
             SQL("SELECT COALESCE(MAX(idic_recompute_workers), 1) FROM res_company")
         )
@@ -502,7 +566,13 @@ class IdicRecomputeRun(models.Model):
                     continue
                 cron = primary.copy(vals)
                 IrData._update_xmlids(
-                    [{"xml_id": f"partner_idic.{name}", "record": cron, "noupdate": True}]
+                    [
+                        {
+                            "xml_id": f"partner_idic.{name}",
+                            "record": cron,
+                            "noupdate": True,
+                        }
+                    ]
                 )
             for cron in helpers[wanted:]:
                 if cron.active:

@@ -730,7 +730,9 @@ class ResPartner(models.Model):
     @api.model
     def _idic_staging(self):
         """The staging table of the running recompute (SQL identifier)."""
-        return SQL.identifier(self.env.context.get("idic_staging_table") or STAGING_TABLE)
+        return SQL.identifier(
+            self.env.context.get("idic_staging_table") or STAGING_TABLE
+        )
 
     @api.model
     def _idic_staging_kind(self):

@@ -334,16 +334,27 @@ class TestMember(IdicCase):
                         "date": on,
                         "range_ids": [
                             Command.create(
-                                {"phase": 0, "id_from": 0, "id_to": max_line + 1,
-                                 "state": "done"}
+                                {
+                                    "phase": 0,
+                                    "id_from": 0,
+                                    "id_to": max_line + 1,
+                                    "state": "done",
+                                }
                             ),
                             Command.create(
-                                {"phase": 1, "id_from": 0, "id_to": self.ann.id + 1,
-                                 "state": "done"}
+                                {
+                                    "phase": 1,
+                                    "id_from": 0,
+                                    "id_to": self.ann.id + 1,
+                                    "state": "done",
+                                }
                             ),
                             Command.create(
-                                {"phase": 1, "id_from": self.ann.id + 1,
-                                 "id_to": max_partner + 1}
+                                {
+                                    "phase": 1,
+                                    "id_from": self.ann.id + 1,
+                                    "id_to": max_partner + 1,
+                                }
                             ),
                         ],
                     }

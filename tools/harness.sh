@@ -642,6 +642,20 @@ cmd_wheel() {
     "$WHEEL_VENV/bin/python" "$ROOT/tools/check_wheel.py" found "$site"
 }
 
+# Add-ons partner_idic works with when they are there (requirements-dev.txt
+# installs them): installed in the test databases, so that the tests of the
+# integration run.
+OPTIONAL_MODULES=queue_job
+
+install_optional() {  # config database logfile
+    local state
+    state="$(psql_run -d "$2" -c "SELECT state FROM ir_module_module WHERE name = '$OPTIONAL_MODULES'")"
+    [ "$state" = installed ] && return 0
+    rm -f "$3"
+    "$PYTHON" -m odoo -c "$1" -d "$2" -i "$OPTIONAL_MODULES" --stop-after-init --no-http \
+        --logfile "$3" && ! grep -qE ' (ERROR|CRITICAL) ' "$3"
+}
+
 # --------------------------------------------------------------------------
 # make test
 # --------------------------------------------------------------------------
@@ -688,6 +702,12 @@ cmd_test() {
             say "upgrade FAILED, see $RUN/test-upgrade.log:"
             grep -E ' (ERROR|CRITICAL) ' "$RUN/test-upgrade.log" | head -n 20 >&2 || true
         fi
+
+        say "installing $OPTIONAL_MODULES beside $MODULE (the optional integration the tests cover)"
+        install_optional "$cfg" "$db" "$RUN/test-optional.log" || {
+            upgrade_ok=0
+            say "installing $OPTIONAL_MODULES FAILED, see $RUN/test-optional.log"
+        }
 
         say "checking that i18n/$MODULE.pot is current"
         if ! export_pot "$cfg" "$db" "$RUN/$MODULE.pot"; then
@@ -809,6 +829,8 @@ cmd_test_one() {
     say "upgrading $MODULE in $DEMO_DB"
     "$PYTHON" -m odoo -c "$cfg" -d "$DEMO_DB" -u "$MODULE" --stop-after-init --no-http \
         --logfile "$RUN/test-one-upgrade.log" || die "upgrade failed, see $RUN/test-one-upgrade.log"
+    install_optional "$cfg" "$DEMO_DB" "$RUN/test-one-optional.log" \
+        || die "installing $OPTIONAL_MODULES failed, see $RUN/test-one-optional.log"
     cd "$RUN" && "$PYTHON" -m pytest -p no:cacheprovider -q --odoo-config "$cfg" \
         --odoo-database "$DEMO_DB" --odoo-http -k "$expr" "$ADDONS/$MODULE/tests"
 }
