@@ -114,8 +114,10 @@ class IdicRecomputeRun(models.Model):
         if not claimed:
             return 0
         phase, start, end = claimed
-        Partner = self.env["res.partner"].sudo().with_context(
-            idic_staging_table=run.staging_table or None
+        Partner = (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(idic_staging_table=run.staging_table or None)
         )
         count = getattr(Partner, spec["apply"])(
             run.company_id, run.date, phase, start, end

@@ -132,7 +132,7 @@ class IdicRecomputeRun(models.Model):
 
     def _staging_name(self):
         self.ensure_one()
-        return f"idic_stage_{self.job}_{self.id}"
+        return f"idic_run_stage_{self.job}_{self.id}"
 
     # ------------------------------------------------------------------
     # Running a job
@@ -219,7 +219,7 @@ class IdicRecomputeRun(models.Model):
         staging table, with no run recorded (and without the last step of a
         run: the caller does what it needs)."""
         today = fields.Date.context_today(self)
-        table = f"idic_stage_{spec['name']}_inline"
+        table = f"idic_run_stage_{spec['name']}_inline"
         Partner = self.env["res.partner"].with_context(
             idic_staging_table=table, idic_staging_temp=True
         )
@@ -565,13 +565,22 @@ class IdicRecomputeRun(models.Model):
                         existing.write(vals)
                     continue
                 cron = primary.copy(vals)
+                # Named like the add-on's own actions (and their server
+                # actions), so that uninstalling the add-on removes them: the
+                # action's name first, as the uninstall removes the latest
+                # names first.
                 IrData._update_xmlids(
                     [
+                        {
+                            "xml_id": f"partner_idic.{name}_ir_actions_server",
+                            "record": cron.ir_actions_server_id,
+                            "noupdate": True,
+                        },
                         {
                             "xml_id": f"partner_idic.{name}",
                             "record": cron,
                             "noupdate": True,
-                        }
+                        },
                     ]
                 )
             for cron in helpers[wanted:]:

@@ -170,7 +170,6 @@ class RecomputeCase(IdicCase):
             )
 
 
-
 class TestRecomputeRun(RecomputeCase):
     def test_staged_once_per_run_whatever_the_calls(self):
         at_once = self.from_start(self.inline)
