@@ -51,6 +51,7 @@ class IdicRecomputeRun(models.Model):
             ("value", "Customer value and tiers"),
             ("donor", "Donor figures"),
             ("member", "Membership statuses"),
+            ("health", "Relationship health"),
         ],
         required=True,
         readonly=True,
