@@ -27,6 +27,7 @@ Columns write_date and write_uid are left out: `-u` reloads the add-on's data
 files, which rewrites the records they define (with the same values).
 """
 
+import datetime
 import json
 import os
 import sys
@@ -159,6 +160,20 @@ def addon_tables():
             tables[model._table] = ("host", name, sorted(columns | set(host)))
     for table, (name, columns) in relations.items():
         tables.setdefault(table, ("relation", name, columns))
+    # The host tables of the story's figures, with add-on columns or not.
+    for name in sorted(env.registry):
+        model = env[name]
+        table = model._table
+        if (
+            table in HOST_FIGURES
+            and table not in tables
+            and model._auto
+            and not model._abstract
+        ):
+            present = table_columns(table)
+            columns = [c for c in HOST_FIGURES[table] if c in present]
+            if columns:
+                tables[table] = ("host", name, columns)
     return tables
 
 
@@ -180,7 +195,11 @@ def rows_of(table, kind, columns):
         return columns, {f"{a},{b}": {} for a, b in cr.fetchall()}
     select = SQL(", ").join(SQL.identifier(c) for c in ["id", *columns])
     cr.execute(
-        SQL("SELECT row_to_json(t) FROM (SELECT %s FROM %s) t", select, SQL.identifier(table))
+        SQL(
+            "SELECT row_to_json(t) FROM (SELECT %s FROM %s) t",
+            select,
+            SQL.identifier(table),
+        )
     )
     rows = {}
     for (row,) in cr.fetchall():
@@ -258,50 +277,195 @@ def count_of(table):
     return env.cr.fetchone()[0]
 
 
+def run_jobs():
+    """A day of use after the demo story: each cron of the add-on once, as the
+    scheduler runs it (its own transaction)."""
+    crons = env["ir.cron"].browse(
+        res_id for model, res_id in xmlid_index().values() if model == "ir.cron"
+    )
+    for cron in crons.with_context(active_test=False).exists().sorted("priority"):
+        env.cr.commit()
+        cron.method_direct_trigger()
+        # The job ran in a cursor of its own: a new transaction sees its work.
+        env.cr.commit()
+        env.invalidate_all()
+    say(f"ran the add-on's {len(crons)} jobs once")
+
+
+def fill_assessment(_model):
+    """An assessment of the IDIC survey answered by the admin, closed: its
+    areas and proposed improvement actions, the survey answer it owns."""
+    admin = env.ref("base.user_admin")
+    if not admin.email:
+        admin.email = "admin@example.com"
+    survey = env.ref(f"{MODULE}.idic_assessment_survey_idic")
+    assessment = env["idic.assessment"].create(
+        {
+            "name": "Upgrade check assessment",
+            "framework": "idic",
+            "participant_ids": [(6, 0, admin.ids)],
+        }
+    )
+    assessment.action_invite()
+    answer = env["survey.user_input"].search(
+        [
+            ("idic_assessment_id", "=", assessment.id),
+            ("partner_id", "=", admin.partner_id.id),
+        ]
+    )
+    for index, question in enumerate(survey.page_ids.question_ids):
+        choices = question.suggested_answer_ids.sorted("answer_score")
+        if choices:
+            answer._save_lines(question, choices[index % len(choices)].id)
+    answer._mark_done()
+    assessment.action_close()
+
+
+def fill_improvement_action(model):
+    area = env["idic.assessment.area"].search([], limit=1)
+    model.create(
+        {"name": "Upgrade check action", "assessment_id": area.assessment_id.id}
+    )
+
+
+def fill_health_target(_model):
+    for company in env["res.company"].search([]):  # pylint: disable=no-search-all
+        env["idic.health.target"]._for_company(company)
+
+
+FILLERS = {
+    "idic.assessment": fill_assessment,
+    "idic.assessment.area": fill_assessment,
+    "idic.improvement.action": fill_improvement_action,
+    "idic.health.target": fill_health_target,
+}
+
+
 def fill_empty(tables):
     """Rows through the ORM (the previous release's code) where the demo story
-    left none; returns [(table, what was done)]."""
-    added = []
+    and a run of the jobs left none."""
     for table, (kind, model, _columns) in sorted(tables.items()):
-        if kind != "model":
-            continue
-        if count_of(table):
+        if kind != "model" or count_of(table):
             continue
         filler = FILLERS.get(model)
         if not filler:
-            added.append((table, f"NO ROWS in {model} and no filler for it"))
+            say(
+                f"{table}: no rows in {model}, and no filler for it in tools/upgrade_check.py"
+            )
             continue
-        filler(env[model])
-        env.flush_all()
-        added.append((table, f"rows added to {model} through the ORM"))
-    return added
+        try:
+            with env.cr.savepoint():
+                filler(env[model])
+                env.flush_all()
+        except Exception as error:  # reported; the check fails below
+            say(f"{table}: adding rows to {model} failed: {error}")
+            continue
+        say(
+            f"{table}: no rows after the demo story and the jobs: {count_of(table)} added"
+        )
 
 
-FILLERS = {}
+def sample_value(field):
+    if field.type == "boolean":
+        return True
+    if field.type in ("char", "text", "html"):
+        return "Upgrade check"
+    if field.type in ("integer", "float", "monetary"):
+        return 7
+    if field.type == "date":
+        return "1990-05-17"
+    if field.type == "datetime":
+        return "2024-05-17 10:00:00"
+    if field.type == "selection":
+        values = field.get_values(env)
+        return values[-1] if values else None
+    if field.type == "many2one":
+        record = env[field.comodel_name].search([], limit=1)
+        return record.id or None
+    return None
+
+
+SAMPLES = {}  # model -> record id -> field -> value before the sample
+
+
+def fill_fields(table, model, columns):
+    """Sets the add-on's fields that no row of a host table holds, through the
+    ORM on the first record of the demo story (or of the table)."""
+    unset = [c for c in columns if not has_value(table, c)]
+    if not unset:
+        return []
+    records = env[model].with_context(active_test=False)
+    env.cr.execute(
+        SQL(
+            "SELECT res_id FROM ir_model_data WHERE module = %s AND model = %s "
+            "ORDER BY id LIMIT 1",
+            MODULE,
+            model,
+        )
+    )
+    row = env.cr.fetchone()
+    record = records.browse(row[0]) if row else records.search([], limit=1, order="id")
+    values = {}
+    for name in unset:
+        field = records._fields.get(name)
+        value = sample_value(field) if field else None
+        if value is not None:
+            values[name] = value
+    # What the sample values replace, put back once compared (after()).
+    originals = SAMPLES.setdefault(model, {}).setdefault(str(record.id), {})
+    for name in values:
+        value = record[name]
+        if hasattr(value, "_name"):
+            value = value.id
+        elif isinstance(value, (datetime.date, datetime.datetime)):
+            value = str(value)
+        originals[name] = value
+    try:
+        with env.cr.savepoint():
+            record.write(values)
+            env.flush_all()
+    except Exception:  # one field at a time then
+        for name, value in values.items():
+            try:
+                with env.cr.savepoint():
+                    record.write({name: value})
+                    env.flush_all()
+            except Exception as error:  # reported below
+                say(f"{table}.{name}: could not be set on {record}: {error}")
+    left = [c for c in unset if not has_value(table, c)]
+    done = sorted(set(unset) - set(left))
+    if done:
+        say(f"{table}: no row held a value in {', '.join(done)}: set on {record}")
+    return [f"{table}.{c}" for c in left]
 
 
 def before():
     tables = addon_tables()
-    say(f"the previous release's tables: {len(tables)} (own models, host tables, relations)")
-    for table, message in fill_empty(tables):
-        say(f"{table}: {message}")
-    empty = []
+    say(
+        f"the previous release stores {len(tables)} tables (own models, host tables, relations)"
+    )
+    run_jobs()
+    fill_empty(tables)
+    unset = []
     for table, (kind, model, columns) in sorted(tables.items()):
-        if not count_of(table):
-            empty.append(table)
         if kind == "host":
-            unset = [c for c in columns if not has_value(table, c)]
-            if unset:
-                say(f"{table}: no row holds a value in {', '.join(unset)} (not compared)")
+            unset += fill_fields(
+                table,
+                model,
+                [c for c in columns if c not in HOST_FIGURES.get(table, ())],
+            )
+    empty = [table for table in sorted(tables) if not count_of(table)]
     if empty:
-        say(f"tables without rows after the demo story: {', '.join(empty)}")
+        say(f"FAILED: tables without rows: {', '.join(empty)}")
+    if unset:
+        say(f"FAILED: fields no row holds a value in: {', '.join(unset)}")
     # A run of each job interrupted half-way: the migration must drop them.
     params = env["ir.config_parameter"].sudo()
     partner = env["res.partner"].search([], order="id desc", limit=1)
     for key in REMOVED_PARAMS:
         params.set_param(key, f"{env.company.id},{partner.id}")
     data = snapshot()
-    data["empty"] = empty
+    data["samples"] = SAMPLES
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(data, handle)
     rows = sum(len(t["rows"]) for t in data["tables"].values())
@@ -311,7 +475,7 @@ def before():
         f"records, {len(data['xmlids'])} XML ids"
     )
     env.cr.commit()  # `odoo shell` rolls back what is not committed
-    if empty:
+    if empty or unset:
         sys.exit(1)
 
 
@@ -337,7 +501,9 @@ def compare(old, new):
         stats["tables"] += 1
         lost = sorted(set(was["rows"]) - set(now["rows"]), key=str)
         if lost:
-            differ(f"{table}: {len(lost)} rows lost, e.g. ids {', '.join(lost[:EXAMPLES])}")
+            differ(
+                f"{table}: {len(lost)} rows lost, e.g. ids {', '.join(lost[:EXAMPLES])}"
+            )
         stats["added"] += len(set(now["rows"]) - set(was["rows"]))
         for column in was["columns"]:
             key = f"{table}.{column}"
@@ -350,7 +516,8 @@ def compare(old, new):
             changed = [
                 rid
                 for rid, row in was["rows"].items()
-                if rid in now["rows"] and row.get(column) != now["rows"][rid].get(column)
+                if rid in now["rows"]
+                and row.get(column) != now["rows"][rid].get(column)
             ]
             stats["values"] += len(was["rows"])
             if not changed:
@@ -365,7 +532,9 @@ def compare(old, new):
                 f"{now['rows'][rid].get(column)!r}"
                 for rid in changed[:EXAMPLES]
             )
-            differ(f"{key}: {len(changed)} of {len(was['rows'])} values changed ({examples})")
+            differ(
+                f"{key}: {len(changed)} of {len(was['rows'])} values changed ({examples})"
+            )
         stats["rows"] += len(was["rows"])
 
     for key, value in sorted(old["params"].items()):
@@ -425,8 +594,30 @@ def after():
         f"added by the upgrade; {len(intended)} intended changes; "
         f"differences found: {len(differences)}"
     )
+    restore_samples(old.get("samples", {}))
+    env.cr.commit()  # `odoo shell` rolls back what is not committed
     if differences:
         sys.exit(1)
+
+
+def restore_samples(samples):
+    """The values the sample values replaced, put back: the tests then run on
+    the demo story (with one run of the jobs), not on the samples."""
+    count = 0
+    for model, records in samples.items():
+        if model not in env:
+            continue
+        for rid, values in records.items():
+            record = (
+                env[model].with_context(active_test=False).browse(int(rid)).exists()
+            )
+            values = {k: v for k, v in values.items() if k in record._fields}
+            if record and values:
+                record.write(values)
+                count += len(values)
+    env.flush_all()
+    if count:
+        say(f"put back the {count} values the samples replaced before the upgrade")
 
 
 if mode == "before":
