@@ -673,6 +673,7 @@ extract_previous_release() {
     fi
     if ! git -C "$ROOT" cat-file -e "$PREV_COMMIT^{commit}" 2>/dev/null; then
         say "the commit $PREV_COMMIT of the previous release $PREV_VERSION (tools/previous_release) is missing from this checkout's git history; fetch it with 'git fetch origin $PREV_COMMIT' (or 'git fetch --unshallow' in a shallow clone), then run this again"
+        UPGRADE_SUMMARY="commit $PREV_COMMIT missing: git fetch origin $PREV_COMMIT"
         return 1
     fi
     rm -rf "$PREV_ADDONS" && mkdir -p "$PREV_ADDONS/$MODULE"
@@ -686,7 +687,7 @@ module_version() {
 }
 
 upgrade_from_previous_release() {
-    # $1: config of this checkout, $2: database (made here).  Sets
+    # $1: config of this checkout, $2: database (dropped and made here).  Sets
     # UPGRADE_INSTALL_OK (the previous release installed), UPGRADE_OK (-u
     # succeeded: the database runs the current code) and UPGRADE_CHECK_OK.
     local cfg="$1" db="$2" prev_cfg="$RUN/previous-release.conf" t0 t1 t2 t3 t4
@@ -696,6 +697,7 @@ upgrade_from_previous_release() {
     read_previous_release || return 0
     extract_previous_release || return 0
     sed "s|^addons_path = .*|addons_path = $PREV_ADDONS|" "$cfg" >"$prev_cfg"
+    psql_run -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
     say "upgrade check: installing the previous release $PREV_VERSION (commit ${PREV_COMMIT:0:12}) with its demo data in $db"
     rm -f "$RUN/test-install.log" "$RUN/test-upgrade.log" "$check_file"
     if "$PYTHON" -m odoo -c "$prev_cfg" -d "$db" -i "$MODULE" --with-demo --stop-after-init --no-http \
@@ -759,8 +761,7 @@ cmd_upgrade_check() {
     prepare
     local db="${UPGRADE_DB:-${MODULE}_upgrade}" cfg="$RUN/upgrade-check.conf"
     write_config "$cfg" "$(free_port 8169)"
-    psql_run -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
-    upgrade_from_previous_release "$cfg" "$db"
+    upgrade_from_previous_release "$cfg" "$db"  # (drops $db first)
     [ "$PG_STARTED_HERE" = 1 ] && ! odoo_running && pg_stop
     echo "previous release $PREV_VERSION: install $( [ "$UPGRADE_INSTALL_OK" = 1 ] && echo ok || echo FAILED), upgrade $( [ "$UPGRADE_OK" = 1 ] && echo ok || echo FAILED), check $( [ "$UPGRADE_CHECK_OK" = 1 ] && echo ok || echo FAILED)${UPGRADE_SUMMARY:+: $UPGRADE_SUMMARY}"
     [ "$UPGRADE_CHECK_OK" = 1 ] && say "the upgraded database $db is kept (DEMO_DB=$db make test-one K=... runs tests on it)"
