@@ -807,7 +807,7 @@ cmd_test() {
     install_ok=$UPGRADE_OK
     if [ "$UPGRADE_OK" != 1 ]; then
         psql_run -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
-        say "the upgrade from the previous release failed: installing $MODULE with demo data in the fresh database $db instead"
+        say "no database upgraded from the previous release: installing $MODULE with demo data in the fresh database $db instead, for the tests"
         if "$PYTHON" -m odoo -c "$cfg" -d "$db" -i "$MODULE" --with-demo --stop-after-init --no-http \
                 --logfile "$log" && ! grep -qE ' (ERROR|CRITICAL) ' "$log"; then
             install_ok=1
