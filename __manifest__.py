@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Customer Relationships (IDIC)",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "summary": "Identify, differentiate, interact with and customize for every "
     "customer: IDIC stages, customer value, loyalty points, members and donors",
     "category": "Sales/CRM",
