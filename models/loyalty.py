@@ -344,7 +344,9 @@ class LoyaltyCard(models.Model):
             end = start + batch_size
             expired = self._idic_expire_points(start, end)
             start = end
-            Cron._commit_progress(expired)
+            # What remains: a run that fails after this batch is run again at
+            # once by the scheduler, not a day later.
+            Cron._commit_progress(expired, remaining=max(max_id - start + 1, 0))
         self._idic_send_expiry_reminders()
 
     @api.model

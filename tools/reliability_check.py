@@ -73,7 +73,7 @@ JOBS = (
     ("stage", "partner_idic.ir_cron_idic_stage_advance", "_cron_idic_stage_advance"),
     ("expiry", "partner_idic.ir_cron_idic_points_expire", "_cron_idic_points_expire"),
 )  # fmt: skip
-CUSTOMERS = 40
+CUSTOMERS = 30
 PASSWORD = "reliability-pass-1"
 # Tables whose rows the jobs create: their ids (and links to other created
 # rows) come from sequences that a killed run advanced too.
@@ -307,7 +307,7 @@ def seed(dbname):
         history = []
         opened = []
         for index, customer in enumerate(customers):
-            for days_ago in range(10, 400 * (1 + index % 3), 150):
+            for days_ago in range(10, 400 * (1 + index % 3), 200):
                 lines = [(product, 50.0 * (index + 1))]
                 if index % 2:
                     lines.append((gift, 10.0 * index))
@@ -436,6 +436,7 @@ def child(spec):
         current[0] = name
         failed = 0
         for _attempt in range(100):
+            registry.check_signaling()  # as the scheduler's loop does
             with db.cursor() as cron_cr:
                 job = IrCron._acquire_one_job(
                     cron_cr, cron_ids[name], include_not_ready=True
@@ -457,6 +458,9 @@ def child(spec):
                     return False
         return False
 
+    if spec["steps"] is None:
+        # Started ahead (its registry loaded): the steps come when it is time.
+        spec["steps"] = json.loads(sys.stdin.readline())
     finished = True
     rounds = 0
     stop = spec.get("stop_file")
@@ -466,7 +470,7 @@ def child(spec):
             commits[name] = 0 if kill else commits[name]
             finished &= run(name)
             if save:
-                with open(save, "wb") as file:
+                with open(f"{save}.part", "wb") as file:
                     pickle.dump(
                         (
                             snapshot(spec["db"]),
@@ -476,9 +480,11 @@ def child(spec):
                         ),
                         file,
                     )
+                os.replace(f"{save}.part", save)
         rounds += 1
         if not stop or os.path.exists(stop):
             break
+        time.sleep(0.5)  # a scheduler polls; the users get the machine a moment
     if stop:
         # The users are done: the scheduler's next run of each job.
         for name, _kill, _save in spec["steps"]:
@@ -505,17 +511,23 @@ def child(spec):
     )
 
 
-def spawn(args, db, steps, stop_file=None):
+def spawn(args, db, steps=None, stop_file=None):
     """A process running the jobs of ``steps`` ([job, kill after this many
     committed batches or None, file to save a snapshot to after it or
     None]) on ``db``, once, or round after round until ``stop_file``
-    exists."""
+    exists. Without ``steps``, it loads Odoo and waits for them (``go``)."""
     spec = {"config": args.config, "db": db, "steps": steps, "stop_file": stop_file}
     return subprocess.Popen(
         [sys.executable, os.path.abspath(__file__), "--child", json.dumps(spec)],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
+
+
+def go(proc, steps):
+    proc.stdin.write(json.dumps(steps) + "\n")
+    proc.stdin.flush()
 
 
 def wait(proc):
@@ -526,10 +538,6 @@ def wait(proc):
             result.update(json.loads(line))
     result["returncode"] = proc.returncode
     return result
-
-
-def run_jobs(args, db, names):
-    return wait(spawn(args, db, [[name, None, None] for name in names]))
 
 
 # ----------------------------------------------------------------------
@@ -644,41 +652,53 @@ def show(found, indent="      "):
 # ----------------------------------------------------------------------
 # Part 1: a killed process, then the job again
 # ----------------------------------------------------------------------
-def killed_jobs(args, seed_db):
+def killed_jobs(args, clean, killed):
     """Each job on ``clean`` to the end, and on ``killed`` killed in the
     middle then run again: the tables after each job must be equal."""
-    clean, killed = f"{seed_db}_clean", f"{seed_db}_killed"
-    copy_database(seed_db, clean)
-    copy_database(seed_db, killed)
     names = [name for name, _x, _m in JOBS]
     folder = tempfile.mkdtemp(prefix="reliability-")
     ok = True
+    started = []
     print("Killed process (SIGKILL after half of the committed batches), run again:")
     try:
         start = (snapshot(clean), duplicates(clean))
         # Uninterrupted: one process runs each job to the end, a snapshot
         # after each.
-        uninterrupted = wait(
-            spawn(args, clean, [[n, None, f"{folder}/clean-{n}"] for n in names])
+        clean_run = spawn(
+            args, clean, [[n, None, f"{folder}/clean-{n}"] for n in names]
         )
-        clean_states = {n: load(f"{folder}/clean-{n}") for n in names}
-        kill_at = {n: max(clean_states[n][2].get(n, 0) // 2, 1) for n in names}
+        started.append(clean_run)
         # Killed: process i runs job i-1 again to the end (snapshot), then
-        # job i, which kills it after half of its batches.
+        # job i, which kills it after half of the batches of its
+        # uninterrupted run. Each process is started (Odoo loaded) while the
+        # one before works.
+        kill_at = {}
         exits = {}
+        ahead = spawn(args, killed)
+        started.append(ahead)
         for index in range(len(names) + 1):
+            current, ahead = ahead, None
+            if index < len(names):
+                ahead = spawn(args, killed)
+                started.append(ahead)
             steps = []
             if index:
                 steps.append(
                     [names[index - 1], None, f"{folder}/killed-{names[index - 1]}"]
                 )
             if index < len(names):
+                state = await_file(f"{folder}/clean-{names[index]}", clean_run)
+                batches = state[2].get(names[index], 0) if state else 0
+                kill_at[names[index]] = max(batches // 2, 1)
                 steps.append([names[index], kill_at[names[index]], None])
-            result = wait(spawn(args, killed, steps))
+            go(current, steps)
+            result = wait(current)
             if index < len(names):
                 exits[names[index]] = result["returncode"]
             elif result["returncode"]:
                 exits["last"] = result["returncode"]
+        uninterrupted = wait(clean_run)
+        clean_states = {n: load(f"{folder}/clean-{n}") for n in names}
         previous = start
         for name in names:
             state, counts, commits, _runs = clean_states[name]
@@ -716,11 +736,25 @@ def killed_jobs(args, seed_db):
             print(f"      ERROR: a job did not end: {uninterrupted}, {exits}"[:600])
             ok = False
     finally:
+        for proc in started:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
         shutil.rmtree(folder, ignore_errors=True)
         if not args.keep:
             drop_database(clean)
             drop_database(killed)
     return ok
+
+
+def await_file(path, proc):
+    """The snapshot ``proc`` saves to ``path``, when it is there (None if the
+    process ended without it)."""
+    while not os.path.exists(path):
+        if proc.poll() is not None:
+            return None
+        time.sleep(0.2)
+    return load(path)
 
 
 def load(path):
@@ -740,18 +774,18 @@ def plan(data):
     rng = random.Random(13)
     customers = list(data["customers"])
     rng.shuffle(customers)
-    paying, manual_tier = customers[:16], customers[16:24]
-    manual_stage, redeem = customers[24:32], customers[32:38]
-    members = [c for c in data["members"] if c in customers[24:]][:4]
+    paying, manual_tier = customers[:8], customers[12:18]
+    manual_stage, redeem = customers[18:24], customers[24:28]
+    members = [c for c in data["members"] if c in customers[18:]][:3]
     others = [c for c in customers if c not in paying and c not in manual_tier]
     invoices = dict(zip(data["customers"], data["open_invoices"], strict=True))
     ops = defaultdict(list)
     clerk = [("pay", (invoices[c],)) for c in paying]
-    clerk += [("post", (rng.choice(others), 30.0 + i, i % 3 == 0)) for i in range(16)]
+    clerk += [("post", (rng.choice(others), 30.0 + i, i % 3 == 0)) for i in range(8)]
     rng.shuffle(clerk)
     ops["clerk_0"], ops["clerk_1"] = clerk[::2], clerk[1::2]
     for index in range(3):
-        for i in range(12):
+        for i in range(10):
             ops[f"logger_{index}"].append(("log", (rng.choice(customers), i)))
     manager_ops = (
         [("tier", (c, rng.choice(data["tiers"]))) for c in manual_tier]
@@ -857,10 +891,12 @@ def run_users(dbname, data, ops, concurrent):
     service_logger.setLevel(logging.INFO)
     service_logger.propagate = False
     outcomes = Counter()
+    timings = {}
     failures = []
     lock = threading.Lock()
 
     def work(key, todo, seed_value):
+        began = time.time()
         rng = random.Random(seed_value)
         uid = data["users"][key]
         for kind, params in todo:
@@ -884,6 +920,7 @@ def run_users(dbname, data, ops, concurrent):
                 outcomes[(kind, outcome)] += 1
             if concurrent:
                 time.sleep(rng.uniform(0.0, 0.05))
+        timings[key] = round(time.time() - began)
 
     if concurrent:
         threads = [
@@ -899,6 +936,8 @@ def run_users(dbname, data, ops, concurrent):
             work(key, todo, i)
     service_logger.removeHandler(retry_log)
     release(dbname)
+    if os.environ.get("RELIABILITY_DEBUG"):
+        print(f"  user threads' seconds: {timings}")
     return outcomes, retry_log.retries, failures
 
 
@@ -975,28 +1014,31 @@ def final_state(dbname, left_out_cards):
     return result
 
 
-def concurrent_use(args, seed_db, data):
+def concurrent_use(args, seed_db, data, warm):
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+
     concurrent, reference = f"{seed_db}_concurrent", f"{seed_db}_reference"
     names = [name for name, _x, _m in JOBS]
-    # As in life, the jobs have run before the users come (but the expiry:
-    # the users' redemptions take the lots it expires).
-    warm = run_jobs(args, seed_db, names[:-1])
     if not warm.get("finished"):
         print(f"  ERROR: the jobs did not run on the seed: {warm}"[:600])
         return False
     copy_database(seed_db, concurrent)
     copy_database(seed_db, reference)
     ops = plan(data)
+    steps = [[n, None, None] for n in names]
     ok = True
+    stop_file = os.path.abspath(f".reliability-stop-{os.getpid()}")
+    if os.path.exists(stop_file):
+        os.unlink(stop_file)
+    # The job processes load Odoo now, and start when told.
+    jobs = spawn(args, concurrent, stop_file=stop_file)
+    rerunning = spawn(args, concurrent)
+    ref_run = spawn(args, reference)
     try:
-        stop_file = os.path.abspath(f".reliability-stop-{os.getpid()}")
-        if os.path.exists(stop_file):
-            os.unlink(stop_file)
+        Registry(concurrent)  # the users' server, loaded
         started = time.time()
-        jobs = spawn(
-            args, concurrent, [[n, None, None] for n in names], stop_file=stop_file
-        )
-        time.sleep(1.0)
+        go(jobs, steps)
+        time.sleep(0.5)
         try:
             outcomes, retries, refusals = run_users(concurrent, data, ops, True)
         finally:
@@ -1010,11 +1052,12 @@ def concurrent_use(args, seed_db, data):
         counts = duplicates(concurrent)
         # A clean re-run of the jobs, while on the reference the same requests
         # run one after the other; then the jobs on the reference.
-        rerunning = spawn(args, concurrent, [[n, None, None] for n in names])
+        go(rerunning, steps)
         ref_outcomes, _r, _f = run_users(reference, data, ops, False)
         rerun = wait(rerunning)
         found = differences(after, snapshot(concurrent))
-        ref_jobs = run_jobs(args, reference, names)
+        go(ref_run, steps)
+        ref_jobs = wait(ref_run)
         ref_counts = duplicates(reference)
         twice = {
             label: count - ref_counts[label]
@@ -1095,6 +1138,10 @@ def concurrent_use(args, seed_db, data):
             and not versus
         )
     finally:
+        for proc in (jobs, rerunning, ref_run):
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
         if not args.keep:
             drop_database(concurrent)
             drop_database(reference)
@@ -1129,11 +1176,21 @@ def main():
             f" {data['batch']['partners']} partner ids / {data['batch']['cards']} card ids"
             f" ({time.time() - started:.0f} s)"
         )
+        names = [name for name, _x, _m in JOBS]
         if args.part in ("all", "killed"):
-            ok &= killed_jobs(args, seed_db)
+            clean, killed = f"{seed_db}_clean", f"{seed_db}_killed"
+            copy_database(seed_db, clean)
+            copy_database(seed_db, killed)
+        if args.part in ("all", "concurrent"):
+            # As in life, the jobs have run before the users come (but the
+            # expiry: the users' redemptions take the lots it expires); on
+            # the seed, while the killed jobs run on its copies.
+            warm = spawn(args, seed_db, [[n, None, None] for n in names[:-1]])
+        if args.part in ("all", "killed"):
+            ok &= killed_jobs(args, clean, killed)
             print(f"  ({time.time() - started:.0f} s)")
         if args.part in ("all", "concurrent"):
-            ok &= concurrent_use(args, seed_db, data)
+            ok &= concurrent_use(args, seed_db, data, wait(warm))
     finally:
         if not args.keep:
             drop_database(seed_db)
