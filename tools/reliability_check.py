@@ -900,6 +900,7 @@ def run_users(dbname, data, ops, concurrent):
         rng = random.Random(seed_value)
         uid = data["users"][key]
         for kind, params in todo:
+            op_began = time.time()
             hold = (
                 rng.uniform(0.2, 1.0) if concurrent and key.startswith("manager") else 0
             )
@@ -918,6 +919,8 @@ def run_users(dbname, data, ops, concurrent):
                     failures.append(f"{kind} failed: {error!r}"[:300])
             with lock:
                 outcomes[(kind, outcome)] += 1
+                if os.environ.get("RELIABILITY_DEBUG"):
+                    print(f"    {key} {kind} {outcome} {time.time() - op_began:.1f}s", flush=True)
             if concurrent:
                 time.sleep(rng.uniform(0.0, 0.05))
         timings[key] = round(time.time() - began)
