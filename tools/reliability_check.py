@@ -5,12 +5,13 @@
 Works on scratch copies (``CREATE DATABASE ... TEMPLATE``) of a database with
 the add-on installed, never on that database itself:
 
-1. *seed*: a copy where a company of its own gets customers, posted invoices
-   (some with donations), membership lines ending soon, loyalty lots about to
-   expire or expired, open invoices to pay, and real users (a billing clerk,
+1. *seed*: a copy where the main company (or, without a chart of accounts,
+   a company of its own) gets customers, posted invoices (some with
+   donations), membership lines ending soon, loyalty lots about to expire or
+   expired, open invoices to pay, and real users (billing clerks,
    relationship users, relationship managers). Each job's cron record is set
-   to run its ``_cron_*`` entry point with a small batch size, so that one run
-   commits many batches.
+   to run its ``_cron_*`` entry point with a small batch size, so that one
+   run commits many batches.
 
 2. *Killed process*: two copies of the seed, ``clean`` and ``killed``. For each
    job (value, donor, membership, stage, expiry), in this order, a separate
@@ -24,20 +25,24 @@ the add-on installed, never on that database itself:
    histories, reminders, loyalty cards and ledger, activities, e-mails) must
    then be equal in both databases, and nothing sent or granted twice.
 
-3. *Concurrent use*: a copy ``concurrent`` where one process runs the five
-   jobs round after round through the scheduler's code path while threads
-   act as real users through the ORM (each request retried on serialization
-   failures and deadlocks as Odoo's RPC layer does, ``odoo.service.model.
-   retrying``): the clerk posts invoices and registers payments, relationship
-   users log interactions, managers set tiers by hand, stages by hand (locked),
-   withdraw members and redeem points, holding their transaction open a moment
-   as a slow request does. When the users are done, the jobs run their next
-   round (what the scheduler runs next). Then: user-written values must have
-   survived (no lost update); nothing granted twice (ledger = balance, no
-   overdraft, no duplicate reminder); a clean re-run of the jobs changes
+3. *Concurrent use*: the jobs run once on the seed (but the points expiry,
+   which the users' redemptions race with), as every night before the users
+   come; then on a copy ``concurrent`` one process runs the five jobs round
+   after round through the scheduler's code path while threads act as real
+   users through the ORM (each request retried on serialization failures
+   and deadlocks as Odoo's RPC layer does, ``odoo.service.model.retrying``):
+   clerks post invoices and register payments, relationship users log
+   interactions, managers set tiers by hand, stages by hand (locked),
+   withdraw members and redeem points, holding their transaction open a
+   moment as a slow request does. When the users are done, the jobs run
+   their next round (what the scheduler runs next). Then: user-written
+   values must have survived (no lost update); nothing granted or sent twice
+   and ledgers equal to balances; a clean re-run of the jobs changes
    nothing; and the partners' figures, statuses and points equal those of a
-   copy ``reference`` where the same user operations ran first, one after the
-   other, and the jobs after them.
+   copy ``reference`` where the same requests ran first, one after the
+   other, and the jobs after them. Printed: requests answered, refused,
+   failed, retried; job runs, batches, failed runs (run again), deadlocks,
+   serialization failures; and the differences (all must be 0).
 
 Prints the figures and exits non-zero when a difference is found. The scratch
 databases are dropped at the end (``--keep`` keeps them).
@@ -920,7 +925,10 @@ def run_users(dbname, data, ops, concurrent):
             with lock:
                 outcomes[(kind, outcome)] += 1
                 if os.environ.get("RELIABILITY_DEBUG"):
-                    print(f"    {key} {kind} {outcome} {time.time() - op_began:.1f}s", flush=True)
+                    print(
+                        f"    {key} {kind} {outcome} {time.time() - op_began:.1f}s",
+                        flush=True,
+                    )
             if concurrent:
                 time.sleep(rng.uniform(0.0, 0.05))
         timings[key] = round(time.time() - began)
@@ -1129,8 +1137,12 @@ def concurrent_use(args, seed_db, data, warm):
             f" jobs ended: {ref_jobs.get('finished')})"
         )
         show(versus)
+        planned = sum(len(todo) for todo in ops.values())
+        if user_ops != planned or sum(ref_outcomes.values()) != planned:
+            print(f"  ERROR: {planned} requests planned, {user_ops} made")
         ok = bool(
-            not failed
+            user_ops == planned == sum(ref_outcomes.values())
+            and not failed
             and job_result.get("finished")
             and job_result.get("returncode") == 0
             and rerun.get("finished")
