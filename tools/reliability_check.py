@@ -783,6 +783,8 @@ def plan(data):
     manual_stage, redeem = customers[18:24], customers[24:28]
     members = [c for c in data["members"] if c in customers[18:]][:3]
     others = [c for c in customers if c not in paying and c not in manual_tier]
+    # (An interaction moves the engagement figures, hence maybe the tier.)
+    unpaid = [c for c in customers if c not in paying]
     invoices = dict(zip(data["customers"], data["open_invoices"], strict=True))
     ops = defaultdict(list)
     clerk = [("pay", (invoices[c],)) for c in paying]
@@ -791,7 +793,7 @@ def plan(data):
     ops["clerk_0"], ops["clerk_1"] = clerk[::2], clerk[1::2]
     for index in range(3):
         for i in range(10):
-            ops[f"logger_{index}"].append(("log", (rng.choice(customers), i)))
+            ops[f"logger_{index}"].append(("log", (rng.choice(unpaid), i)))
     manager_ops = (
         [("tier", (c, rng.choice(data["tiers"]))) for c in manual_tier]
         + [("stage", (c, rng.choice(data["stages"]))) for c in manual_stage]
