@@ -1139,6 +1139,17 @@ def concurrent_use(args, seed_db, data, warm):
             f" jobs ended: {ref_jobs.get('finished')})"
         )
         show(versus)
+        # A job called by the scheduler after users changed its data must
+        # work (write at least one batch), not skip the call.
+        idle = [
+            f"{name} ({where})"
+            for where, result in (("re-run", rerun), ("reference", ref_jobs))
+            for name in names
+            if not result.get("commits", {}).get(name)
+        ]
+        print(f"  jobs that did nothing when the scheduler called them: {len(idle)}")
+        if idle:
+            print(f"      {', '.join(idle)}")
         planned = sum(len(todo) for todo in ops.values())
         if user_ops != planned or sum(ref_outcomes.values()) != planned:
             print(f"  ERROR: {planned} requests planned, {user_ops} made")
@@ -1153,6 +1164,7 @@ def concurrent_use(args, seed_db, data, warm):
             and not twice
             and not found
             and not versus
+            and not idle
         )
     finally:
         for proc in (jobs, rerunning, ref_run):
