@@ -95,6 +95,7 @@ class RecomputeCase(IdicCase):
     def setUp(self):
         super().setUp()
         self.today = TODAY  # the clock of the calls
+        self.lastcall = LASTCALL  # the scheduler's round
 
     # ------------------------------------------------------------------
     # Helpers
@@ -112,7 +113,7 @@ class RecomputeCase(IdicCase):
                     cron = env.ref(VALUE_CRON)
                     end = time.monotonic() - 1 if spent else time.monotonic() + 3600
                     cron = cron.with_context(
-                        cron_id=cron.id, cron_end_time=end, lastcall=LASTCALL
+                        cron_id=cron.id, cron_end_time=end, lastcall=self.lastcall
                     )
                     cron, progress = cron._add_progress()
                     getattr(cron.env["res.partner"], method)(**kwargs)
@@ -342,3 +343,19 @@ class TestRecomputeRun(RecomputeCase):
             self.assertEqual(len(errors), 10 - 6, "not retried 5 times")
 
         self.from_start(always_failing)
+
+    def test_next_round_starts_new_runs(self):
+        """The later calls of a scheduler's round do not start a company's
+        run again; the next round (the action's ``lastcall`` moved when the
+        round ended) does, for every company."""
+        while self.call(spent=False)[1]:
+            pass
+        first = self.runs()
+        self.assertEqual(self.call(spent=False), (0, 0))
+        self.assertEqual(self.runs(), first, "a run started twice in a round")
+        self.lastcall = datetime(2026, 6, 15, 1, 0)
+        while self.call(spent=False)[1]:
+            pass
+        second = self.runs() - first
+        self.assertEqual(second.company_id, first.company_id)
+        self.assertEqual(set(second.mapped("state")), {"done"})
