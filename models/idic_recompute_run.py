@@ -88,10 +88,10 @@ class IdicRecomputeRun(models.Model):
     updated = fields.Integer(
         compute="_compute_progress", help="Partners written by this run."
     )
-    round_key = fields.Char(
+    round_open = fields.Boolean(
         readonly=True,
-        help="The scheduled action and the scheduler's round that started "
-        "the run: a round's later calls do not start it again.",
+        help="Started in the current round of the job's scheduled action: "
+        "the round's later calls do not start it again.",
     )
     info = fields.Json(
         readonly=True,
@@ -175,7 +175,7 @@ class IdicRecomputeRun(models.Model):
                 return updated
             run = self._idic_current_run(job, company)
             if not run and start:
-                if self._idic_ran_since_lastcall(job, company):
+                if self._idic_done_in_round(job, company):
                     continue
                 run = self._idic_start_run(job, company, batch_size)
             elif run and run.date < fields.Date.context_today(self):
@@ -189,38 +189,41 @@ class IdicRecomputeRun(models.Model):
             worked = worked or bool(ranges)
             if unfinished:
                 return updated
+        if start:
+            self._idic_close_round(job, companies)
+            Cron._commit_progress(0, remaining=0)
         return updated
 
     @api.model
-    def _idic_round(self):
-        """The scheduler's round this call belongs to: the scheduler calls a
-        job again and again until the job says it is done, and only then
-        moves the action's ``lastcall`` (given in the context with the
-        action). None outside the scheduler."""
-        cron_id = self.env.context.get("cron_id")
-        if not cron_id:
-            return None
-        return f"{cron_id}:{self.env.context.get('lastcall') or ''}"
-
-    @api.model
-    def _idic_ran_since_lastcall(self, job, company):
-        """Whether the run of ``company`` was started by an earlier call of
-        the scheduler's current round (and has ended since)."""
-        round_key = self._idic_round()
-        if not round_key:
-            return False
+    def _idic_done_in_round(self, job, company):
+        """Whether the run of ``company`` was started in the current round of
+        the job: the calls of the job's action since one of them last went
+        through every company (the scheduler calls a job again and again
+        while it says work remains)."""
         self.env.cr.execute(
             SQL(
                 """SELECT 1 FROM idic_recompute_run
-                    WHERE job = %s AND COALESCE(company_id, 0) = %s
-                      AND round_key = %s
+                    WHERE job = %s AND COALESCE(company_id, 0) = %s AND round_open
                     LIMIT 1""",
                 job,
                 company.id or 0,
-                round_key,
             )
         )
         return bool(self.env.cr.fetchone())
+
+    @api.model
+    def _idic_close_round(self, job, companies):
+        """This call went through every company: the next call starts a new
+        round."""
+        self.env.cr.execute(
+            SQL(
+                """UPDATE idic_recompute_run SET round_open = FALSE
+                    WHERE job = %s AND round_open
+                      AND COALESCE(company_id, 0) = ANY(%s)""",
+                job,
+                [company.id or 0 for company in companies],
+            )
+        )
 
     @api.model
     def _idic_time_spent(self):
@@ -285,16 +288,15 @@ class IdicRecomputeRun(models.Model):
         self.env.cr.execute(
             SQL(
                 """INSERT INTO idic_recompute_run
-                          (job, company_id, date, state, stage_count, round_key,
+                          (job, company_id, date, state, stage_count, round_open,
                            create_uid, create_date, write_uid, write_date)
-                   VALUES (%(job)s, %(company)s, %(today)s, 'running', 0,
-                           %(round)s, %(uid)s, %(now)s, %(uid)s, %(now)s)
+                   VALUES (%(job)s, %(company)s, %(today)s, 'running', 0, TRUE,
+                           %(uid)s, %(now)s, %(uid)s, %(now)s)
                    ON CONFLICT DO NOTHING
                    RETURNING id""",
                 job=job,
                 company=company.id or None,
                 today=fields.Date.context_today(self),
-                round=self._idic_round(),
                 uid=self.env.uid,
                 now=SQL("(now() AT TIME ZONE 'UTC')"),
             )

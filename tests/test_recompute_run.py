@@ -9,7 +9,7 @@ scale; the run must then be staged once, whatever the number of calls, and
 give the figures of a recompute done at once."""
 
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -22,9 +22,6 @@ from odoo.tools import SQL
 from .common import IdicCase
 
 TODAY = date(2026, 6, 15)
-# The scheduler's last completed round of the job (runs started since belong
-# to its current round).
-LASTCALL = datetime(2000, 1, 1)
 VALUE_CRON = "partner_idic.ir_cron_idic_value_recompute"
 
 
@@ -95,7 +92,6 @@ class RecomputeCase(IdicCase):
     def setUp(self):
         super().setUp()
         self.today = TODAY  # the clock of the calls
-        self.lastcall = LASTCALL  # the scheduler's round
 
     # ------------------------------------------------------------------
     # Helpers
@@ -103,7 +99,7 @@ class RecomputeCase(IdicCase):
     def call(self, method="_idic_recompute_values", spent=True, then=None, **kwargs):
         """One call of the job as the scheduler makes it (its own cursor, a
         progress record); with ``spent``, its time slice is over from the
-        start; ``then()`` runs after it, in its cursor. Returns (done,
+        start; ``then(env)`` runs after it, in its cursor. Returns (done,
         remaining) as the call reported them."""
         kwargs.setdefault("batch_size", self.batch)
         try:
@@ -112,14 +108,12 @@ class RecomputeCase(IdicCase):
                     env = api.Environment(cr, api.SUPERUSER_ID, {})
                     cron = env.ref(VALUE_CRON)
                     end = time.monotonic() - 1 if spent else time.monotonic() + 3600
-                    cron = cron.with_context(
-                        cron_id=cron.id, cron_end_time=end, lastcall=self.lastcall
-                    )
+                    cron = cron.with_context(cron_id=cron.id, cron_end_time=end)
                     cron, progress = cron._add_progress()
                     getattr(cron.env["res.partner"], method)(**kwargs)
                     result = progress.done, progress.remaining
                     if then:
-                        then()
+                        then(cron.env)
                     return result
         finally:
             self.env.invalidate_all()
@@ -345,17 +339,16 @@ class TestRecomputeRun(RecomputeCase):
         self.from_start(always_failing)
 
     def test_next_round_starts_new_runs(self):
-        """The later calls of a scheduler's round do not start a company's
-        run again; the next round (the action's ``lastcall`` moved when the
-        round ended) does, for every company."""
-        while self.call(spent=False)[1]:
-            pass
+        """The later calls of a round (the calls of the job's action until
+        one goes through every company) do not start a company's run again;
+        the next call after that starts a new round, for every company."""
+        calls = 1
+        while self.call()[1]:
+            calls += 1
         first = self.runs()
-        self.assertEqual(self.call(spent=False), (0, 0))
-        self.assertEqual(self.runs(), first, "a run started twice in a round")
-        self.lastcall = datetime(2026, 6, 15, 1, 0)
-        while self.call(spent=False)[1]:
-            pass
+        self.assertEqual(calls, len(first.range_ids))
+        self.assertFalse(any(first.mapped("round_open")))
+        self.call(spent=False)
         second = self.runs() - first
         self.assertEqual(second.company_id, first.company_id)
         self.assertEqual(set(second.mapped("state")), {"done"})

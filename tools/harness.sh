@@ -800,7 +800,7 @@ cmd_test() {
     local cfg="$RUN/test.conf"
     write_config "$cfg" "$(free_port 8169)"
     local log="$RUN/test-install-fresh.log"
-    local install_ok=0 upgrade_ok=0 upgrade_check_ok=0 uninstall_ok=0 lint_ok=0 pot_ok=0 wheel_ok=0 bootstrap_ok=0 host_ok=0
+    local install_ok=0 upgrade_ok=0 upgrade_check_ok=0 uninstall_ok=0 lint_ok=0 pot_ok=0 wheel_ok=0 bootstrap_ok=0 host_ok=0 reliability_ok=0
     local tests=0 failures=0 tours=0
     cleanup_test() {
         psql_run -d postgres -c "DROP DATABASE IF EXISTS \"$TEST_DB\"" >/dev/null 2>&1 || true
@@ -874,6 +874,15 @@ PY
         fi
         [ "$tests" -gt 0 ] || { say "no test ran"; failures=$((failures + 1)); }
 
+        say "reliability: jobs killed mid-run, and jobs run while users work, against clean runs (on copies of $db)"
+        if "$PYTHON" "$ROOT/tools/reliability_check.py" -c "$cfg" -d "$db" >"$RUN/reliability.log" 2>&1; then
+            reliability_ok=1
+            grep -E '^(killed|concurrent|reliability|  )' "$RUN/reliability.log" | tail -n 30 || true
+        else
+            say "reliability check FAILED, see $RUN/reliability.log:"
+            tail -n 40 "$RUN/reliability.log" >&2
+        fi
+
         say "uninstalling $MODULE: partners, invoices and loyalty cards must stay"
         local check=(env IDIC_CHECK_FILE="$RUN/uninstall-check.json" "$PYTHON" -m odoo shell
             -c "$cfg" -d "$db" --no-http --log-level=warn)
@@ -933,13 +942,13 @@ PY
     local passed=$((tests - failures))
     [ "$passed" -ge 0 ] || passed=0
     local bad=$failures
-    for ok in $install_ok $upgrade_ok $upgrade_check_ok $uninstall_ok $wheel_ok $host_ok $bootstrap_ok $lint_ok $pot_ok; do
+    for ok in $install_ok $upgrade_ok $upgrade_check_ok $reliability_ok $uninstall_ok $wheel_ok $host_ok $bootstrap_ok $lint_ok $pot_ok; do
         [ "$ok" = 1 ] || bad=$((bad + 1))
     done
     word() { [ "$1" = 1 ] && echo ok || echo FAILED; }
     local secs=$(( $(date +%s) - start ))
     echo "previous release $PREV_VERSION install $(word $UPGRADE_INSTALL_OK), upgrade $(word $upgrade_ok), upgrade check $(word $upgrade_check_ok)${UPGRADE_SUMMARY:+ ($UPGRADE_SUMMARY)}"
-    echo "tests database $(word $install_ok), uninstall $(word $uninstall_ok), wheel $(word $wheel_ok), host tests $(word $host_ok), bootstrap $(word $bootstrap_ok), pot $(word $pot_ok), lint $(word $lint_ok)"
+    echo "tests database $(word $install_ok), reliability $(word $reliability_ok), uninstall $(word $uninstall_ok), wheel $(word $wheel_ok), host tests $(word $host_ok), bootstrap $(word $bootstrap_ok), pot $(word $pot_ok), lint $(word $lint_ok)"
     echo "summary: $tests tests run ($tours tours), $passed passed, $failures failed; other checks failed: $((bad - failures)); duration $((secs / 60))m$((secs % 60))s"
     [ "$bad" = 0 ] && [ "$rc" = 0 ]
 }
