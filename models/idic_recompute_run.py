@@ -245,7 +245,9 @@ class IdicRecomputeRun(models.Model):
         if spec["stage"]:
             getattr(Partner, spec["stage"])(company, today)
         updated = 0
-        for phase, start, end in self._idic_cut_ranges(spec, company, batch_size):
+        for phase, start, end in self._idic_cut_ranges(
+            spec, company, batch_size, Partner
+        ):
             updated += getattr(Partner, spec["apply"])(
                 company, today, phase, start, end
             )
@@ -253,14 +255,33 @@ class IdicRecomputeRun(models.Model):
         return updated
 
     @api.model
-    def _idic_cut_ranges(self, spec, company, batch_size):
-        """(phase, start, end) of each range of ``spec``'s tables."""
+    def _idic_cut_ranges(self, spec, company, batch_size, Partner=None):
+        """(phase, start, end) of each range of ``spec``'s tables: every
+        ``batch_size`` ids up to the largest, or, when the job names the rows
+        it may write (``candidates``: the ids of the partners with staged or
+        earlier figures of the company), only the ranges holding some (a
+        company with a few customers does not walk a million partners)."""
         ranges = []
+        cr = self.env.cr
         for phase, table in enumerate(spec["tables"]):
-            self.env.cr.execute(
+            if spec.get("candidates") and Partner is not None:
+                cr.execute(
+                    SQL(
+                        """SELECT DISTINCT c.id / %(size)s FROM (%(ids)s) c
+                            ORDER BY 1""",
+                        size=batch_size,
+                        ids=getattr(Partner, spec["candidates"])(company),
+                    )
+                )
+                ranges.extend(
+                    (phase, bucket * batch_size, (bucket + 1) * batch_size)
+                    for (bucket,) in cr.fetchall()
+                )
+                continue
+            cr.execute(
                 SQL("SELECT COALESCE(MAX(id), 0) FROM %s", SQL.identifier(table))
             )
-            max_id = self.env.cr.fetchone()[0]
+            max_id = cr.fetchone()[0]
             ranges.extend(
                 (phase, start, start + batch_size)
                 for start in range(0, max_id + 1, batch_size)
@@ -331,7 +352,7 @@ class IdicRecomputeRun(models.Model):
         Partner = self.env["res.partner"].with_context(idic_staging_table=table)
         if spec["stage"]:
             rows = getattr(Partner, spec["stage"])(self.company_id, today) or 0
-        ranges = self._idic_cut_ranges(spec, self.company_id, batch_size)
+        ranges = self._idic_cut_ranges(spec, self.company_id, batch_size, Partner)
         cr.execute(
             SQL(
                 """INSERT INTO idic_recompute_range

@@ -403,11 +403,25 @@ class ResPartner(models.Model):
             "stage": "_idic_job_stage_donor",
             "tables": ["res_partner"],
             "apply": "_idic_job_apply_donor",
+            "candidates": "_idic_donor_candidates_sql",
             "finish": None,
             "cron": "partner_idic.ir_cron_idic_donor_recompute",
             "helper_code": "model._cron_idic_donor_recompute(helper=True)",
         }
         return specs
+
+    @api.model
+    def _idic_donor_candidates_sql(self, company):
+        """The ids of the partners the donor job of ``company`` may write:
+        staged donors and their contacts, and partners with donor figures of
+        the company."""
+        return SQL(
+            """SELECT p.id FROM res_partner p
+                WHERE p.commercial_partner_id IN (SELECT partner_id FROM %s)
+                   OR p.idic_donation_total ? %s""",
+            self._idic_staging(),
+            str(company.id),
+        )
 
     @api.model
     def _idic_job_stage_donor(self, company, today):

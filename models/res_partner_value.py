@@ -715,6 +715,7 @@ class ResPartner(models.Model):
                 "stage": "_idic_job_stage_value",
                 "tables": ["res_partner"],
                 "apply": "_idic_job_apply_value",
+                "candidates": "_idic_value_candidates_sql",
                 "finish": None,
                 "cron": "partner_idic.ir_cron_idic_value_recompute",
                 "helper_code": "model._cron_idic_value_recompute(helper=True)",
@@ -743,6 +744,25 @@ class ResPartner(models.Model):
         ):
             return SQL("TEMP")
         return SQL("UNLOGGED")
+
+    @api.model
+    def _idic_value_candidates_sql(self, company):
+        """The ids of the partners the value job of ``company`` may write
+        (those ``_idic_apply_values_sql`` considers): staged customers and
+        their contacts, and partners with figures or a tier of the company."""
+        key = str(company.id)
+        return SQL(
+            """SELECT p.id FROM res_partner p
+                WHERE p.commercial_partner_id IN (SELECT partner_id FROM %(staging)s)
+                   OR p.idic_lifetime_revenue ? %(key)s
+                   OR p.idic_engagement_value ? %(key)s
+                   OR p.idic_value_tier_id ? %(key)s
+                   OR p.commercial_partner_id IN (
+                        SELECT cp.id FROM res_partner cp
+                         WHERE cp.idic_value_tier_id ? %(key)s)""",
+            staging=self._idic_staging(),
+            key=key,
+        )
 
     @api.model
     def _idic_job_stage_value(self, company, today):
