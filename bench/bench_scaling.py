@@ -92,7 +92,7 @@ WORKERS_FIELD = "idic_recompute_workers"
 ENGINE_WORK_MEM = "64MB"
 # Tables of the recompute frame of issue #17 (run, claimed ranges), when present.
 RUN_TABLE = "idic_recompute_run"
-RANGE_TABLES = ("idic_recompute_range", "idic_recompute_run_range")
+RANGE_TABLE = "idic_recompute_range"
 
 
 def parse_args(argv):
@@ -252,7 +252,17 @@ def reset(registry):
         cr.execute(SQL("DELETE FROM idic_tier_history"))
         env["ir.config_parameter"].set_param(CURSOR_PARAM, "0,0")
         if table_exists(cr, RUN_TABLE):
-            cr.execute(SQL("DELETE FROM %s", SQL.identifier(RUN_TABLE)))
+            # Runs (and their ranges) of the value job, with the staging
+            # tables of those left unfinished.
+            cr.execute(
+                SQL(
+                    "SELECT staging_table FROM idic_recompute_run"
+                    " WHERE job = 'value' AND staging_table IS NOT NULL"
+                )
+            )
+            for (table,) in cr.fetchall():
+                cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
+            cr.execute(SQL("DELETE FROM idic_recompute_run WHERE job = 'value'"))
         crons = value_crons(env)
         cr.execute(
             SQL(
@@ -345,7 +355,8 @@ def scheduler_run(registry, cron_id, max_wakeups):
         )
         calls = cr.fetchone()[0]
         failures = env["ir.cron"].browse(cron_id).failure_count
-    return seconds, wakeups, calls, failures
+    runs = run_report(registry, [cron_id], progress_before)
+    return seconds, wakeups, calls, failures, runs
 
 
 def check_figures(registry, company_id):
@@ -389,7 +400,7 @@ def measure_scheduler(registry, info, args, label):
         load_before = load()
         base_s, base_rows = baseline(registry, info["company_id"])
         say(f"{label}: baseline {base_s:.2f} s ({fmt(base_rows)} rows); scheduler run")
-        seconds, wakeups, calls, failures = scheduler_run(
+        seconds, wakeups, calls, failures, recorded = scheduler_run(
             registry, cron_id, args.max_wakeups
         )
         checked, differ, tiered = check_figures(registry, info["company_id"])
@@ -405,13 +416,15 @@ def measure_scheduler(registry, info, args, label):
             "tiered": tiered,
             "load_before": round(load_before, 2),
             "load_after": round(load(), 2),
+            "runs": recorded,
         }
         say(
             f"{label}: run {rep + 1}: {seconds:.1f} s, {wakeups} scheduler wake-ups, "
             f"{calls} callback calls, failures {failures}; figures of "
             f"{fmt(checked)} partners checked against the line-level GROUP BY: "
             f"{fmt(differ)} differ, {fmt(tiered)} tiered; baseline {base_s:.2f} s; "
-            f"load {load_before:.1f} -> {run['load_after']:.1f}"
+            f"load {load_before:.1f} -> {run['load_after']:.1f}; "
+            + describe_runs(recorded)
         )
         runs.append(run)
     return {
@@ -513,40 +526,71 @@ def snapshot(registry):
     return prints
 
 
-def range_report(registry):
-    """(ranges, ranges claimed more than once, description) of the runs of the
-    recompute frame, or None when it has no range table."""
+def run_report(registry, cron_ids, progress_before):
+    """What the runs of the value job recorded (the recompute frame of issue
+    #17; None before it): runs, their stagings, their ranges, the ranges not
+    done, and the ranges written according to the scheduler's progress
+    records of ``cron_ids`` since ``progress_before`` (each range written is
+    reported done once: more writes than ranges means a range written
+    twice), per scheduled action."""
     from odoo.tools import SQL  # noqa: PLC0415
 
     with registry.cursor() as cr:
-        table = next((t for t in RANGE_TABLES if table_exists(cr, t)), None)
-        if not table:
+        if not (table_exists(cr, RUN_TABLE) and table_exists(cr, RANGE_TABLE)):
             return None
         cr.execute(
             SQL(
-                "SELECT column_name FROM information_schema.columns"
-                " WHERE table_schema = current_schema() AND table_name = %s",
-                table,
+                """SELECT COUNT(*), COUNT(*) FILTER (WHERE state <> 'done'),
+                          COALESCE(SUM(stage_count), 0),
+                          COALESCE(SUM(staging_seconds), 0)
+                     FROM idic_recompute_run WHERE job = 'value'"""
             )
         )
-        columns = {name for (name,) in cr.fetchall()}
-        start = next(
-            (c for c in ("id_from", "start_id", "start") if c in columns), None
-        )
-        run = next((c for c in ("run_id",) if c in columns), None)
-        if not (start and run):
-            return None
+        runs, open_runs, stagings, staging_s = cr.fetchone()
         cr.execute(
             SQL(
-                "SELECT COUNT(*), COUNT(*) - COUNT(DISTINCT (%(run)s, %(start)s))"
-                " FROM %(table)s",
-                run=SQL.identifier(run),
-                start=SQL.identifier(start),
-                table=SQL.identifier(table),
+                """SELECT COUNT(*), COUNT(*) FILTER (WHERE g.state <> 'done'),
+                          COUNT(DISTINCT g.worker)
+                     FROM idic_recompute_range g
+                     JOIN idic_recompute_run r ON r.id = g.run_id
+                    WHERE r.job = 'value'"""
             )
         )
-        total, twice = cr.fetchone()
-        return total, twice, f"{table} by ({run}, {start})"
+        ranges, open_ranges, workers = cr.fetchone()
+        cr.execute(
+            SQL(
+                "SELECT cron_id, COALESCE(SUM(done), 0) FROM ir_cron_progress"
+                " WHERE cron_id IN %s AND id > %s GROUP BY cron_id ORDER BY cron_id",
+                tuple(cron_ids),
+                progress_before,
+            )
+        )
+        written = dict(cr.fetchall())
+    return {
+        "runs": runs,
+        "runs_not_done": open_runs,
+        "stagings": stagings,
+        "staging_seconds": round(staging_s, 1),
+        "ranges": ranges,
+        "ranges_not_done": open_ranges,
+        "range_workers": workers,
+        "ranges_written": sum(written.values()),
+        "ranges_written_by_action": written,
+    }
+
+
+def describe_runs(report):
+    if not report:
+        return "no recorded runs (the recompute frame of issue #17 is not there)"
+    twice = report["ranges_written"] - report["ranges"]
+    return (
+        f"{report['runs']} runs ({report['runs_not_done']} not done), staged "
+        f"{report['stagings']} times ({report['staging_seconds']:.1f} s), "
+        f"{report['ranges']} ranges ({report['ranges_not_done']} not done), "
+        f"{report['ranges_written']} range writes reported to the scheduler "
+        f"(by action: {report['ranges_written_by_action']}): "
+        + ("no range written twice" if twice <= 0 else f"{twice} ranges written twice")
+    )
 
 
 def measure_workers(args, threads):
@@ -641,8 +685,20 @@ def measure_workers(args, threads):
                             ids,
                         )
                     )
-                    if not cr.fetchone()[0]:
-                        break
+                    if cr.fetchone()[0]:
+                        continue
+                    if table_exists(cr, RUN_TABLE):
+                        # A helper may still write the last range of the run
+                        # while its action is no longer due.
+                        cr.execute(
+                            SQL(
+                                "SELECT COUNT(*) FROM idic_recompute_run"
+                                " WHERE job = 'value' AND state = 'running'"
+                            )
+                        )
+                        if cr.fetchone()[0]:
+                            continue
+                    break
             seconds = time.perf_counter() - start
         finally:
             stop_server(proc)
@@ -683,7 +739,7 @@ def measure_workers(args, threads):
         "checked": checked,
         "differ": differ,
         "tiered": tiered,
-        "ranges": range_report(registry),
+        "runs": run_report(registry, ids, progress_before),
         "snapshot": snapshot(registry),
         "load_before": round(load_before, 2),
         "load_after": round(load(), 2),
@@ -872,16 +928,11 @@ def report_workers(one, two):
         if one["snapshot"][key] != two["snapshot"].get(key)
     )
     for result in runs:
-        ranges = result["ranges"]
         print(
             f"workers {result['threads']}: {result['actions']} scheduled actions, "
             f"{result['seconds']:.1f} s, {result['callback_calls']} callback calls, "
             f"failures {result['failures']}; "
-            + (
-                f"{ranges[0]} ranges claimed, {ranges[1]} claimed twice ({ranges[2]})"
-                if ranges
-                else "no range table to check"
-            )
+            + describe_runs(result["runs"])
             + f"; load {result['load_before']:.1f} -> {result['load_after']:.1f}"
         )
     if len(runs) < 2:
