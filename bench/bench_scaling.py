@@ -215,10 +215,10 @@ def reset(registry):
     import odoo  # noqa: PLC0415
     from odoo.tools import SQL  # noqa: PLC0415
 
-    from odoo.addons.partner_idic.models.res_partner_value import (  # noqa: PLC0415
-        CURSOR_PARAM,
-    )
+    from odoo.addons.partner_idic.models import res_partner_value  # noqa: PLC0415
 
+    # The resume cursor of the value job before the recompute runs of #17.
+    cursor_param = getattr(res_partner_value, "CURSOR_PARAM", None)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.api.SUPERUSER_ID, {})
         keys = [str(cid) for cid in env["res.company"].search([]).ids]  # pylint: disable=no-search-all
@@ -250,7 +250,8 @@ def reset(registry):
         )
         cleared = cr.rowcount
         cr.execute(SQL("DELETE FROM idic_tier_history"))
-        env["ir.config_parameter"].set_param(CURSOR_PARAM, "0,0")
+        if cursor_param:
+            env["ir.config_parameter"].set_param(cursor_param, "0,0")
         if table_exists(cr, RUN_TABLE):
             # Runs (and their ranges) of the value job, with the staging
             # tables of those left unfinished.
