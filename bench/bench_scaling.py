@@ -468,6 +468,16 @@ def start_server(config, dbname, threads, logfile):
     raise SystemExit(f"the server did not answer, see {logfile}")
 
 
+def notify_cron_threads(dbname):
+    """Wake the cron threads up for ``dbname``, as ``ir.cron._notifydb`` does:
+    they listen on the database ``postgres``."""
+    from odoo import sql_db  # noqa: PLC0415
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    with sql_db.db_connect("postgres").cursor() as cr:
+        cr.execute(SQL("SELECT pg_notify('cron_trigger', %s)", dbname))
+
+
 def stop_server(proc):
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -675,8 +685,7 @@ def measure_workers(args, threads):
                     if started < len(ids):
                         # Wake the cron threads up (again: a thread not
                         # listening yet misses it), until every action started.
-                        cr.execute(SQL("SELECT pg_notify('cron_trigger', %s)", dbname))
-                        cr.commit()  # pylint: disable=invalid-commit
+                        notify_cron_threads(dbname)
                         continue
                     cr.execute(
                         SQL(
