@@ -1,7 +1,7 @@
 # partner_idic developer commands; see README.md.
 HARNESS := tools/harness.sh
 
-.PHONY: setup demo test test-one bench lint pot wheel stop
+.PHONY: setup demo test test-one upgrade-check bench lint pot wheel stop
 
 setup:  ## set up Odoo 19.0 (in .run/venv when $(PYTHON) has none), the add-on's requirements and the development tools
 	@bash $(HARNESS) setup
@@ -9,11 +9,14 @@ setup:  ## set up Odoo 19.0 (in .run/venv when $(PYTHON) has none), the add-on's
 demo:  ## serve Odoo with partner_idic and demo data on http://127.0.0.1:8069
 	@bash $(HARNESS) demo
 
-test:  ## fresh database, install, upgrade, tests, tours, uninstall, lint
+test:  ## previous release with demo data upgraded to this code (records and figures checked), tests, tours, uninstall, wheel, lint
 	@bash $(HARNESS) test
 
 test-one:  ## some tests against the demo database: make test-one K=<pytest -k expression>
 	@bash $(HARNESS) test-one "$(K)"
+
+upgrade-check:  ## the previous release (tools/previous_release) with demo data, upgraded to this code, every record and figure compared
+	@bash $(HARNESS) upgrade-check
 
 bench:  ## the benchmarks of bench/ (figures as ratios to a baseline of the same run)
 	@bash $(HARNESS) bench

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Customer Relationships (IDIC)",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "summary": "Identify, differentiate, interact with and customize for every "
     "customer: IDIC stages, customer value, loyalty points, members and donors",
     "category": "Sales/CRM",
@@ -56,6 +56,7 @@
         "data/idic_health_data.xml",
         "views/idic_assessment_views.xml",
         "views/idic_health_views.xml",
+        "views/idic_recompute_run_views.xml",
     ],
     "demo": [
         "demo/partner_idic_demo.xml",
@@ -74,4 +75,5 @@
         ],
     },
     "installable": True,
+    "uninstall_hook": "uninstall_hook",
 }

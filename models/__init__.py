@@ -44,3 +44,7 @@ from . import idic_assessment
 from . import idic_improvement_action
 from . import idic_health
 from . import idic_overview_health
+from . import idic_recompute_run
+from . import res_company_recompute
+from . import res_config_settings_recompute
+from . import idic_recompute_queue

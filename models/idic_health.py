@@ -468,17 +468,32 @@ class IdicHealthSnapshot(models.Model):
         return snapshots
 
     @api.model
-    def _cron_health_snapshot(self):
+    def _cron_health_snapshot(self, helper=False):
         """Monthly: the month just ended and the current one of every
         company; the past 12 months once for a company measured the first
-        time. Idempotent: a month measured again replaces its rows."""
-        companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
-        done = 0
+        time. Idempotent: a month measured again replaces its rows. A run of
+        ``idic.recompute.run`` with one range per company: several workers
+        measure several companies, and an interrupted run resumes with the
+        companies not measured yet. A ``helper`` action only joins a run the
+        job's own action started."""
+        return (
+            self.env["idic.recompute.run"]
+            .sudo()
+            ._idic_execute("health", batch_size=1, start=not helper)
+        )
+
+    @api.model
+    def _idic_measure_companies(self, id_from, id_to):
+        """The job's range: the companies ``id_from <= id < id_to``."""
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search([("id", ">=", id_from), ("id", "<", id_to)])
+        )
         for company in companies:
             known = self.sudo().search_count([("company_id", "=", company.id)], limit=1)
             self._measure_company(company, months=2 if known else 12)
-            done += 1
-            self.env["ir.cron"]._commit_progress(done, remaining=len(companies) - done)
+        return len(companies)
 
     @api.model
     def action_measure_now(self):
@@ -504,3 +519,26 @@ class IdicHealthSnapshot(models.Model):
                     "Only relationship managers measure the relationship health."
                 )
             )
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    @api.model
+    def _idic_recompute_job_specs(self):
+        specs = super()._idic_recompute_job_specs()
+        specs["health"] = {
+            "name": "health",
+            "per_company": False,
+            "stage": None,
+            "tables": ["res_company"],  # one range per company
+            "apply": "_idic_job_apply_health",
+            "finish": None,
+            "cron": "partner_idic.ir_cron_idic_health_snapshot",
+            "helper_code": "model._cron_health_snapshot(helper=True)",
+        }
+        return specs
+
+    @api.model
+    def _idic_job_apply_health(self, company, today, phase, start, end):
+        return self.env["idic.health.snapshot"]._idic_measure_companies(start, end)

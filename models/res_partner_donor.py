@@ -59,8 +59,6 @@ DONOR_COLUMNS = {
     "idic_sybunt": "sybunt",
 }
 
-STAGING_TABLE = "idic_donor_staging"
-CURSOR_PARAM = "partner_idic.donor_recompute_cursor"
 DONOR_DATA_GROUP = "partner_idic.group_idic_donor_data"
 
 
@@ -264,12 +262,13 @@ class ResPartner(models.Model):
         partner with donation lines, and its donor figures. Returns the number
         of rows."""
         cr = self.env.cr
-        cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(STAGING_TABLE)))
+        table = self._idic_staging()
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
         month, day = int(company.fiscalyear_last_month), company.fiscalyear_last_day
         cr.execute(
             SQL(
                 """
-                CREATE TEMP TABLE %(table)s AS
+                CREATE %(kind)s TABLE %(table)s AS
                 WITH gifts AS (
                     SELECT d.partner_id, d.gift_move_id, MIN(d.date) AS date,
                            SUM(d.amount) AS amount,
@@ -321,17 +320,16 @@ class ResPartner(models.Model):
                        NULLIF(agg.gave_before AND NOT agg.gave_this, FALSE) AS sybunt
                   FROM agg
                 """,
-                table=SQL.identifier(STAGING_TABLE),
+                kind=self._idic_staging_kind(),
+                table=table,
                 lines=donation_lines_sql(SQL("m.company_id = %s", company.id)),
                 fy=fiscal_year_sql(SQL("gifts.date"), month, day),
                 this_fy=fiscal_year_sql(SQL("%s::date", today), month, day),
             )
         )
         rows = cr.rowcount
-        cr.execute(
-            SQL("CREATE UNIQUE INDEX ON %s (partner_id)", SQL.identifier(STAGING_TABLE))
-        )
-        cr.execute(SQL("ANALYZE %s", SQL.identifier(STAGING_TABLE)))
+        cr.execute(SQL("CREATE UNIQUE INDEX ON %s (partner_id)", table))
+        cr.execute(SQL("ANALYZE %s", table))
         return rows
 
     @api.model
@@ -377,7 +375,7 @@ class ResPartner(models.Model):
             SELECT COUNT(*) FROM upd
             """,
             new_values=new_values,
-            staging=SQL.identifier(STAGING_TABLE),
+            staging=self._idic_staging(),
             id_from=id_from,
             id_to=id_to,
             key=key,
@@ -386,32 +384,51 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _idic_recompute_donors(self, companies=None, batch_size=50000, commit=True):
+    def _idic_recompute_donors(
+        self, companies=None, batch_size=50000, commit=True, start=True
+    ):
         """Recompute the donor figures of every partner of ``companies`` (all
-        by default), set-based, batch by batch over partner ids, resumable (see
-        ``_idic_run_company_batches``). Returns the number of partners
-        updated."""
-
-        def stage(company, today):
-            staged = self._idic_stage_donors(company, today)
-            _logger.info("IDIC donors: %s donors staged for %s", staged, company.name)
-
-        def apply(company, today, start, end):
-            self.env.cr.execute(self._idic_apply_donors_sql(company, start, end))
-            count = self.env.cr.fetchone()[0]
-            self.invalidate_model(list(DONOR_COLUMNS))
-            return count
-
-        return self._idic_run_company_batches(
-            companies, CURSOR_PARAM, STAGING_TABLE, stage, apply, batch_size, commit
+        by default), set-based, batch by batch over partner ids (see
+        ``idic.recompute.run``). Returns the number of partners updated."""
+        return self.env["idic.recompute.run"]._idic_execute(
+            "donor", companies, batch_size=batch_size, commit=commit, start=start
         )
 
     @api.model
-    def _cron_idic_donor_recompute(self):
+    def _idic_recompute_job_specs(self):
+        specs = super()._idic_recompute_job_specs()
+        specs["donor"] = {
+            "name": "donor",
+            "per_company": True,
+            "stage": "_idic_job_stage_donor",
+            "tables": ["res_partner"],
+            "apply": "_idic_job_apply_donor",
+            "finish": None,
+            "cron": "partner_idic.ir_cron_idic_donor_recompute",
+            "helper_code": "model._cron_idic_donor_recompute(helper=True)",
+        }
+        return specs
+
+    @api.model
+    def _idic_job_stage_donor(self, company, today):
+        staged = self._idic_stage_donors(company, today)
+        _logger.info("IDIC donors: %s donors staged for %s", staged, company.name)
+        return staged
+
+    @api.model
+    def _idic_job_apply_donor(self, company, today, phase, start, end):
+        self.env.cr.execute(self._idic_apply_donors_sql(company, start, end))
+        count = self.env.cr.fetchone()[0]
+        self.invalidate_model(list(DONOR_COLUMNS))
+        return count
+
+    @api.model
+    def _cron_idic_donor_recompute(self, helper=False):
         """Nightly (a new fiscal year changes statuses), and soon after
         donation invoices are posted, reset or cancelled: recompute the donor
-        figures of all companies."""
-        self.sudo()._idic_recompute_donors()
+        figures of all companies. A ``helper`` action only takes ranges of
+        the runs its job's own action started."""
+        self.sudo()._idic_recompute_donors(start=not helper)
 
     @api.model
     def _idic_trigger_donor_recompute(self):

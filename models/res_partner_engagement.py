@@ -36,7 +36,6 @@ from odoo.tools import SQL
 
 from . import clv_model
 from .idic_interaction_engagement import ADVOCACY_KINDS, KNOWLEDGE_KINDS
-from .res_partner_value import STAGING_TABLE
 
 _logger = logging.getLogger(__name__)
 
@@ -292,6 +291,27 @@ class ResPartner(models.Model):
         return columns
 
     @api.model
+    def _idic_run_info(self, job, company):
+        info = super()._idic_run_info(job, company)
+        if job == "value" and company:
+            company = company.sudo()
+            info["clv_method"] = company.idic_clv_method
+            info["fit_customers"] = company.idic_clv_fit_customers
+            if company.idic_clv_method == "model":
+                info["bgnbd"] = [
+                    company.idic_bgnbd_r,
+                    company.idic_bgnbd_alpha,
+                    company.idic_bgnbd_a,
+                    company.idic_bgnbd_b,
+                ]
+                info["gamma_gamma"] = [
+                    company.idic_gg_p,
+                    company.idic_gg_q,
+                    company.idic_gg_gamma,
+                ]
+        return info
+
+    @api.model
     def _idic_stage_values(self, company, today):
         rows = super()._idic_stage_values(company, today)
         self._idic_stage_engagement(company, today)
@@ -318,7 +338,7 @@ class ResPartner(models.Model):
                      ADD COLUMN referred_count int, ADD COLUMN civ numeric,
                      ADD COLUMN ckv numeric, ADD COLUMN engagement numeric,
                      ADD COLUMN eng_segment varchar""",
-                SQL.identifier(STAGING_TABLE),
+                self._idic_staging(),
             )
         )
         self._idic_stage_margin(company)
@@ -335,7 +355,7 @@ class ResPartner(models.Model):
         company's, and everyone the historic margin, in the pass of
         ``_idic_stage_predicted_clv``."""
         default = company.idic_clv_margin_percent / 100.0
-        table = SQL.identifier(STAGING_TABLE)
+        table = self._idic_staging()
         if (
             self.env["product.category"]
             .sudo()
@@ -401,7 +421,7 @@ class ResPartner(models.Model):
                 """,
                 moves=self._idic_value_moves_sql(company),
                 today=today,
-                table=SQL.identifier(STAGING_TABLE),
+                table=self._idic_staging(),
                 default=company.idic_clv_margin_percent / 100.0,
             )
         )
@@ -476,7 +496,7 @@ class ResPartner(models.Model):
         expected purchases, predicted value, method and lifetime value of each
         staged customer."""
         cr = self.env.cr
-        table = SQL.identifier(STAGING_TABLE)
+        table = self._idic_staging()
         rows = self._idic_purchase_rows(company, today)
         if rows:
             data = np.array(rows, dtype=float)
@@ -654,7 +674,7 @@ class ResPartner(models.Model):
               LEFT JOIN network ON network.partner_id = ids.partner_id
               LEFT JOIN acts ON acts.partner_id = ids.partner_id
             """,
-            table=SQL.identifier(STAGING_TABLE),
+            table=self._idic_staging(),
             edges=SQL.identifier(EDGES_TABLE),
             moves=self._idic_value_moves_sql(company),
             window=company.idic_referral_window_months,
@@ -680,7 +700,7 @@ class ResPartner(models.Model):
         """Referral, influence and knowledge value into the staging table;
         partners with such value but no invoice get a row of their own."""
         cr = self.env.cr
-        table = SQL.identifier(STAGING_TABLE)
+        table = self._idic_staging()
         indirect = SQL.identifier(INDIRECT_TABLE)
         edges = SQL.identifier(EDGES_TABLE)
         cr.execute(SQL("DROP TABLE IF EXISTS %s, %s", indirect, edges))
@@ -734,7 +754,7 @@ class ResPartner(models.Model):
         ``_idic_stage_indirect_value``), engagement value, Kumar's quadrant
         (strictly above the company's median is high) and, for tiers on a
         value of this stage, the tier: one pass over the staging table."""
-        table = SQL.identifier(STAGING_TABLE)
+        table = self._idic_staging()
         indirect_table = SQL.identifier(INDIRECT_TABLE)
         clv = SQL("COALESCE(s.clv, 0)")
         indirect = SQL("(COALESCE(i.crv, 0) + COALESCE(i.civ, 0) + COALESCE(i.ckv, 0))")

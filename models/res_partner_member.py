@@ -18,7 +18,6 @@ from . import member_engine as engine
 
 _logger = logging.getLogger(__name__)
 
-MEMBER_CURSOR_PARAM = "partner_idic.member_refresh_cursor"
 
 OCA_MEMBERSHIP_FIELDS = (
     "membership_state",
@@ -179,61 +178,52 @@ class ResPartner(models.Model):
     # Daily job
     # ------------------------------------------------------------------
     @api.model
-    def _cron_idic_membership_status(self):
+    def _cron_idic_membership_status(self, helper=False):
         """Daily: start and end membership periods as their dates come,
-        recompute member statuses, then send renewal reminders and lapse
-        notices."""
-        self = self.sudo()
-        if self._idic_member_refresh(commit=True) is not False:
-            self._idic_member_send_reminders()
+        recompute member statuses, then (when the run ends) send renewal
+        reminders and lapse notices. A ``helper`` action only takes ranges of
+        the run the job's own action started."""
+        self.sudo()._idic_member_refresh(commit=True, start=not helper)
 
     @api.model
-    def _idic_member_refresh(self, today=None, batch_size=50000, commit=False):
+    def _idic_member_refresh(self, batch_size=50000, commit=False, start=True):
         """Set-based over all membership lines then all partners, batch by
-        batch over ids: period states of lines (OCA's own partner figures are
-        recomputed for the partners whose lines started or ended), then the
-        member status columns. Idempotent: only changed rows are written.
-        With ``commit`` (the job), progress is committed after each batch and
-        a run whose time ran out resumes where it stopped (the same day), and
-        returns False; else returns the number of partners whose status
-        changed."""
-        today = today or fields.Date.context_today(self)
-        Cron = self.env["ir.cron"]
-        params = self.env["ir.config_parameter"].sudo()
-        self.env.flush_all()
-        steps = (
-            ("membership_membership_line", self._idic_member_refresh_lines),
-            ("res_partner", self._idic_member_refresh_partners),
+        batch over ids (see ``idic.recompute.run``): period states of lines
+        (OCA's own partner figures are recomputed for the partners whose lines
+        started or ended), then the member status columns. Idempotent: only
+        changed rows are written. With ``commit`` (the job), each batch is
+        committed, an interrupted run resumes where it stopped, and the
+        reminders are sent when the run ends. Returns the number of partners
+        whose status changed (by this call)."""
+        return self.env["idic.recompute.run"]._idic_execute(
+            "member", batch_size=batch_size, commit=commit, start=start
         )
-        phase, start_id = 0, 0
-        if commit:
-            cursor = (params.get_param(MEMBER_CURSOR_PARAM) or "").split(",")
-            if len(cursor) == 3 and cursor[0] == str(today):
-                phase, start_id = int(cursor[1]), int(cursor[2])
-        changed = 0
-        for index, (table, step) in enumerate(steps):
-            if index < phase:
-                continue
-            self.env.cr.execute(
-                SQL("SELECT COALESCE(MAX(id), 0) FROM %s", SQL.identifier(table))
-            )
-            max_id = self.env.cr.fetchone()[0]
-            start = start_id if index == phase else 0
-            while start <= max_id:
-                count = step(today, start, start + batch_size)
-                if table == "res_partner":
-                    changed += count
-                start += batch_size
-                if commit:
-                    params.set_param(MEMBER_CURSOR_PARAM, f"{today},{index},{start}")
-                    remaining = max(max_id - start + 1, 0) + (len(steps) - 1 - index)
-                    if Cron._commit_progress(count, remaining=remaining) <= 0 and (
-                        remaining
-                    ):
-                        return False
-        if commit:
-            params.set_param(MEMBER_CURSOR_PARAM, False)
-        return changed
+
+    @api.model
+    def _idic_recompute_job_specs(self):
+        specs = super()._idic_recompute_job_specs()
+        specs["member"] = {
+            "name": "member",
+            "per_company": False,
+            "stage": None,
+            "tables": ["membership_membership_line", "res_partner"],
+            "apply": "_idic_job_apply_member",
+            "finish": "_idic_job_finish_member",
+            "cron": "partner_idic.ir_cron_idic_membership_status",
+            "helper_code": "model._cron_idic_membership_status(helper=True)",
+        }
+        return specs
+
+    @api.model
+    def _idic_job_apply_member(self, company, today, phase, start, end):
+        if phase == 0:
+            self._idic_member_refresh_lines(today, start, end)
+            return 0
+        return self._idic_member_refresh_partners(today, start, end)
+
+    @api.model
+    def _idic_job_finish_member(self, company, today):
+        self._idic_member_send_reminders(today)
 
     def _idic_member_refresh_lines(self, today, id_from, id_to):
         self.env.cr.execute(

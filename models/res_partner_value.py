@@ -60,7 +60,6 @@ VALUE_COLUMNS = [
 TIER_COLUMNS = ["idic_value_tier_id", "idic_previous_tier_id", "idic_tier_date"]
 
 STAGING_TABLE = "idic_value_staging"
-CURSOR_PARAM = "partner_idic.value_recompute_cursor"
 
 
 def segment_sql(r_expr, f_expr):
@@ -383,7 +382,8 @@ class ResPartner(models.Model):
         partner with posted customer moves, its figures, scores, segment, CLV
         and the tier its figures give. Return the number of rows."""
         cr = self.env.cr
-        cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(STAGING_TABLE)))
+        table = self._idic_staging()
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
         window_start = today - relativedelta(months=company.idic_rfm_window_months)
         method = company.idic_rfm_scoring
         per_year = 12.0 / company.idic_rfm_window_months
@@ -426,7 +426,7 @@ class ResPartner(models.Model):
         cr.execute(
             SQL(
                 """
-                CREATE TEMP TABLE %(table)s AS
+                CREATE %(kind)s TABLE %(table)s AS
                 WITH agg AS (
                     SELECT m.commercial_partner_id AS partner_id,
                            COUNT(*) FILTER (WHERE m.move_type = 'out_invoice'
@@ -473,7 +473,8 @@ class ResPartner(models.Model):
                        %(tier)s AS tier_id
                   FROM s
                 """,
-                table=SQL.identifier(STAGING_TABLE),
+                kind=self._idic_staging_kind(),
+                table=table,
                 start=window_start,
                 moves=self._idic_value_moves_sql(company),
                 today=today,
@@ -489,10 +490,8 @@ class ResPartner(models.Model):
             )
         )
         rows = cr.rowcount
-        cr.execute(
-            SQL("CREATE UNIQUE INDEX ON %s (partner_id)", SQL.identifier(STAGING_TABLE))
-        )
-        cr.execute(SQL("ANALYZE %s", SQL.identifier(STAGING_TABLE)))
+        cr.execute(SQL("CREATE UNIQUE INDEX ON %s (partner_id)", table))
+        cr.execute(SQL("ANALYZE %s", table))
         return rows
 
     @api.model
@@ -636,7 +635,7 @@ class ResPartner(models.Model):
             cp_tier=SQL("cp.idic_value_tier_id ->> %s", key),
             old_pricelist=SQL("p.specific_property_product_pricelist ->> %s", key),
             tier_pricelist=SQL("p.idic_tier_pricelist_id ->> %s", key),
-            staging=SQL.identifier(STAGING_TABLE),
+            staging=self._idic_staging(),
             id_from=id_from,
             id_to=id_to,
             key=key,
@@ -677,61 +676,6 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _idic_run_company_batches(
-        self, companies, cursor_param, staging_table, stage, apply, batch_size, commit
-    ):
-        """The frame of the per-company recomputes (value figures, donor
-        figures): for each company (all by default, by id), ``stage(company,
-        today)`` fills ``staging_table``, then ``apply(company, today, start,
-        end)`` writes the partners ``start <= id < end`` batch by batch and
-        returns how many it updated. With ``commit`` (the crons), progress is
-        committed between batches under ``cursor_param`` and an interrupted
-        run resumes where it stopped. Returns the number of partners
-        updated."""
-        companies = (
-            companies or self.env["res.company"].search([])  # pylint: disable=no-search-all
-        ).sorted("id")
-        self.env.flush_all()
-        params = self.env["ir.config_parameter"].sudo()
-        cursor_company, cursor_id = 0, 0
-        if commit:
-            cursor = (params.get_param(cursor_param) or "0,0").split(",")
-            try:
-                cursor_company, cursor_id = int(cursor[0]), int(cursor[1])
-            except (ValueError, IndexError):
-                cursor_company, cursor_id = 0, 0
-        today = fields.Date.context_today(self)
-        self.env.cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM res_partner"))
-        max_id = self.env.cr.fetchone()[0]
-        Cron = self.env["ir.cron"]
-        updated = 0
-        todo = companies.filtered(lambda c: c.id >= cursor_company)
-        for index, company in enumerate(todo):
-            start = cursor_id if company.id == cursor_company else 0
-            stage(company, today)
-            while start <= max_id:
-                end = start + batch_size
-                updated += apply(company, today, start, end)
-                start = end
-                if commit:
-                    later = todo[index + 1 :]
-                    next_cursor = (
-                        f"{company.id},{start}"
-                        if start <= max_id
-                        else (f"{later[0].id},0" if later else "0,0")
-                    )
-                    params.set_param(cursor_param, next_cursor)
-                    remaining = max(max_id - start + 1, 0) + len(later) * max_id
-                    if Cron._commit_progress(1, remaining=remaining) <= 0 and remaining:
-                        return updated
-        self.env.cr.execute(
-            SQL("DROP TABLE IF EXISTS %s", SQL.identifier(staging_table))
-        )
-        if commit:
-            params.set_param(cursor_param, "0,0")
-        return updated
-
-    @api.model
     def _idic_trigger_cron_soon(self, xmlid):
         """Ask for a run of the cron ``xmlid`` a minute from now, unless one is
         already planned (a trigger whose time has come may be the one of the
@@ -749,28 +693,74 @@ class ResPartner(models.Model):
             cron._trigger(now + relativedelta(minutes=1))
 
     @api.model
-    def _idic_recompute_values(self, companies=None, batch_size=50000, commit=True):
+    def _idic_recompute_values(
+        self, companies=None, batch_size=50000, commit=True, start=True
+    ):
         """Recompute the value figures and tiers of every partner of
         ``companies`` (all by default), set-based, batch by batch over partner
-        ids, resumable (see ``_idic_run_company_batches``). Returns the number
-        of partners updated."""
-
-        def stage(company, today):
-            staged = self._idic_stage_values(company, today)
-            _logger.info("IDIC value: %s customers staged for %s", staged, company.name)
-
-        def apply(company, today, start, end):
-            # JIT compiling the wide statement costs more than it saves.
-            self.env.cr.execute(SQL("SET LOCAL jit = off"))
-            self.env.cr.execute(self._idic_apply_values_sql(company, today, start, end))
-            count, moves = self.env.cr.fetchone()
-            self.env.cr.execute(SQL("SET LOCAL jit TO DEFAULT"))
-            self._idic_after_value_batch(company, moves)
-            return count
-
-        return self._idic_run_company_batches(
-            companies, CURSOR_PARAM, STAGING_TABLE, stage, apply, batch_size, commit
+        ids (see ``idic.recompute.run``). Returns the number of partners
+        updated."""
+        return self.env["idic.recompute.run"]._idic_execute(
+            "value", companies, batch_size=batch_size, commit=commit, start=start
         )
+
+    @api.model
+    def _idic_recompute_job_specs(self):
+        """The batched recomputes run by ``idic.recompute.run``: job -> what
+        it does (see ``idic.recompute.run._idic_job_spec``)."""
+        return {
+            "value": {
+                "name": "value",
+                "per_company": True,
+                "stage": "_idic_job_stage_value",
+                "tables": ["res_partner"],
+                "apply": "_idic_job_apply_value",
+                "finish": None,
+                "cron": "partner_idic.ir_cron_idic_value_recompute",
+                "helper_code": "model._cron_idic_value_recompute(helper=True)",
+            },
+        }
+
+    @api.model
+    def _idic_run_info(self, job, company):
+        """Figures of the whole population kept with a run of ``job`` (for
+        reading: the staging table holds what the ranges use)."""
+        return {}
+
+    @api.model
+    def _idic_staging(self):
+        """The staging table of the running recompute (SQL identifier)."""
+        return SQL.identifier(
+            self.env.context.get("idic_staging_table") or STAGING_TABLE
+        )
+
+    @api.model
+    def _idic_staging_kind(self):
+        """TEMP for a recompute done in one transaction, UNLOGGED for a run
+        whose ranges other transactions write."""
+        if self.env.context.get("idic_staging_temp") or not self.env.context.get(
+            "idic_staging_table"
+        ):
+            return SQL("TEMP")
+        return SQL("UNLOGGED")
+
+    @api.model
+    def _idic_job_stage_value(self, company, today):
+        staged = self._idic_stage_values(company, today)
+        _logger.info("IDIC value: %s customers staged for %s", staged, company.name)
+        return staged
+
+    @api.model
+    def _idic_job_apply_value(self, company, today, phase, start, end):
+        """Write the staged figures of ``company`` to the partners ``start <=
+        id < end``; returns how many were updated."""
+        # JIT compiling the wide statement costs more than it saves.
+        self.env.cr.execute(SQL("SET LOCAL jit = off"))
+        self.env.cr.execute(self._idic_apply_values_sql(company, today, start, end))
+        count, moves = self.env.cr.fetchone()
+        self.env.cr.execute(SQL("SET LOCAL jit TO DEFAULT"))
+        self._idic_after_value_batch(company, moves)
+        return count
 
     def _idic_after_value_batch(self, company, moves):
         """After a batch: drop caches, launch the welcome plans of the partners
@@ -828,10 +818,11 @@ class ResPartner(models.Model):
                 )
 
     @api.model
-    def _cron_idic_value_recompute(self):
+    def _cron_idic_value_recompute(self, helper=False):
         """Nightly, and soon after customer invoices are posted: recompute the
-        value figures and tiers of all companies."""
-        self.sudo()._idic_recompute_values()
+        value figures and tiers of all companies. A ``helper`` action only
+        takes ranges of the runs its job's own action started."""
+        self.sudo()._idic_recompute_values(start=not helper)
 
     @api.model
     def _idic_trigger_value_recompute(self):

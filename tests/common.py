@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import SQL
 
 
 class IdicCase(TransactionCase):
@@ -62,3 +63,16 @@ class IdicCase(TransactionCase):
     def advance(self):
         """Run the stage rules over every partner, as the cron does."""
         return self.env["res.partner"]._idic_advance_stages()
+
+    def assertRunsEnded(self, job):
+        """Every run of ``job`` has ended, each range written once, and no
+        staging table is left."""
+        runs = self.env["idic.recompute.run"].sudo().search([("job", "=", job)])
+        self.assertTrue(runs, f"no {job} run was recorded")
+        self.assertEqual(set(runs.mapped("state")), {"done"})
+        self.assertEqual(set(runs.range_ids.mapped("state")), {"done"})
+        for run in runs.filtered("staging_table"):
+            self.env.cr.execute(
+                SQL("SELECT to_regclass(%s) IS NULL", run.staging_table)
+            )
+            self.assertTrue(self.env.cr.fetchone()[0], "staging table left")

@@ -743,8 +743,7 @@ class TestDonor(IdicCase):
         self.assertEqual(
             self.ann.with_company(self.company_b).idic_donation_total, 1000.0
         )
-        params = self.env["ir.config_parameter"].sudo()
-        self.assertEqual(params.get_param("partner_idic.donor_recompute_cursor"), "0,0")
+        self.assertRunsEnded("donor")
 
     def test_recompute_action(self):
         for user in self.idic_user | self.donor_user:

@@ -312,16 +312,53 @@ class TestMember(IdicCase):
         self.assertEqual([sql[line.id] for line in lines], python)
 
     def test_refresh_resumes(self):
-        """A job run cut short resumes the same day where it stopped (here:
-        after Ann); a cursor of another day is ignored."""
-        params = self.env["ir.config_parameter"].sudo()
+        """A run cut short resumes the same day where it stopped (here: the
+        batch holding Ann was written already); a run left from another day
+        is staged again, and the run's end sends the reminders once."""
         cron = self.env.ref("partner_idic.ir_cron_idic_membership_status")
+        Run = self.env["idic.recompute.run"].sudo()
         with freeze_time(D):
             self.line(self.ann, day(-400), day(-1))
             self.env.flush_all()
+        max_line = max(self.env["membership.membership_line"].search([]).ids)
+        max_partner = max(
+            self.env["res.partner"].with_context(active_test=False).search([]).ids
+        )
 
-        def run(cursor):
-            params.set_param("partner_idic.member_refresh_cursor", cursor)
+        def run(on):
+            Run.search([("job", "=", "member")]).unlink()
+            if on:
+                Run.create(
+                    {
+                        "job": "member",
+                        "date": on,
+                        "range_ids": [
+                            Command.create(
+                                {
+                                    "phase": 0,
+                                    "id_from": 0,
+                                    "id_to": max_line + 1,
+                                    "state": "done",
+                                }
+                            ),
+                            Command.create(
+                                {
+                                    "phase": 1,
+                                    "id_from": 0,
+                                    "id_to": self.ann.id + 1,
+                                    "state": "done",
+                                }
+                            ),
+                            Command.create(
+                                {
+                                    "phase": 1,
+                                    "id_from": self.ann.id + 1,
+                                    "id_to": max_partner + 1,
+                                }
+                            ),
+                        ],
+                    }
+                )
             self.env.cr.execute(
                 SQL(
                     "UPDATE res_partner SET idic_member_status = 'none' WHERE id = %s",
@@ -331,12 +368,12 @@ class TestMember(IdicCase):
             self.ann.invalidate_recordset()
             with freeze_time(D), self.enter_registry_test_mode():
                 cron.method_direct_trigger()
-            self.ann.invalidate_recordset()
-            self.assertFalse(params.get_param("partner_idic.member_refresh_cursor"))
+            self.env.invalidate_all()
+            self.assertRunsEnded("member")
             return self.status(self.ann)
 
-        self.assertEqual(run(f"{D},1,{self.ann.id + 1}"), "none")
-        self.assertEqual(run(f"{day(-1)},1,{self.ann.id + 1}"), "grace")
+        self.assertEqual(run(D), "none")
+        self.assertEqual(run(day(-1)), "grace")
         self.assertEqual(run(False), "grace")
 
     def test_cron_runs(self):

@@ -41,7 +41,17 @@ class TestToursCharts(HttpCase):
 
         # Two months of one health figure: its sparkline on the overview.
         this_month = fields.Date.context_today(cls.customer).replace(day=1)
-        cls.env["idic.health.snapshot"].sudo().create(
+        months = [this_month - relativedelta(months=1), this_month]
+        Snapshot = cls.env["idic.health.snapshot"].sudo()
+        # They replace what the monthly job measured (a database in use).
+        Snapshot.search(
+            [
+                ("company_id", "=", company.id),
+                ("figure", "=", "centricity_revenue"),
+                ("month", "in", months),
+            ]
+        ).unlink()
+        Snapshot.create(
             [
                 {
                     "company_id": company.id,
@@ -51,10 +61,7 @@ class TestToursCharts(HttpCase):
                     "target": 50.0,
                     "status": "near",
                 }
-                for month, value in [
-                    (this_month - relativedelta(months=1), 40.0),
-                    (this_month, 45.0),
-                ]
+                for month, value in zip(months, [40.0, 45.0], strict=True)
             ]
         )
 

@@ -986,8 +986,7 @@ class TestValue(IdicCase):
             self.alpha.with_company(self.company_a).idic_value_tier_id, self.gold
         )
         self.assertEqual(len(self.welcome_activities(self.alpha, "Gold")), 1)
-        params = self.env["ir.config_parameter"].sudo()
-        self.assertEqual(params.get_param("partner_idic.value_recompute_cursor"), "0,0")
+        self.assertRunsEnded("value")
 
     # ------------------------------------------------------------------------
     # Access, stages

@@ -28,6 +28,7 @@ SHIPPED_DIRS = (
     "data",
     "demo",
     "i18n",
+    "migrations",
     "models",
     "report",
     "security",

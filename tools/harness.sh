@@ -642,6 +642,146 @@ cmd_wheel() {
     "$WHEEL_VENV/bin/python" "$ROOT/tools/check_wheel.py" found "$site"
 }
 
+# Add-ons partner_idic works with when they are there (requirements-dev.txt
+# installs them): installed in the test databases, so that the tests of the
+# integration run.
+OPTIONAL_MODULES=queue_job
+
+install_optional() {  # config database logfile
+    local state
+    state="$(psql_run -d "$2" -c "SELECT state FROM ir_module_module WHERE name = '$OPTIONAL_MODULES'")"
+    [ "$state" = installed ] && return 0
+    rm -f "$3"
+    "$PYTHON" -m odoo -c "$1" -d "$2" -i "$OPTIONAL_MODULES" --stop-after-init --no-http \
+        --logfile "$3" && ! grep -qE ' (ERROR|CRITICAL) ' "$3"
+}
+
+# --------------------------------------------------------------------------
+# The upgrade from the previous release (tools/previous_release): its add-on,
+# taken from this checkout's git history, installed with its demo data, then
+# upgraded with -u to the code of the checkout; tools/upgrade_check.py checks
+# that every record and stored figure is kept.
+# --------------------------------------------------------------------------
+PREV_VERSION=""
+PREV_COMMIT=""
+PREV_ADDONS=""
+UPGRADE_SUMMARY=""
+
+read_previous_release() {
+    local file="$ROOT/tools/previous_release"
+    [ -f "$file" ] || { say "no $file: the previous release is unknown"; return 1; }
+    read -r PREV_VERSION PREV_COMMIT < <(grep -vE '^[[:space:]]*(#|$)' "$file" | head -n 1)
+    if ! [[ "$PREV_COMMIT" =~ ^[0-9a-f]{40}$ ]]; then
+        say "tools/previous_release must hold '<version> <full commit hash>', not '$PREV_VERSION $PREV_COMMIT'"
+        return 1
+    fi
+}
+
+extract_previous_release() {
+    # The previous release's add-on in $RUN/previous-release/partner_idic
+    # (.run/ is never part of the add-on: not scanned, staged nor linted).
+    PREV_ADDONS="$RUN/previous-release"
+    if ! git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+        say "$ROOT is not a git checkout: the previous release $PREV_VERSION (commit $PREV_COMMIT) is taken from its history; run 'make test' in a 'git clone' of the repository"
+        return 1
+    fi
+    if ! git -C "$ROOT" cat-file -e "$PREV_COMMIT^{commit}" 2>/dev/null; then
+        say "the commit $PREV_COMMIT of the previous release $PREV_VERSION (tools/previous_release) is missing from this checkout's git history; fetch it with 'git fetch origin $PREV_COMMIT' (or 'git fetch --unshallow' in a shallow clone), then run this again"
+        UPGRADE_SUMMARY="commit $PREV_COMMIT missing: git fetch origin $PREV_COMMIT"
+        return 1
+    fi
+    rm -rf "$PREV_ADDONS" && mkdir -p "$PREV_ADDONS/$MODULE"
+    git -C "$ROOT" archive --format=tar "$PREV_COMMIT" | tar -xf - -C "$PREV_ADDONS/$MODULE" \
+        || { say "could not extract commit $PREV_COMMIT with git archive"; return 1; }
+}
+
+module_version() {
+    # $1: database: the installed version of the add-on.
+    psql_run -d "$1" -c "SELECT latest_version FROM ir_module_module WHERE name = '$MODULE' AND state = 'installed'" 2>/dev/null || true
+}
+
+upgrade_from_previous_release() {
+    # $1: config of this checkout, $2: database (dropped and made here).  Sets
+    # UPGRADE_INSTALL_OK (the previous release installed), UPGRADE_OK (-u
+    # succeeded: the database runs the current code) and UPGRADE_CHECK_OK.
+    local cfg="$1" db="$2" prev_cfg="$RUN/previous-release.conf" t0 t1 t2 t3 t4
+    local check_file="$RUN/upgrade-check.json" check_log="$RUN/test-upgrade-check.log"
+    UPGRADE_INSTALL_OK=0 UPGRADE_OK=0 UPGRADE_CHECK_OK=0 UPGRADE_SUMMARY=""
+    t0="$(date +%s)"
+    read_previous_release || return 0
+    extract_previous_release || return 0
+    sed "s|^addons_path = .*|addons_path = $PREV_ADDONS|" "$cfg" >"$prev_cfg"
+    psql_run -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
+    say "upgrade check: installing the previous release $PREV_VERSION (commit ${PREV_COMMIT:0:12}) with its demo data in $db"
+    rm -f "$RUN/test-install.log" "$RUN/test-upgrade.log" "$check_file"
+    if "$PYTHON" -m odoo -c "$prev_cfg" -d "$db" -i "$MODULE" --with-demo --stop-after-init --no-http \
+            --logfile "$RUN/test-install.log" && ! grep -qE ' (ERROR|CRITICAL) ' "$RUN/test-install.log" \
+            && [ "$(module_version "$db")" = "$PREV_VERSION" ]; then
+        UPGRADE_INSTALL_OK=1
+    else
+        say "install of the previous release FAILED (installed version: '$(module_version "$db")'), see $RUN/test-install.log:"
+        grep -E ' (ERROR|CRITICAL) ' "$RUN/test-install.log" | head -n 20 >&2 || tail -n 30 "$RUN/test-install.log" >&2
+        return 0
+    fi
+    t1="$(date +%s)"
+    local check=("$PYTHON" -m odoo shell -d "$db" --no-http --log-level=warn)
+    say "upgrade check: rows in every model, interrupted-job cursors set, snapshot of every record and figure"
+    local before_ok=1
+    IDIC_UPGRADE=before IDIC_UPGRADE_FILE="$check_file" "${check[@]}" -c "$prev_cfg" \
+        <"$ROOT/tools/upgrade_check.py" >"$check_log" 2>&1 || before_ok=0
+    grep -h '^\[upgrade check\]' "$check_log" | sed "s/^/[$MODULE] /" >&2 || true
+    if [ "$before_ok" != 1 ] || [ ! -s "$check_file" ]; then
+        say "upgrade check FAILED before the upgrade, see $check_log"
+        tail -n 20 "$check_log" >&2
+    fi
+    t2="$(date +%s)"
+    say "upgrade check: upgrading $MODULE (-u) from $PREV_VERSION to $(manifest_version) with the code of this checkout"
+    if "$PYTHON" -m odoo -c "$cfg" -d "$db" -u "$MODULE" --stop-after-init --no-http \
+            --logfile "$RUN/test-upgrade.log" && ! grep -qE ' (ERROR|CRITICAL) ' "$RUN/test-upgrade.log" \
+            && [ "$(module_version "$db")" = "$(manifest_version)" ]; then
+        UPGRADE_OK=1
+        grep -hE 'module partner_idic: Running migration|obsolete recompute cursor' "$RUN/test-upgrade.log" \
+            | sed -E "s/^.* (INFO|WARNING) [^ ]+ [^ ]+: /[$MODULE] upgrade check: /" >&2 || true
+    else
+        say "upgrade FAILED (installed version now '$(module_version "$db")'), see $RUN/test-upgrade.log:"
+        grep -E ' (ERROR|CRITICAL) ' "$RUN/test-upgrade.log" | head -n 20 >&2 || tail -n 30 "$RUN/test-upgrade.log" >&2
+        return 0
+    fi
+    t3="$(date +%s)"
+    if [ "$before_ok" = 1 ] && [ -s "$check_file" ]; then
+        say "upgrade check: comparing every record and figure with the snapshot"
+        if IDIC_UPGRADE=after IDIC_UPGRADE_FILE="$check_file" "${check[@]}" -c "$cfg" \
+                <"$ROOT/tools/upgrade_check.py" >"$check_log.after" 2>&1; then
+            UPGRADE_CHECK_OK=1
+        fi
+        grep -h '^\[upgrade check\]' "$check_log.after" | sed "s/^/[$MODULE] /" >&2 || true
+        cat "$check_log.after" >>"$check_log" && rm -f "$check_log.after"
+        UPGRADE_SUMMARY="$(grep -h '^\[upgrade check\] summary:' "$check_log" | tail -n 1 | sed 's/^\[upgrade check\] summary: //')"
+        [ "$UPGRADE_CHECK_OK" = 1 ] || { say "upgrade check FAILED, see $check_log"; [ -n "$UPGRADE_SUMMARY" ] || tail -n 20 "$check_log" >&2; }
+    fi
+    t4="$(date +%s)"
+    say "upgrade check: times: previous release install $((t1 - t0))s, snapshot $((t2 - t1))s, upgrade $((t3 - t2))s, comparison $((t4 - t3))s"
+}
+
+manifest_version() {
+    "$PYTHON" -c 'import ast, sys; print(ast.literal_eval(open(sys.argv[1]).read())["version"])' "$ROOT/__manifest__.py"
+}
+
+cmd_upgrade_check() {
+    # make upgrade-check: the upgrade stage of make test alone, on the
+    # database UPGRADE_DB (made again; kept for a look or 'make test-one').
+    require_odoo
+    install_requirements
+    prepare
+    local db="${UPGRADE_DB:-${MODULE}_upgrade}" cfg="$RUN/upgrade-check.conf"
+    write_config "$cfg" "$(free_port 8169)"
+    upgrade_from_previous_release "$cfg" "$db"  # (drops $db first)
+    [ "$PG_STARTED_HERE" = 1 ] && ! odoo_running && pg_stop
+    echo "previous release $PREV_VERSION: install $( [ "$UPGRADE_INSTALL_OK" = 1 ] && echo ok || echo FAILED), upgrade $( [ "$UPGRADE_OK" = 1 ] && echo ok || echo FAILED), check $( [ "$UPGRADE_CHECK_OK" = 1 ] && echo ok || echo FAILED)${UPGRADE_SUMMARY:+: $UPGRADE_SUMMARY}"
+    [ "$UPGRADE_CHECK_OK" = 1 ] && say "the upgraded database $db is kept (DEMO_DB=$db make test-one K=... runs tests on it)"
+    [ "$UPGRADE_CHECK_OK" = 1 ]
+}
+
 # --------------------------------------------------------------------------
 # make test
 # --------------------------------------------------------------------------
@@ -659,8 +799,8 @@ cmd_test() {
     local db="$TEST_DB"
     local cfg="$RUN/test.conf"
     write_config "$cfg" "$(free_port 8169)"
-    local log="$RUN/test-install.log"
-    local install_ok=0 upgrade_ok=0 uninstall_ok=0 lint_ok=0 pot_ok=0 wheel_ok=0 bootstrap_ok=0 host_ok=0
+    local log="$RUN/test-install-fresh.log"
+    local install_ok=0 upgrade_ok=0 upgrade_check_ok=0 uninstall_ok=0 lint_ok=0 pot_ok=0 wheel_ok=0 bootstrap_ok=0 host_ok=0
     local tests=0 failures=0 tours=0
     cleanup_test() {
         psql_run -d postgres -c "DROP DATABASE IF EXISTS \"$TEST_DB\"" >/dev/null 2>&1 || true
@@ -670,24 +810,33 @@ cmd_test() {
     }
     trap cleanup_test EXIT
 
-    say "installing $MODULE with demo data in the fresh database $db"
-    if "$PYTHON" -m odoo -c "$cfg" -d "$db" -i "$MODULE" --with-demo --stop-after-init --no-http \
-            --logfile "$log" && ! grep -qE ' (ERROR|CRITICAL) ' "$log"; then
-        install_ok=1
-    else
-        say "install FAILED, see $log:"
-        grep -E ' (ERROR|CRITICAL) ' "$log" | head -n 20 >&2 || tail -n 30 "$log" >&2
+    # The test database is a database of the previous release, with its demo
+    # data, upgraded to this code (every record and figure checked); a fresh
+    # install of this code with demo data is done by the wheel and host test
+    # stages below.  When the previous release cannot be installed or
+    # upgraded, the tests run on a fresh install instead (and make test fails).
+    upgrade_from_previous_release "$cfg" "$db"
+    upgrade_ok=$UPGRADE_OK
+    upgrade_check_ok=$UPGRADE_CHECK_OK
+    install_ok=$UPGRADE_OK
+    if [ "$UPGRADE_OK" != 1 ]; then
+        psql_run -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
+        say "no database upgraded from the previous release: installing $MODULE with demo data in the fresh database $db instead, for the tests"
+        if "$PYTHON" -m odoo -c "$cfg" -d "$db" -i "$MODULE" --with-demo --stop-after-init --no-http \
+                --logfile "$log" && ! grep -qE ' (ERROR|CRITICAL) ' "$log"; then
+            install_ok=1
+        else
+            say "install FAILED, see $log:"
+            grep -E ' (ERROR|CRITICAL) ' "$log" | head -n 20 >&2 || tail -n 30 "$log" >&2
+        fi
     fi
 
     if [ "$install_ok" = 1 ]; then
-        say "upgrading $MODULE (-u) on the database with demo data"
-        if "$PYTHON" -m odoo -c "$cfg" -d "$db" -u "$MODULE" --stop-after-init --no-http \
-                --logfile "$RUN/test-upgrade.log" && ! grep -qE ' (ERROR|CRITICAL) ' "$RUN/test-upgrade.log"; then
-            upgrade_ok=1
-        else
-            say "upgrade FAILED, see $RUN/test-upgrade.log:"
-            grep -E ' (ERROR|CRITICAL) ' "$RUN/test-upgrade.log" | head -n 20 >&2 || true
-        fi
+        say "installing $OPTIONAL_MODULES beside $MODULE (the optional integration the tests cover)"
+        install_optional "$cfg" "$db" "$RUN/test-optional.log" || {
+            upgrade_ok=0
+            say "installing $OPTIONAL_MODULES FAILED, see $RUN/test-optional.log"
+        }
 
         say "checking that i18n/$MODULE.pot is current"
         if ! export_pot "$cfg" "$db" "$RUN/$MODULE.pot"; then
@@ -784,12 +933,13 @@ PY
     local passed=$((tests - failures))
     [ "$passed" -ge 0 ] || passed=0
     local bad=$failures
-    for ok in $install_ok $upgrade_ok $uninstall_ok $wheel_ok $host_ok $bootstrap_ok $lint_ok $pot_ok; do
+    for ok in $install_ok $upgrade_ok $upgrade_check_ok $uninstall_ok $wheel_ok $host_ok $bootstrap_ok $lint_ok $pot_ok; do
         [ "$ok" = 1 ] || bad=$((bad + 1))
     done
     word() { [ "$1" = 1 ] && echo ok || echo FAILED; }
     local secs=$(( $(date +%s) - start ))
-    echo "install $(word $install_ok), upgrade $(word $upgrade_ok), uninstall $(word $uninstall_ok), wheel $(word $wheel_ok), host tests $(word $host_ok), bootstrap $(word $bootstrap_ok), pot $(word $pot_ok), lint $(word $lint_ok)"
+    echo "previous release $PREV_VERSION install $(word $UPGRADE_INSTALL_OK), upgrade $(word $upgrade_ok), upgrade check $(word $upgrade_check_ok)${UPGRADE_SUMMARY:+ ($UPGRADE_SUMMARY)}"
+    echo "tests database $(word $install_ok), uninstall $(word $uninstall_ok), wheel $(word $wheel_ok), host tests $(word $host_ok), bootstrap $(word $bootstrap_ok), pot $(word $pot_ok), lint $(word $lint_ok)"
     echo "summary: $tests tests run ($tours tours), $passed passed, $failures failed; other checks failed: $((bad - failures)); duration $((secs / 60))m$((secs % 60))s"
     [ "$bad" = 0 ] && [ "$rc" = 0 ]
 }
@@ -809,6 +959,8 @@ cmd_test_one() {
     say "upgrading $MODULE in $DEMO_DB"
     "$PYTHON" -m odoo -c "$cfg" -d "$DEMO_DB" -u "$MODULE" --stop-after-init --no-http \
         --logfile "$RUN/test-one-upgrade.log" || die "upgrade failed, see $RUN/test-one-upgrade.log"
+    install_optional "$cfg" "$DEMO_DB" "$RUN/test-one-optional.log" \
+        || die "installing $OPTIONAL_MODULES failed, see $RUN/test-one-optional.log"
     cd "$RUN" && "$PYTHON" -m pytest -p no:cacheprovider -q --odoo-config "$cfg" \
         --odoo-database "$DEMO_DB" --odoo-http -k "$expr" "$ADDONS/$MODULE/tests"
 }
@@ -847,5 +999,6 @@ case "${1:-}" in
     wheel) require_odoo; install_requirements; cmd_wheel ;;
     pot) cmd_pot ;;
     test-one) cmd_test_one "${2:-}" ;;
-    *) die "usage: $0 setup|demo|test|test-one|bench|lint|pot|wheel|stop" ;;
+    upgrade-check) cmd_upgrade_check ;;
+    *) die "usage: $0 setup|demo|test|test-one|upgrade-check|bench|lint|pot|wheel|stop" ;;
 esac

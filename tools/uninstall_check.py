@@ -2,7 +2,9 @@
 
 IDIC_CHECK=before: creates a customer with a posted invoice and a loyalty card
 (data that belongs to the host modules) and writes what must survive to the
-JSON file IDIC_CHECK_FILE.  IDIC_CHECK=after (once partner_idic is
+JSON file IDIC_CHECK_FILE; leaves a value recompute run unfinished (its
+staging table in place) and helper scheduled actions made by the workers
+setting, which the uninstall must remove.  IDIC_CHECK=after (once partner_idic is
 uninstalled): compares the database with that file and exits non-zero when
 anything is missing or changed.
 """
@@ -51,6 +53,8 @@ if mode == "before":
     card = env["loyalty.card"].create(
         {"program_id": program.id, "partner_id": partner.id, "points": 42}
     )
+    env.company.idic_recompute_workers = 2
+    env["idic.recompute.run"]._idic_start_run("value", env.company, 50000)
     env.flush_all()
     data = snapshot()
     data.update(
@@ -78,6 +82,15 @@ else:
     card = env["loyalty.card"].browse(expected["card"]).exists()
     if not card or card.points != 42 or card.partner_id.id != expected["partner"]:
         problems.append("the loyalty card is gone or changed")
+    env.cr.execute(
+        """SELECT count(*) FROM pg_tables
+            WHERE tablename LIKE 'idic%%' OR tablename LIKE 'partner\\_idic%%'"""
+    )
+    if env.cr.fetchone()[0]:
+        problems.append("tables of the add-on are left (unfinished run staging?)")
+    env.cr.execute("SELECT count(*) FROM ir_act_server WHERE code LIKE '%%_idic_%%'")
+    if env.cr.fetchone()[0]:
+        problems.append("scheduled actions of the add-on are left")
     if problems:
         sys.stderr.write("uninstall check: " + "; ".join(problems) + "\n")
         sys.exit(1)

@@ -1,0 +1,630 @@
+"""Upgrade check of `make test`, run inside `python3 -m odoo shell`.
+
+IDIC_UPGRADE=before, with the code of the previous release (tools/previous_release)
+    on a database where it was installed with its demo data: checks that the
+    demo story left rows in every table of the add-on's models and a value in
+    every stored field the add-on adds to the host's models (and adds rows
+    through the ORM where a model has none), sets the recompute cursors that
+    the current release's migration must remove, then writes a snapshot of
+    every record and stored figure to the JSON file IDIC_UPGRADE_FILE.
+IDIC_UPGRADE=after, with the current code, once `-u partner_idic` has run:
+    takes the same snapshot and compares it with the file.  Every record must
+    be kept and every stored value equal, except the intended changes listed
+    below with their reason.  Prints a summary and exits non-zero when a
+    difference is found.
+
+What is compared:
+- each table of the add-on's own models (every stored column) and the many2many
+  tables of the add-on's fields: every row, by id (or by pair);
+- each host table the add-on adds stored fields to (res_partner, account_move,
+  loyalty_card, ...): every row, by id, with the add-on's columns (among them the
+  company-dependent idic_* jsonb columns of res_partner) and a few of the host's
+  own figures the add-on's story depends on (invoice totals, card points, ...);
+- the add-on's system parameters (partner_idic.*), and its crons, groups, record
+  rules and access rights (by XML id);
+- every XML id of the add-on (demo and data records) is still there.
+Columns write_date and write_uid are left out: `-u` reloads the add-on's data
+files, which rewrites the records they define (with the same values).
+"""
+
+import datetime
+import json
+import os
+import sys
+
+from odoo.tools import SQL
+
+env = globals()["env"]  # provided by `odoo shell`
+MODULE = "partner_idic"
+mode = os.environ["IDIC_UPGRADE"]
+path = os.environ["IDIC_UPGRADE_FILE"]
+
+# --------------------------------------------------------------------------
+# Intended changes of the current release, each with its reason.  At each
+# release (tools/previous_release moves), these lists are emptied.
+# --------------------------------------------------------------------------
+# System parameters the current release deletes (in its migrations/).
+REMOVED_PARAMS = {
+    "partner_idic.value_recompute_cursor": "19.0.1.1.0: the recompute jobs keep "
+    "their place in run tables (issue 17); migrations/19.0.1.1.0 deletes the cursor",
+    "partner_idic.donor_recompute_cursor": "19.0.1.1.0: as the value cursor",
+    "partner_idic.member_refresh_cursor": "19.0.1.1.0: as the value cursor",
+}
+# Stored columns whose meaning or type changes on purpose: (table, column).
+CHANGED_COLUMNS = {}
+# Stored columns / tables the current release drops on purpose.
+REMOVED_COLUMNS = {}
+REMOVED_TABLES = {}
+# Records defined by XML id that the current release changes or drops on
+# purpose: "module.name" -> reason.
+CHANGED_XMLIDS = {}
+REMOVED_XMLIDS = {}
+
+IGNORED_COLUMNS = {"write_date", "write_uid"}
+# Host figures the demo story is made of, kept with the add-on's columns.
+HOST_FIGURES = {
+    "res_partner": ["active", "company_id", "parent_id", "membership_state"],
+    "account_move": [
+        "state",
+        "move_type",
+        "partner_id",
+        "invoice_date",
+        "amount_total_signed",
+        "amount_residual_signed",
+        "payment_state",
+    ],
+    "loyalty_card": ["points", "partner_id", "program_id", "expiration_date"],
+    "loyalty_history": ["card_id", "issued", "used"],
+    "membership_membership_line": [
+        "partner",
+        "state",
+        "date_from",
+        "date_to",
+        "date_cancel",
+        "member_price",
+    ],
+}
+# Definition records of the add-on, compared by XML id: model -> fields.
+DEFINITIONS = {
+    "ir.cron": [
+        "cron_name",
+        "model_id",
+        "code",
+        "active",
+        "interval_number",
+        "interval_type",
+        "priority",
+        "user_id",
+    ],
+    "res.groups": ["name", "implied_ids", "user_ids", "privilege_id"],
+    "ir.rule": [
+        "name",
+        "model_id",
+        "domain_force",
+        "groups",
+        "active",
+        "perm_read",
+        "perm_write",
+        "perm_create",
+        "perm_unlink",
+    ],
+    "ir.model.access": [
+        "model_id",
+        "group_id",
+        "active",
+        "perm_read",
+        "perm_write",
+        "perm_create",
+        "perm_unlink",
+    ],
+}
+EXAMPLES = 5  # differences shown per table and column
+
+
+def say(message):
+    sys.stdout.write(f"[upgrade check] {message}\n")
+    sys.stdout.flush()
+
+
+def table_columns(table):
+    env.cr.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = %s",
+        (table,),
+    )
+    return {row[0] for row in env.cr.fetchall()}
+
+
+def addon_tables():
+    """{table: (kind, model, [columns])} of what the add-on stores."""
+    tables = {}
+    relations = {}
+    for name in sorted(env.registry):
+        model = env[name]
+        if model._abstract or model._transient or not model._auto:
+            continue
+        own = model._original_module == MODULE
+        columns = set()
+        for field in model._fields.values():
+            if not field.store:
+                continue
+            if field.type == "many2many" and (own or field._module == MODULE):
+                relations[field.relation] = (name, [field.column1, field.column2])
+            elif field.column_type and (own or field._module == MODULE):
+                columns.add(field.name)
+        if own:
+            tables[model._table] = ("model", name, sorted(columns))
+        elif columns:
+            present = table_columns(model._table)
+            host = [c for c in HOST_FIGURES.get(model._table, []) if c in present]
+            tables[model._table] = ("host", name, sorted(columns | set(host)))
+    for table, (name, columns) in relations.items():
+        tables.setdefault(table, ("relation", name, columns))
+    # The host tables of the story's figures, with add-on columns or not.
+    for name in sorted(env.registry):
+        model = env[name]
+        table = model._table
+        if (
+            table in HOST_FIGURES
+            and table not in tables
+            and model._auto
+            and not model._abstract
+        ):
+            present = table_columns(table)
+            columns = [c for c in HOST_FIGURES[table] if c in present]
+            if columns:
+                tables[table] = ("host", name, columns)
+    return tables
+
+
+def rows_of(table, kind, columns):
+    present = table_columns(table)
+    if kind == "model":
+        columns = sorted(present - IGNORED_COLUMNS - {"id"})
+    columns = [c for c in columns if c in present]
+    cr = env.cr
+    if kind == "relation":
+        cr.execute(
+            SQL(
+                "SELECT %s, %s FROM %s ORDER BY 1, 2",
+                SQL.identifier(columns[0]),
+                SQL.identifier(columns[1]),
+                SQL.identifier(table),
+            )
+        )
+        return columns, {f"{a},{b}": {} for a, b in cr.fetchall()}
+    select = SQL(", ").join(SQL.identifier(c) for c in ["id", *columns])
+    cr.execute(
+        SQL(
+            "SELECT row_to_json(t) FROM (SELECT %s FROM %s) t",
+            select,
+            SQL.identifier(table),
+        )
+    )
+    rows = {}
+    for (row,) in cr.fetchall():
+        rows[str(row.pop("id"))] = row
+    return columns, rows
+
+
+def xmlid_index():
+    env.cr.execute(
+        "SELECT module || '.' || name, model, res_id FROM ir_model_data "
+        "WHERE module = %s ORDER BY 1",
+        (MODULE,),
+    )
+    return {xmlid: [model, res_id] for xmlid, model, res_id in env.cr.fetchall()}
+
+
+def plain(value):
+    if hasattr(value, "_name"):  # a recordset: its ids
+        return sorted(value.ids)
+    return value
+
+
+def definitions(xmlids):
+    result = {}
+    for model, fields in DEFINITIONS.items():
+        if model not in env:
+            continue
+        fields = [f for f in fields if f in env[model]._fields]
+        for xmlid, (xmodel, res_id) in xmlids.items():
+            if xmodel != model:
+                continue
+            record = env[model].with_context(active_test=False).browse(res_id).exists()
+            if record:
+                result[xmlid] = {f: plain(record[f]) for f in fields}
+    return result
+
+
+def snapshot():
+    env.flush_all()
+    data = {"tables": {}, "params": {}, "xmlids": xmlid_index()}
+    for table, (kind, model, columns) in sorted(addon_tables().items()):
+        columns, rows = rows_of(table, kind, columns)
+        data["tables"][table] = {
+            "kind": kind,
+            "model": model,
+            "columns": columns,
+            "rows": rows,
+        }
+    env.cr.execute(
+        "SELECT key, value FROM ir_config_parameter WHERE key LIKE %s ORDER BY key",
+        (f"{MODULE}.%",),
+    )
+    data["params"] = dict(env.cr.fetchall())
+    data["definitions"] = definitions(data["xmlids"])
+    return data
+
+
+# --------------------------------------------------------------------------
+# before: rows in every model, cursors set, snapshot
+# --------------------------------------------------------------------------
+def has_value(table, column):
+    env.cr.execute(
+        SQL(
+            "SELECT 1 FROM %(table)s WHERE %(column)s IS NOT NULL "
+            "AND %(column)s::text NOT IN ('', 'false', '0', '0.0', '{}', '[]') LIMIT 1",
+            table=SQL.identifier(table),
+            column=SQL.identifier(column),
+        )
+    )
+    return bool(env.cr.fetchone())
+
+
+def count_of(table):
+    env.cr.execute(SQL("SELECT count(*) FROM %s", SQL.identifier(table)))
+    return env.cr.fetchone()[0]
+
+
+def run_jobs():
+    """A day of use after the demo story: each cron of the add-on once, as the
+    scheduler runs it (its own transaction)."""
+    crons = env["ir.cron"].browse(
+        res_id for model, res_id in xmlid_index().values() if model == "ir.cron"
+    )
+    for cron in crons.with_context(active_test=False).exists().sorted("priority"):
+        env.cr.commit()
+        cron.method_direct_trigger()
+        # The job ran in a cursor of its own: a new transaction sees its work.
+        env.cr.commit()
+        env.invalidate_all()
+    say(f"ran the add-on's {len(crons)} jobs once")
+
+
+def fill_assessment(_model):
+    """An assessment of the IDIC survey answered by the admin, closed: its
+    areas and proposed improvement actions, the survey answer it owns."""
+    admin = env.ref("base.user_admin")
+    if not admin.email:
+        admin.email = "admin@example.com"
+    survey = env.ref(f"{MODULE}.idic_assessment_survey_idic")
+    assessment = env["idic.assessment"].create(
+        {
+            "name": "Upgrade check assessment",
+            "framework": "idic",
+            # Two years back: the tests' own assessments come after it.
+            "date": datetime.date.today() - datetime.timedelta(days=730),
+            "participant_ids": [(6, 0, admin.ids)],
+        }
+    )
+    assessment.action_invite()
+    answer = env["survey.user_input"].search(
+        [
+            ("idic_assessment_id", "=", assessment.id),
+            ("partner_id", "=", admin.partner_id.id),
+        ]
+    )
+    for index, question in enumerate(survey.page_ids.question_ids):
+        choices = question.suggested_answer_ids.sorted("answer_score")
+        if choices:
+            answer._save_lines(question, choices[index % len(choices)].id)
+    answer._mark_done()
+    assessment.action_close()
+
+
+def fill_improvement_action(model):
+    area = env["idic.assessment.area"].search([], limit=1)
+    model.create(
+        {"name": "Upgrade check action", "assessment_id": area.assessment_id.id}
+    )
+
+
+def fill_health_target(_model):
+    for company in env["res.company"].search([]):  # pylint: disable=no-search-all
+        env["idic.health.target"]._for_company(company)
+
+
+FILLERS = {
+    "idic.assessment": fill_assessment,
+    "idic.assessment.area": fill_assessment,
+    "idic.improvement.action": fill_improvement_action,
+    "idic.health.target": fill_health_target,
+}
+
+
+def fill_empty(tables):
+    """Rows through the ORM (the previous release's code) where the demo story
+    and a run of the jobs left none."""
+    for table, (kind, model, _columns) in sorted(tables.items()):
+        if kind != "model" or count_of(table):
+            continue
+        filler = FILLERS.get(model)
+        if not filler:
+            say(
+                f"{table}: no rows in {model}, and no filler for it in tools/upgrade_check.py"
+            )
+            continue
+        try:
+            with env.cr.savepoint():
+                filler(env[model])
+                env.flush_all()
+        except Exception as error:  # reported; the check fails below
+            say(f"{table}: adding rows to {model} failed: {error}")
+            continue
+        say(
+            f"{table}: no rows after the demo story and the jobs: {count_of(table)} added"
+        )
+
+
+def sample_value(field):
+    if field.type == "boolean":
+        return True
+    if field.type in ("char", "text", "html"):
+        return "Upgrade check"
+    if field.type in ("integer", "float", "monetary"):
+        return 7
+    if field.type == "date":
+        return "1990-05-17"
+    if field.type == "datetime":
+        return "2024-05-17 10:00:00"
+    if field.type == "selection":
+        values = field.get_values(env)
+        return values[-1] if values else None
+    if field.type == "many2one":
+        record = env[field.comodel_name].search([], limit=1)
+        return record.id or None
+    return None
+
+
+SAMPLES = {}  # model -> record id -> field -> value before the sample
+
+
+def fill_fields(table, model, columns):
+    """Sets the add-on's fields that no row of a host table holds, through the
+    ORM on the first record of the demo story (or of the table)."""
+    unset = [c for c in columns if not has_value(table, c)]
+    if not unset:
+        return []
+    records = env[model].with_context(active_test=False)
+    env.cr.execute(
+        SQL(
+            "SELECT res_id FROM ir_model_data WHERE module = %s AND model = %s "
+            "ORDER BY id LIMIT 1",
+            MODULE,
+            model,
+        )
+    )
+    row = env.cr.fetchone()
+    record = records.browse(row[0]) if row else records.search([], limit=1, order="id")
+    values = {}
+    for name in unset:
+        field = records._fields.get(name)
+        value = sample_value(field) if field else None
+        if value is not None:
+            values[name] = value
+    # What the sample values replace, put back once compared (after()).
+    originals = SAMPLES.setdefault(model, {}).setdefault(str(record.id), {})
+    for name in values:
+        value = record[name]
+        if hasattr(value, "_name"):
+            value = value.id
+        elif isinstance(value, (datetime.date, datetime.datetime)):
+            value = str(value)
+        originals[name] = value
+    try:
+        with env.cr.savepoint():
+            record.write(values)
+            env.flush_all()
+    except Exception:  # one field at a time then
+        for name, value in values.items():
+            try:
+                with env.cr.savepoint():
+                    record.write({name: value})
+                    env.flush_all()
+            except Exception as error:  # reported below
+                say(f"{table}.{name}: could not be set on {record}: {error}")
+    left = [c for c in unset if not has_value(table, c)]
+    done = sorted(set(unset) - set(left))
+    if done:
+        say(f"{table}: no row held a value in {', '.join(done)}: set on {record}")
+    return [f"{table}.{c}" for c in left]
+
+
+def before():
+    tables = addon_tables()
+    say(
+        f"the previous release stores {len(tables)} tables (own models, host tables, relations)"
+    )
+    run_jobs()
+    fill_empty(tables)
+    unset = []
+    for table, (kind, model, columns) in sorted(tables.items()):
+        if kind == "host":
+            unset += fill_fields(
+                table,
+                model,
+                [c for c in columns if c not in HOST_FIGURES.get(table, ())],
+            )
+    empty = [table for table in sorted(tables) if not count_of(table)]
+    if empty:
+        say(f"FAILED: tables without rows: {', '.join(empty)}")
+    if unset:
+        say(f"FAILED: fields no row holds a value in: {', '.join(unset)}")
+    # A run of each job interrupted half-way: the migration must drop them.
+    params = env["ir.config_parameter"].sudo()
+    partner = env["res.partner"].search([], order="id desc", limit=1)
+    for key in REMOVED_PARAMS:
+        params.set_param(key, f"{env.company.id},{partner.id}")
+    data = snapshot()
+    data["samples"] = SAMPLES
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(data, handle)
+    rows = sum(len(t["rows"]) for t in data["tables"].values())
+    say(
+        f"snapshot: {len(data['tables'])} tables, {rows} rows, "
+        f"{len(data['params'])} parameters, {len(data['definitions'])} definition "
+        f"records, {len(data['xmlids'])} XML ids"
+    )
+    env.cr.commit()  # `odoo shell` rolls back what is not committed
+    if empty or unset:
+        sys.exit(1)
+
+
+# --------------------------------------------------------------------------
+# after: compare
+# --------------------------------------------------------------------------
+def compare(old, new):
+    differences = []
+    intended = []
+    stats = {"tables": 0, "rows": 0, "values": 0, "added": 0}
+
+    def differ(message):
+        differences.append(message)
+
+    for table, was in sorted(old["tables"].items()):
+        now = new["tables"].get(table)
+        if now is None:
+            if table in REMOVED_TABLES:
+                intended.append(f"table {table} dropped: {REMOVED_TABLES[table]}")
+            else:
+                differ(f"table {table} ({was['model']}) is gone")
+            continue
+        stats["tables"] += 1
+        lost = sorted(set(was["rows"]) - set(now["rows"]), key=str)
+        if lost:
+            differ(
+                f"{table}: {len(lost)} rows lost, e.g. ids {', '.join(lost[:EXAMPLES])}"
+            )
+        stats["added"] += len(set(now["rows"]) - set(was["rows"]))
+        for column in was["columns"]:
+            key = f"{table}.{column}"
+            if column not in now["columns"]:
+                if (table, column) in REMOVED_COLUMNS:
+                    intended.append(f"{key} dropped: {REMOVED_COLUMNS[table, column]}")
+                else:
+                    differ(f"{key} is gone")
+                continue
+            changed = [
+                rid
+                for rid, row in was["rows"].items()
+                if rid in now["rows"]
+                and row.get(column) != now["rows"][rid].get(column)
+            ]
+            stats["values"] += len(was["rows"])
+            if not changed:
+                continue
+            if (table, column) in CHANGED_COLUMNS:
+                intended.append(
+                    f"{key}: {len(changed)} values changed: {CHANGED_COLUMNS[table, column]}"
+                )
+                continue
+            examples = "; ".join(
+                f"id {rid}: {was['rows'][rid].get(column)!r} -> "
+                f"{now['rows'][rid].get(column)!r}"
+                for rid in changed[:EXAMPLES]
+            )
+            differ(
+                f"{key}: {len(changed)} of {len(was['rows'])} values changed ({examples})"
+            )
+        stats["rows"] += len(was["rows"])
+
+    for key, value in sorted(old["params"].items()):
+        if key in REMOVED_PARAMS:
+            if key in new["params"]:
+                differ(f"parameter {key} should have been removed by the migration")
+            else:
+                intended.append(f"parameter {key} removed: {REMOVED_PARAMS[key]}")
+        elif key not in new["params"]:
+            differ(f"parameter {key} is gone (was {value!r})")
+        elif new["params"][key] != value:
+            differ(f"parameter {key}: {value!r} -> {new['params'][key]!r}")
+
+    for xmlid in sorted(set(old["xmlids"]) - set(new["xmlids"])):
+        if xmlid in REMOVED_XMLIDS:
+            intended.append(f"{xmlid} removed: {REMOVED_XMLIDS[xmlid]}")
+        else:
+            differ(f"record {xmlid} ({old['xmlids'][xmlid][0]}) is gone")
+    for xmlid, values in sorted(old["definitions"].items()):
+        now = new["definitions"].get(xmlid)
+        if now is None:
+            continue  # reported with the XML ids
+        changed = [f for f in values if f in now and now[f] != values[f]]
+        if not changed:
+            continue
+        if xmlid in CHANGED_XMLIDS:
+            intended.append(f"{xmlid} changed: {CHANGED_XMLIDS[xmlid]}")
+            continue
+        differ(
+            f"{xmlid}: "
+            + "; ".join(f"{f} {values[f]!r} -> {now[f]!r}" for f in changed)
+        )
+    return differences, intended, stats
+
+
+def after():
+    with open(path, encoding="utf-8") as handle:
+        old = json.load(handle)
+    new = snapshot()
+    differences, intended, stats = compare(old, new)
+    added_tables = sorted(set(new["tables"]) - set(old["tables"]))
+    if added_tables:
+        say(f"tables new in this release (not compared): {', '.join(added_tables)}")
+    for line in intended:
+        say(f"intended: {line}")
+    for line in differences:
+        say(f"DIFFERENCE: {line}")
+    kinds = {}
+    for table in old["tables"].values():
+        kinds[table["kind"]] = kinds.get(table["kind"], 0) + 1
+    say(
+        f"summary: {stats['tables']} tables compared ({kinds.get('model', 0)} of the "
+        f"add-on's models, {kinds.get('host', 0)} host tables, {kinds.get('relation', 0)} "
+        f"relation tables), {stats['rows']} rows, {stats['values']} stored values; "
+        f"{len(old['params'])} parameters, {len(old['definitions'])} crons / groups / "
+        f"rules / access rights, {len(old['xmlids'])} XML ids; {stats['added']} rows "
+        f"added by the upgrade; {len(intended)} intended changes; "
+        f"differences found: {len(differences)}"
+    )
+    restore_samples(old.get("samples", {}))
+    env.cr.commit()  # `odoo shell` rolls back what is not committed
+    if differences:
+        sys.exit(1)
+
+
+def restore_samples(samples):
+    """The values the sample values replaced, put back: the tests then run on
+    the demo story (with one run of the jobs), not on the samples."""
+    count = 0
+    for model, records in samples.items():
+        if model not in env:
+            continue
+        for rid, values in records.items():
+            record = (
+                env[model].with_context(active_test=False).browse(int(rid)).exists()
+            )
+            values = {k: v for k, v in values.items() if k in record._fields}
+            if record and values:
+                record.write(values)
+                count += len(values)
+    env.flush_all()
+    if count:
+        say(f"put back the {count} values the samples replaced before the upgrade")
+
+
+if mode == "before":
+    before()
+elif mode == "after":
+    after()
+else:
+    sys.exit(f"IDIC_UPGRADE={mode}: expected 'before' or 'after'")
