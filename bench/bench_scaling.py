@@ -149,6 +149,12 @@ def parse_args(argv):
         help="seconds a server run of the workers measurement may take",
     )
     parser.add_argument(
+        "--never-ran",
+        action="store_true",
+        help="measure as on a database where the job never ran (no lastcall); "
+        "by default it last ran a day ago",
+    )
+    parser.add_argument(
         "--json", help="also write the figures to this file (JSON), for comparisons"
     )
     parser.add_argument("--label", default="", help="a label stored in the JSON")
@@ -208,10 +214,11 @@ def value_crons(env):
     )
 
 
-def reset(registry):
+def reset(registry, never_ran=False):
     """Clear (and commit) every figure the value job wrote, its tier history,
-    its resume cursor and its runs, and make its scheduled actions idle; then
-    VACUUM ANALYZE. The partners get back the state of the data set as built."""
+    its resume cursor and its runs, and make its scheduled actions idle, last
+    run a day ago (``never_ran``: never, as on a new database); then VACUUM
+    ANALYZE. The partners get back the state of the data set as built."""
     import odoo  # noqa: PLC0415
     from odoo.tools import SQL  # noqa: PLC0415
 
@@ -268,8 +275,13 @@ def reset(registry):
         cr.execute(
             SQL(
                 "UPDATE ir_cron SET nextcall = (now() AT TIME ZONE 'UTC')"
-                " + INTERVAL '1 day', lastcall = NULL, failure_count = 0,"
+                " + INTERVAL '1 day', lastcall = %s, failure_count = 0,"
                 " first_failure_date = NULL WHERE id IN %s",
+                SQL("NULL")
+                if never_ran
+                else SQL(
+                    "date_trunc('second', now() AT TIME ZONE 'UTC') - INTERVAL '1 day'"
+                ),
                 tuple(crons.ids),
             )
         )
@@ -393,7 +405,7 @@ def measure_scheduler(registry, info, args, label):
     runs = []
     for rep in range(args.repeat):
         say(f"{label}: clearing the figures (committed) and VACUUM ANALYZE")
-        reset_s, (cleared, vacuum_s) = timed(lambda: reset(registry))
+        reset_s, (cleared, vacuum_s) = timed(lambda: reset(registry, args.never_ran))
         say(
             f"{label}: {fmt(cleared)} partners cleared in {reset_s:.1f} s "
             f"(VACUUM ANALYZE {vacuum_s:.1f} s); baseline (rolled back)"
@@ -639,7 +651,7 @@ def measure_workers(args, threads):
         "clearing the figures"
     )
     try:
-        reset(registry)
+        reset(registry, args.never_ran)
         logfile = os.path.abspath(
             os.path.join(
                 os.path.dirname(args.config), f"bench-scaling-workers-{threads}.log"
@@ -653,10 +665,12 @@ def measure_workers(args, threads):
                 cr.execute(
                     SQL(
                         "UPDATE ir_cron SET nextcall = (now() AT TIME ZONE 'UTC')"
-                        " - INTERVAL '1 minute', lastcall = NULL WHERE id IN %s",
+                        " - INTERVAL '1 minute' WHERE id IN %s"
+                        " RETURNING date_trunc('second', now() AT TIME ZONE 'UTC')",
                         ids,
                     )
                 )
+                since = cr.fetchone()[0]
                 cr.commit()  # pylint: disable=invalid-commit
             load_before = load()
             waited = time.perf_counter()
@@ -689,8 +703,9 @@ def measure_workers(args, threads):
                         continue
                     cr.execute(
                         SQL(
-                            "SELECT COUNT(*) FILTER (WHERE lastcall IS NULL OR %s)"
-                            " FROM ir_cron WHERE id IN %s",
+                            "SELECT COUNT(*) FILTER (WHERE lastcall IS NULL"
+                            " OR lastcall < %s OR %s) FROM ir_cron WHERE id IN %s",
+                            since,
                             IrCron._get_ready_sql_condition(cr),
                             ids,
                         )
