@@ -17,7 +17,8 @@ it when a database has none; ``--partners`` / ``--moves`` and
    job as soon as possible while it reports work left), once per scheduler
    wake-up, until the job reports it is done, each batch committed. Before
    each run the figures of every partner and the tier history are cleared and
-   committed (the data set as built), then ``VACUUM ANALYZE``. Against the
+   committed (the data set as built), then ``VACUUM ANALYZE``; the job last
+   ran a day before (``--never-ran``: never, as on a new database). Against the
    least work any implementation must do on the same rows, measured on the
    same cleared state (rolled back): the baseline of
    ``bench_value_recompute.py``, one SQL ``GROUP BY`` over the invoice lines
@@ -33,10 +34,11 @@ it when a database has none; ``--partners`` / ``--moves`` and
    setting ``idic_recompute_workers``. Checked afterwards: no range of a run
    processed twice, and the company-dependent ``idic_*`` columns of
    ``res_partner`` and ``idic_tier_history`` (without ids and dates)
-   identical between 1 and 2 workers. Skipped, with a message, when the
-   setting does not exist. The server runs with ``ODOO_NOTIFY_CRON_CHANGES``
-   set, so that a job left partially done wakes a worker at once instead of at
-   the next minute's poll.
+   identical between 1 and 2 workers. Where the setting does not exist
+   (before the recorded runs of issue #17), one worker only, with a message.
+   The server runs with ``ODOO_NOTIFY_CRON_CHANGES`` set, so that a job left
+   partially done wakes a worker at once instead of at the next minute's
+   poll. The setting is put back to 1 afterwards.
 
 3. **The data sets**: their build time (from their markers), the size of each
    database and of the cluster's data folder, the load of the machine.
@@ -752,6 +754,11 @@ def measure_workers(args, threads):
                         "UPDATE ir_cron SET active = TRUE WHERE id IN %s", tuple(paused)
                     )
                 )
+                cr.commit()  # pylint: disable=invalid-commit
+            env = odoo.api.Environment(cr, odoo.api.SUPERUSER_ID, {})
+            if WORKERS_FIELD in env["res.company"]._fields:
+                # Back to the default: one action, the helpers archived.
+                env["res.company"].search([]).write({WORKERS_FIELD: 1})  # pylint: disable=no-search-all
                 cr.commit()  # pylint: disable=invalid-commit
     checked, differ, tiered = check_figures(registry, info["company_id"])
     result = {
