@@ -1,7 +1,7 @@
 # partner_idic developer commands; see README.md.
 HARNESS := tools/harness.sh
 
-.PHONY: setup demo test test-one upgrade-check bench lint pot wheel stop
+.PHONY: setup demo test test-one upgrade-check bench lint pot wheel stop reliability
 
 setup:  ## set up Odoo 19.0 (in .run/venv when $(PYTHON) has none), the add-on's requirements and the development tools
 	@bash $(HARNESS) setup
@@ -29,6 +29,9 @@ pot:  ## regenerate i18n/partner_idic.pot
 
 wheel:  ## build .run/dist/odoo_addon_partner_idic-19.0.*.whl and check what it holds
 	@bash $(HARNESS) wheel
+
+reliability:  ## jobs killed mid-run, and jobs run while users work, against clean runs (on copies of the demo database: make demo first)
+	@"$${PYTHON:-python3}" tools/reliability_check.py -c .run/demo.conf -d "$${DEMO_DB:-partner_idic_demo}"
 
 stop:  ## stop what `make demo` started
 	@bash $(HARNESS) stop

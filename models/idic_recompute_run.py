@@ -88,6 +88,11 @@ class IdicRecomputeRun(models.Model):
     updated = fields.Integer(
         compute="_compute_progress", help="Partners written by this run."
     )
+    round_key = fields.Char(
+        readonly=True,
+        help="The scheduled action and the scheduler's round that started "
+        "the run: a round's later calls do not start it again.",
+    )
     info = fields.Json(
         readonly=True,
         help="Figures of the whole population computed once for the run.",
@@ -187,23 +192,32 @@ class IdicRecomputeRun(models.Model):
         return updated
 
     @api.model
+    def _idic_round(self):
+        """The scheduler's round this call belongs to: the scheduler calls a
+        job again and again until the job says it is done, and only then
+        moves the action's ``lastcall`` (given in the context with the
+        action). None outside the scheduler."""
+        cron_id = self.env.context.get("cron_id")
+        if not cron_id:
+            return None
+        return f"{cron_id}:{self.env.context.get('lastcall') or ''}"
+
+    @api.model
     def _idic_ran_since_lastcall(self, job, company):
         """Whether the run of ``company`` was started by an earlier call of
-        the scheduler's current round: the scheduler calls a job again and
-        again until it says it is done, and only then moves its ``lastcall``
-        (given in the context)."""
-        lastcall = self.env.context.get("lastcall")
-        if not lastcall:
+        the scheduler's current round (and has ended since)."""
+        round_key = self._idic_round()
+        if not round_key:
             return False
         self.env.cr.execute(
             SQL(
                 """SELECT 1 FROM idic_recompute_run
                     WHERE job = %s AND COALESCE(company_id, 0) = %s
-                      AND create_date >= %s
+                      AND round_key = %s
                     LIMIT 1""",
                 job,
                 company.id or 0,
-                lastcall,
+                round_key,
             )
         )
         return bool(self.env.cr.fetchone())
@@ -271,15 +285,16 @@ class IdicRecomputeRun(models.Model):
         self.env.cr.execute(
             SQL(
                 """INSERT INTO idic_recompute_run
-                          (job, company_id, date, state, stage_count,
+                          (job, company_id, date, state, stage_count, round_key,
                            create_uid, create_date, write_uid, write_date)
                    VALUES (%(job)s, %(company)s, %(today)s, 'running', 0,
-                           %(uid)s, %(now)s, %(uid)s, %(now)s)
+                           %(round)s, %(uid)s, %(now)s, %(uid)s, %(now)s)
                    ON CONFLICT DO NOTHING
                    RETURNING id""",
                 job=job,
                 company=company.id or None,
                 today=fields.Date.context_today(self),
+                round=self._idic_round(),
                 uid=self.env.uid,
                 now=SQL("(now() AT TIME ZONE 'UTC')"),
             )

@@ -342,9 +342,14 @@ class LoyaltyCard(models.Model):
         start = 0
         while start <= max_id:
             end = start + batch_size
-            expired = self._idic_expire_points(start, end)
+            self._idic_expire_points(start, end)
+            # The card ids looked at, and what remains: a run that fails after
+            # this batch is run again at once by the scheduler, not a day
+            # later.
+            Cron._commit_progress(
+                min(end, max_id + 1) - start, remaining=max(max_id - end + 1, 0)
+            )
             start = end
-            Cron._commit_progress(expired)
         self._idic_send_expiry_reminders()
 
     @api.model

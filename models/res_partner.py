@@ -641,7 +641,11 @@ class ResPartner(models.Model):
             start = end
             params.set_param(key, start if start <= max_id else 0)
             remaining = max(max_id - start + 1, 0)
-            if Cron._commit_progress(moved, remaining=remaining) <= 0 and remaining:
+            # Done: the ids looked at (a batch that moved nobody is progress
+            # too: a run failing after it is run again at once, not a day
+            # later).
+            done = min(end, max_id + 1) - (end - batch_size)
+            if Cron._commit_progress(done, remaining=remaining) <= 0 and remaining:
                 return
         params.set_param(key, 0)
 

@@ -423,12 +423,12 @@ class ResPartner(models.Model):
         return count
 
     @api.model
-    def _cron_idic_donor_recompute(self, helper=False):
+    def _cron_idic_donor_recompute(self, helper=False, batch_size=50000):
         """Nightly (a new fiscal year changes statuses), and soon after
         donation invoices are posted, reset or cancelled: recompute the donor
         figures of all companies. A ``helper`` action only takes ranges of
         the runs its job's own action started."""
-        self.sudo()._idic_recompute_donors(start=not helper)
+        self.sudo()._idic_recompute_donors(start=not helper, batch_size=batch_size)
 
     @api.model
     def _idic_trigger_donor_recompute(self):

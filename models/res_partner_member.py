@@ -178,12 +178,14 @@ class ResPartner(models.Model):
     # Daily job
     # ------------------------------------------------------------------
     @api.model
-    def _cron_idic_membership_status(self, helper=False):
+    def _cron_idic_membership_status(self, helper=False, batch_size=50000):
         """Daily: start and end membership periods as their dates come,
         recompute member statuses, then (when the run ends) send renewal
         reminders and lapse notices. A ``helper`` action only takes ranges of
         the run the job's own action started."""
-        self.sudo()._idic_member_refresh(commit=True, start=not helper)
+        self.sudo()._idic_member_refresh(
+            batch_size=batch_size, commit=True, start=not helper
+        )
 
     @api.model
     def _idic_member_refresh(self, batch_size=50000, commit=False, start=True):

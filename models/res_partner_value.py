@@ -818,11 +818,11 @@ class ResPartner(models.Model):
                 )
 
     @api.model
-    def _cron_idic_value_recompute(self, helper=False):
+    def _cron_idic_value_recompute(self, helper=False, batch_size=50000):
         """Nightly, and soon after customer invoices are posted: recompute the
         value figures and tiers of all companies. A ``helper`` action only
         takes ranges of the runs its job's own action started."""
-        self.sudo()._idic_recompute_values(start=not helper)
+        self.sudo()._idic_recompute_values(start=not helper, batch_size=batch_size)
 
     @api.model
     def _idic_trigger_value_recompute(self):

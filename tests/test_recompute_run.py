@@ -10,8 +10,10 @@ give the figures of a recompute done at once."""
 
 import time
 from datetime import date, datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
+from psycopg2.errors import DeadlockDetected, SerializationFailure
 
 from odoo import Command, api
 from odoo.exceptions import AccessError, ValidationError
@@ -93,6 +95,7 @@ class RecomputeCase(IdicCase):
     def setUp(self):
         super().setUp()
         self.today = TODAY  # the clock of the calls
+        self.lastcall = LASTCALL  # the scheduler's round
 
     # ------------------------------------------------------------------
     # Helpers
@@ -110,7 +113,7 @@ class RecomputeCase(IdicCase):
                     cron = env.ref(VALUE_CRON)
                     end = time.monotonic() - 1 if spent else time.monotonic() + 3600
                     cron = cron.with_context(
-                        cron_id=cron.id, cron_end_time=end, lastcall=LASTCALL
+                        cron_id=cron.id, cron_end_time=end, lastcall=self.lastcall
                     )
                     cron, progress = cron._add_progress()
                     getattr(cron.env["res.partner"], method)(**kwargs)
@@ -304,3 +307,55 @@ class TestRecomputeRun(RecomputeCase):
             .with_user(self.idic_manager)
             .search([("id", "=", other.id)])
         )
+
+    def test_range_taken_again_after_a_concurrency_failure(self):
+        """A range whose partners a user wrote meanwhile fails with a
+        serialization failure (or a deadlock): it is rolled back and taken
+        again, and the run gives the figures of a run done at once; a range
+        failing again and again ends the call with the error."""
+        at_once = self.from_start(self.inline)
+        Partner = self.registry["res.partner"]
+        original = Partner._idic_job_apply_value
+
+        def failing(errors):
+            def apply(records, *args, **kwargs):
+                if errors:
+                    raise errors.pop(0)
+                return original(records, *args, **kwargs)
+
+            return apply
+
+        def with_failures():
+            errors = [SerializationFailure(), DeadlockDetected()]
+            with patch.object(Partner, "_idic_job_apply_value", failing(errors)):
+                while self.call(spent=False)[1]:
+                    pass
+            self.assertFalse(errors, "the failures were not met")
+            self.assertRunsEnded("value")
+
+        self.assertEqual(self.from_start(with_failures), at_once)
+
+        def always_failing():
+            errors = [SerializationFailure() for _ in range(10)]
+            with patch.object(Partner, "_idic_job_apply_value", failing(errors)):
+                with self.assertRaises(SerializationFailure):
+                    self.call(spent=False)
+            self.assertEqual(len(errors), 10 - 6, "not retried 5 times")
+
+        self.from_start(always_failing)
+
+    def test_next_round_starts_new_runs(self):
+        """The later calls of a scheduler's round do not start a company's
+        run again; the next round (the action's ``lastcall`` moved when the
+        round ended) does, for every company."""
+        while self.call(spent=False)[1]:
+            pass
+        first = self.runs()
+        self.assertEqual(self.call(spent=False), (0, 0))
+        self.assertEqual(self.runs(), first, "a run started twice in a round")
+        self.lastcall = datetime(2026, 6, 15, 1, 0)
+        while self.call(spent=False)[1]:
+            pass
+        second = self.runs() - first
+        self.assertEqual(second.company_id, first.company_id)
+        self.assertEqual(set(second.mapped("state")), {"done"})
