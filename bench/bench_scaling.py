@@ -1,0 +1,982 @@
+#!/usr/bin/env python3
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""How the value recompute grows with the data and spreads over cron workers
+(issue #17).
+
+Three measurements, on the data set of ``bench_value_recompute.py`` (built by
+it when a database has none; ``--partners`` / ``--moves`` and
+``--large-partners`` / ``--large-moves`` only apply when building):
+
+1. **The value job as the scheduler runs it**, on ``-d`` (100,000 partners,
+   1,000,000 invoice lines by default) and on ``--large-database`` (1,000,000
+   partners, 10,000,000 invoice lines): the real scheduled action
+   ``partner_idic.ir_cron_idic_value_recompute`` is acquired and processed by
+   Odoo's own scheduler code (``ir.cron._acquire_one_job`` and
+   ``_process_job``, which calls the job's callback again and again, each
+   call within the 10-second slice of ``cron_end_time``, and reschedules the
+   job as soon as possible while it reports work left), once per scheduler
+   wake-up, until the job reports it is done, each batch committed. Before
+   each run the figures of every partner and the tier history are cleared and
+   committed (the data set as built), then ``VACUUM ANALYZE``; the job last
+   ran a day before (``--never-ran``: never, as on a new database). Against the
+   least work any implementation must do on the same rows, measured on the
+   same cleared state (rolled back): the baseline of
+   ``bench_value_recompute.py``, one SQL ``GROUP BY`` over the invoice lines
+   plus one ``UPDATE res_partner`` of the same company-dependent jsonb
+   columns. Printed: the time, the scheduler wake-ups, the calls of the
+   job's callback, the ratio of the two sizes (target: at most 11x, linear)
+   and the ratio to the baseline on the large set (target: at most 3x).
+
+2. **The same run with 1 and with 2 cron workers**, on ``--workers-database``
+   (``-d`` by default): a real Odoo server (threaded, ``--max-cron-threads=N``,
+   a free HTTP port, every other scheduled action paused meanwhile, stopped by
+   the script) with N scheduled actions of the value job, from the company
+   setting ``idic_recompute_workers``. Checked afterwards: no range of a run
+   processed twice, and the company-dependent ``idic_*`` columns of
+   ``res_partner`` and ``idic_tier_history`` (without ids and dates)
+   identical between 1 and 2 workers. Where the setting does not exist
+   (before the recorded runs of issue #17), one worker only, with a message.
+   The server runs with ``ODOO_NOTIFY_CRON_CHANGES`` set, so that a job left
+   partially done wakes a worker at once instead of at the next minute's
+   poll. The setting is put back to 1 afterwards.
+
+3. **The data sets**: their build time (from their markers), the size of each
+   database and of the cluster's data folder, the load of the machine.
+
+    python3 bench/bench_scaling.py -c .run/bench.conf -d partner_idic_bench \\
+        --large-database partner_idic_bench_1m [--only scheduler|workers|data]
+
+Building the large set (once; see bench/README.md for its time and disk):
+
+    python3 bench/bench_scaling.py -c .run/bench.conf -d partner_idic_bench \\
+        --large-database partner_idic_bench_1m --only data
+
+This is a measurement, not a test: it exits 0 whatever the figures are. It
+commits into the bench databases (the figures and the tier history the job
+writes, cleared again at the start of the next run).
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from datetime import datetime, timezone
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from bench_value_recompute import (
+    CHECK_SQL,
+    add_data_set_arguments,
+    agg_sql,
+    baseline_update_sql,
+    fmt,
+    open_data_set,
+    timed,
+    transaction,
+    vacuum,
+    window_start,
+)
+
+TARGET_SIZE_RATIO = 11.0
+TARGET_BASELINE_RATIO = 3.0
+CRON_XMLID = "partner_idic.ir_cron_idic_value_recompute"
+CRON_METHOD = "_cron_idic_value_recompute"
+WORKERS_FIELD = "idic_recompute_workers"
+# The engine sets this work_mem for its transaction; the baseline gets the same.
+ENGINE_WORK_MEM = "64MB"
+# Tables of the recompute frame of issue #17 (run, claimed ranges), when present.
+RUN_TABLE = "idic_recompute_run"
+RANGE_TABLE = "idic_recompute_range"
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        description="The value recompute run by Odoo's scheduler at two sizes of "
+        "the data set and with 1 and 2 cron workers, against the least-work SQL."
+    )
+    add_data_set_arguments(parser)
+    parser.add_argument(
+        "--large-database",
+        help="the database of the large data set (none: only -d is measured)",
+    )
+    parser.add_argument(
+        "--large-partners",
+        type=int,
+        default=1000000,
+        help="partners of the large data set (only when building it)",
+    )
+    parser.add_argument(
+        "--large-moves",
+        type=int,
+        default=2500000,
+        help="moves of the large data set (only when building it)",
+    )
+    parser.add_argument(
+        "--workers-database",
+        help="the database of the 1-and-2-workers measurement (default: -d)",
+    )
+    parser.add_argument(
+        "--only",
+        choices=("scheduler", "workers", "data"),
+        help="one measurement only (data: build the data sets if missing and "
+        "describe them)",
+    )
+    parser.add_argument(
+        "--sizes",
+        default="small,large",
+        help="which data sets the scheduler measurement runs on: small, large or "
+        "small,large (the default)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each measurement (median)"
+    )
+    parser.add_argument(
+        "--max-wakeups",
+        type=int,
+        default=100000,
+        help="stop a scheduler run after this many wake-ups (a safety net)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=7200,
+        help="seconds a server run of the workers measurement may take",
+    )
+    parser.add_argument(
+        "--never-ran",
+        action="store_true",
+        help="measure as on a database where the job never ran (no lastcall); "
+        "by default it last ran a day ago",
+    )
+    parser.add_argument(
+        "--json", help="also write the figures to this file (JSON), for comparisons"
+    )
+    parser.add_argument("--label", default="", help="a label stored in the JSON")
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be >= 1")
+    sizes = {s.strip() for s in args.sizes.split(",") if s.strip()}
+    if not sizes or sizes - {"small", "large"}:
+        parser.error("--sizes: small, large or small,large")
+    args.sizes = sizes
+    return args
+
+
+def load():
+    return os.getloadavg()[0]
+
+
+def now_utc():
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def say(message):
+    print(f"[{datetime.now(timezone.utc).strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# ----------------------------------------------------------------------------
+# The state every run starts from: the data set as built
+# ----------------------------------------------------------------------------
+def engine_columns(env):
+    """The company-dependent columns of res_partner the value job writes."""
+    from odoo.addons.partner_idic.models.res_partner_value import (  # noqa: PLC0415
+        TIER_COLUMNS,
+    )
+
+    Partner = env["res.partner"]
+    return [
+        *Partner._idic_staged_value_columns(),
+        *TIER_COLUMNS,
+        "idic_tier_pricelist_id",
+    ]
+
+
+def table_exists(cr, table):
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    cr.execute(SQL("SELECT to_regclass(%s) IS NOT NULL", table))
+    return cr.fetchone()[0]
+
+
+def value_crons(env):
+    """The scheduled actions of the value job (the one of the add-on and, with
+    several workers, its copies)."""
+    return (
+        env["ir.cron"]
+        .with_context(active_test=False)
+        .search([("code", "like", CRON_METHOD)], order="id")
+    )
+
+
+def reset(registry, never_ran=False):
+    """Clear (and commit) every figure the value job wrote, its tier history,
+    its resume cursor and its runs, and make its scheduled actions idle, last
+    run a day ago (``never_ran``: never, as on a new database); then VACUUM
+    ANALYZE. The partners get back the state of the data set as built."""
+    import odoo  # noqa: PLC0415
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    from odoo.addons.partner_idic.models import res_partner_value  # noqa: PLC0415
+
+    # The resume cursor of the value job before the recompute runs of #17.
+    cursor_param = getattr(res_partner_value, "CURSOR_PARAM", None)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.api.SUPERUSER_ID, {})
+        keys = [str(cid) for cid in env["res.company"].search([]).ids]  # pylint: disable=no-search-all
+        columns = engine_columns(env)
+        # The pricelist the tiers gave goes with the tier that gave it.
+        pricelist = SQL(
+            "specific_property_product_pricelist = CASE WHEN idic_tier_pricelist_id"
+            " ?| %(keys)s THEN NULLIF(specific_property_product_pricelist"
+            " - %(keys)s, '{}'::jsonb) ELSE specific_property_product_pricelist END",
+            keys=keys,
+        )
+        cr.execute(
+            SQL(
+                "UPDATE res_partner SET %s, %s WHERE %s",
+                pricelist,
+                SQL(", ").join(
+                    SQL(
+                        "%s = NULLIF(%s - %s::text[], '{}'::jsonb)",
+                        SQL.identifier(c),
+                        SQL.identifier(c),
+                        keys,
+                    )
+                    for c in columns
+                ),
+                SQL(" OR ").join(
+                    SQL("%s ?| %s::text[]", SQL.identifier(c), keys) for c in columns
+                ),
+            )
+        )
+        cleared = cr.rowcount
+        cr.execute(SQL("DELETE FROM idic_tier_history"))
+        if cursor_param:
+            env["ir.config_parameter"].set_param(cursor_param, "0,0")
+        if table_exists(cr, RUN_TABLE):
+            # Runs (and their ranges) of the value job, with the staging
+            # tables of those left unfinished.
+            cr.execute(
+                SQL(
+                    "SELECT staging_table FROM idic_recompute_run"
+                    " WHERE job = 'value' AND staging_table IS NOT NULL"
+                )
+            )
+            for (table,) in cr.fetchall():
+                cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
+            cr.execute(SQL("DELETE FROM idic_recompute_run WHERE job = 'value'"))
+        crons = value_crons(env)
+        cr.execute(
+            SQL(
+                "UPDATE ir_cron SET nextcall = (now() AT TIME ZONE 'UTC')"
+                " + INTERVAL '1 day', lastcall = %s, failure_count = 0,"
+                " first_failure_date = NULL WHERE id IN %s",
+                SQL("NULL")
+                if never_ran
+                else SQL(
+                    "date_trunc('second', now() AT TIME ZONE 'UTC') - INTERVAL '1 day'"
+                ),
+                tuple(crons.ids),
+            )
+        )
+        cr.execute(
+            SQL("DELETE FROM ir_cron_trigger WHERE cron_id IN %s", tuple(crons.ids))
+        )
+        cr.commit()  # pylint: disable=invalid-commit
+    seconds, _ = timed(
+        lambda: vacuum(registry, ("res_partner", "idic_tier_history"), True)
+    )
+    return cleared, seconds
+
+
+# ----------------------------------------------------------------------------
+# 1. The scheduler's run
+# ----------------------------------------------------------------------------
+def baseline(registry, company_id):
+    """The least-work SQL on the current (cleared) state, rolled back, then
+    VACUUM. Returns (seconds, rows)."""
+    from odoo import fields  # noqa: PLC0415
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    def body(env):
+        company = env["res.company"].browse(company_id)
+        start = window_start(company, fields.Date.context_today(env["res.partner"]))
+        env.cr.execute(SQL("SET LOCAL work_mem = %s", ENGINE_WORK_MEM))
+        statement = baseline_update_sql("lines", company, start)
+        seconds, _ = timed(lambda: env.cr.execute(statement))
+        return seconds, env.cr.rowcount
+
+    try:
+        return transaction(registry, body)
+    finally:
+        vacuum(registry, ("res_partner",))
+
+
+def scheduler_run(registry, cron_id, max_wakeups):
+    """Run the scheduled action ``cron_id`` through Odoo's scheduler code, one
+    wake-up after the other, until it is no longer ready (fully done or
+    failed). Returns (seconds, wake-ups, callback calls, failure count)."""
+    import odoo  # noqa: PLC0415
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    from odoo.addons.base.models.ir_cron import IrCron  # noqa: PLC0415
+
+    with registry.cursor() as cr:
+        cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM ir_cron_progress"))
+        progress_before = cr.fetchone()[0]
+        # Due now, as at night when its time has come.
+        cr.execute(
+            SQL(
+                "UPDATE ir_cron SET nextcall = (now() AT TIME ZONE 'UTC')"
+                " - INTERVAL '1 minute', active = TRUE WHERE id = %s",
+                cron_id,
+            )
+        )
+        cr.commit()  # pylint: disable=invalid-commit
+    CronModel = registry["ir.cron"]
+    thread = threading.current_thread()
+    thread.dbname = registry.db_name
+    wakeups = 0
+    start = time.perf_counter()
+    try:
+        while wakeups < max_wakeups:
+            # One wake-up of a cron worker (IrCron._process_jobs_loop).
+            with registry.cursor() as cron_cr:
+                job = IrCron._acquire_one_job(cron_cr, cron_id)
+                if not job:
+                    break
+                CronModel._process_job(cron_cr, job)
+                cron_cr.commit()  # pylint: disable=invalid-commit
+            wakeups += 1
+    finally:
+        del thread.dbname
+    seconds = time.perf_counter() - start
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.api.SUPERUSER_ID, {})
+        cr.execute(
+            SQL(
+                "SELECT COUNT(*) FROM ir_cron_progress WHERE cron_id = %s AND id > %s",
+                cron_id,
+                progress_before,
+            )
+        )
+        calls = cr.fetchone()[0]
+        failures = env["ir.cron"].browse(cron_id).failure_count
+    runs = run_report(registry, [cron_id], progress_before)
+    return seconds, wakeups, calls, failures, runs
+
+
+def check_figures(registry, company_id):
+    """The committed figures of every partner of the bench company's customers
+    against the line-level GROUP BY: (partners checked, differing, tiered)."""
+    from odoo import fields  # noqa: PLC0415
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    def body(env):
+        company = env["res.company"].browse(company_id)
+        start = window_start(company, fields.Date.context_today(env["res.partner"]))
+        env.cr.execute(
+            SQL(CHECK_SQL, agg=agg_sql("lines", company, start), key=str(company.id))
+        )
+        return env.cr.fetchone()
+
+    return transaction(registry, body)
+
+
+def measure_scheduler(registry, info, args, label):
+    import odoo  # noqa: PLC0415
+
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.api.SUPERUSER_ID, {})
+        cron = env.ref(CRON_XMLID)
+        cron_id = cron.id
+        others = value_crons(env) - cron
+        if others:
+            # The copies of the action (several workers) stay idle here: one
+            # worker, as before.
+            others.write({"active": False})
+            cr.commit()  # pylint: disable=invalid-commit
+    runs = []
+    for rep in range(args.repeat):
+        say(f"{label}: clearing the figures (committed) and VACUUM ANALYZE")
+        reset_s, (cleared, vacuum_s) = timed(lambda: reset(registry, args.never_ran))
+        say(
+            f"{label}: {fmt(cleared)} partners cleared in {reset_s:.1f} s "
+            f"(VACUUM ANALYZE {vacuum_s:.1f} s); baseline (rolled back)"
+        )
+        load_before = load()
+        base_s, base_rows = baseline(registry, info["company_id"])
+        say(f"{label}: baseline {base_s:.2f} s ({fmt(base_rows)} rows); scheduler run")
+        seconds, wakeups, calls, failures, recorded = scheduler_run(
+            registry, cron_id, args.max_wakeups
+        )
+        checked, differ, tiered = check_figures(registry, info["company_id"])
+        run = {
+            "seconds": round(seconds, 2),
+            "wakeups": wakeups,
+            "callback_calls": calls,
+            "failures": failures,
+            "baseline_seconds": round(base_s, 2),
+            "baseline_rows": base_rows,
+            "checked": checked,
+            "differ": differ,
+            "tiered": tiered,
+            "load_before": round(load_before, 2),
+            "load_after": round(load(), 2),
+            "runs": recorded,
+        }
+        say(
+            f"{label}: run {rep + 1}: {seconds:.1f} s, {wakeups} scheduler wake-ups, "
+            f"{calls} callback calls, failures {failures}; figures of "
+            f"{fmt(checked)} partners checked against the line-level GROUP BY: "
+            f"{fmt(differ)} differ, {fmt(tiered)} tiered; baseline {base_s:.2f} s; "
+            f"load {load_before:.1f} -> {run['load_after']:.1f}; "
+            + describe_runs(recorded)
+        )
+        runs.append(run)
+    return {
+        "seconds": statistics.median(r["seconds"] for r in runs),
+        "baseline_seconds": statistics.median(r["baseline_seconds"] for r in runs),
+        "runs": runs,
+    }
+
+
+# ----------------------------------------------------------------------------
+# 2. One and two cron workers on a real server
+# ----------------------------------------------------------------------------
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(config, dbname, threads, logfile):
+    port = free_port()
+    cmd = [
+        sys.executable, "-m", "odoo", "-c", config, "-d", dbname,
+        "--db-filter", f"^{dbname}$", "--workers=0",
+        f"--max-cron-threads={threads}", "--http-port", str(port),
+        "--logfile", logfile, "--log-level=info",
+    ]  # fmt: skip
+    environ = dict(os.environ, ODOO_NOTIFY_CRON_CHANGES="1")
+    proc = subprocess.Popen(cmd, start_new_session=True, env=environ)
+    for _ in range(480):
+        try:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/web/health", timeout=5
+            ):
+                return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise SystemExit(f"the server stopped, see {logfile}") from None
+            time.sleep(0.5)
+    stop_server(proc)
+    raise SystemExit(f"the server did not answer, see {logfile}")
+
+
+def notify_cron_threads(dbname):
+    """Wake the cron threads up for ``dbname``, as ``ir.cron._notifydb`` does:
+    they listen on the database ``postgres``."""
+    from odoo import sql_db  # noqa: PLC0415
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    with sql_db.db_connect("postgres").cursor() as cr:
+        cr.execute(SQL("SELECT pg_notify('cron_trigger', %s)", dbname))
+
+
+def stop_server(proc):
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def snapshot(registry):
+    """Fingerprints of what the value job wrote: one per company-dependent
+    idic_* column of res_partner (ids and values), and one of the tier history
+    without its ids and dates."""
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    with registry.cursor() as cr:
+        cr.execute(
+            SQL(
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND table_name = 'res_partner'"
+                " AND data_type = 'jsonb' AND (column_name LIKE 'idic\\_%%'"
+                " OR column_name = 'specific_property_product_pricelist')"
+                " ORDER BY column_name"
+            )
+        )
+        columns = [name for (name,) in cr.fetchall()]
+        prints = {}
+        for column in columns:
+            cr.execute(
+                SQL(
+                    "SELECT COUNT(*), md5(string_agg(id || ':' || %(c)s::text, ','"
+                    " ORDER BY id)) FROM res_partner WHERE %(c)s IS NOT NULL",
+                    c=SQL.identifier(column),
+                )
+            )
+            prints[f"res_partner.{column}"] = list(cr.fetchone())
+        cr.execute(
+            SQL(
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_schema = current_schema()"
+                " AND table_name = 'idic_tier_history'"
+                " AND column_name NOT IN ('id', 'create_uid', 'write_uid')"
+                " AND data_type NOT LIKE 'timestamp%%' AND data_type <> 'date'"
+                " ORDER BY column_name"
+            )
+        )
+        history = [name for (name,) in cr.fetchall()]
+        cr.execute(
+            SQL(
+                "SELECT COUNT(*), md5(string_agg(r, ',' ORDER BY r)) FROM"
+                " (SELECT ROW(%s)::text AS r FROM idic_tier_history) h",
+                SQL(", ").join(SQL.identifier(c) for c in history),
+            )
+        )
+        prints["idic_tier_history"] = list(cr.fetchone())
+    return prints
+
+
+def run_report(registry, cron_ids, progress_before):
+    """What the runs of the value job recorded (the recompute frame of issue
+    #17; None before it): runs, their stagings, their ranges, the ranges not
+    done, and the ranges written according to the scheduler's progress
+    records of ``cron_ids`` since ``progress_before`` (each range written is
+    reported done once: more writes than ranges means a range written
+    twice), per scheduled action."""
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    with registry.cursor() as cr:
+        if not (table_exists(cr, RUN_TABLE) and table_exists(cr, RANGE_TABLE)):
+            return None
+        cr.execute(
+            SQL(
+                """SELECT COUNT(*), COUNT(*) FILTER (WHERE state <> 'done'),
+                          COALESCE(SUM(stage_count), 0),
+                          COALESCE(SUM(staging_seconds), 0)
+                     FROM idic_recompute_run WHERE job = 'value'"""
+            )
+        )
+        runs, open_runs, stagings, staging_s = cr.fetchone()
+        cr.execute(
+            SQL(
+                """SELECT COUNT(*), COUNT(*) FILTER (WHERE g.state <> 'done'),
+                          COUNT(DISTINCT g.worker)
+                     FROM idic_recompute_range g
+                     JOIN idic_recompute_run r ON r.id = g.run_id
+                    WHERE r.job = 'value'"""
+            )
+        )
+        ranges, open_ranges, workers = cr.fetchone()
+        cr.execute(
+            SQL(
+                "SELECT cron_id, COALESCE(SUM(done), 0) FROM ir_cron_progress"
+                " WHERE cron_id IN %s AND id > %s GROUP BY cron_id ORDER BY cron_id",
+                tuple(cron_ids),
+                progress_before,
+            )
+        )
+        written = dict(cr.fetchall())
+    return {
+        "runs": runs,
+        "runs_not_done": open_runs,
+        "stagings": stagings,
+        "staging_seconds": round(staging_s, 1),
+        "ranges": ranges,
+        "ranges_not_done": open_ranges,
+        "range_workers": workers,
+        "ranges_written": sum(written.values()),
+        "ranges_written_by_action": written,
+    }
+
+
+def describe_runs(report):
+    if not report:
+        return "no recorded runs (the recompute frame of issue #17 is not there)"
+    twice = report["ranges_written"] - report["ranges"]
+    return (
+        f"{report['runs']} runs ({report['runs_not_done']} not done), staged "
+        f"{report['stagings']} times ({report['staging_seconds']:.1f} s), "
+        f"{report['ranges']} ranges ({report['ranges_not_done']} not done), "
+        f"{report['ranges_written']} range writes reported to the scheduler "
+        f"(by action: {report['ranges_written_by_action']}): "
+        + ("no range written twice" if twice <= 0 else f"{twice} ranges written twice")
+    )
+
+
+def measure_workers(args, threads):
+    """One server run with ``threads`` cron workers and as many scheduled
+    actions of the value job."""
+    import odoo  # noqa: PLC0415
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    from odoo.addons.base.models.ir_cron import IrCron  # noqa: PLC0415
+
+    dbname = args.workers_database or args.database
+    registry, info = open_data_set(args.config, dbname, args.partners, args.moves)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.api.SUPERUSER_ID, {})
+        if WORKERS_FIELD in env["res.company"]._fields:
+            env["res.company"].search([]).write({WORKERS_FIELD: threads})  # pylint: disable=no-search-all
+            env.flush_all()
+        elif threads > 1:
+            return None
+        crons = value_crons(env).filtered("active")
+        ids = tuple(crons.ids)
+        # Every other scheduled action waits meanwhile (restored below).
+        cr.execute(
+            SQL(
+                "UPDATE ir_cron SET active = FALSE WHERE active AND id NOT IN %s"
+                " RETURNING id",
+                ids,
+            )
+        )
+        paused = [row[0] for row in cr.fetchall()]
+        cr.commit()  # pylint: disable=invalid-commit
+    say(
+        f"workers {threads}: {len(ids)} scheduled actions of the value job "
+        f"({WORKERS_FIELD} = {threads}); {len(paused)} other actions paused; "
+        "clearing the figures"
+    )
+    try:
+        reset(registry, args.never_ran)
+        logfile = os.path.abspath(
+            os.path.join(
+                os.path.dirname(args.config), f"bench-scaling-workers-{threads}.log"
+            )
+        )
+        proc = start_server(args.config, dbname, threads, logfile)
+        try:
+            with registry.cursor() as cr:
+                cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM ir_cron_progress"))
+                progress_before = cr.fetchone()[0]
+                cr.execute(
+                    SQL(
+                        "UPDATE ir_cron SET nextcall = (now() AT TIME ZONE 'UTC')"
+                        " - INTERVAL '1 minute' WHERE id IN %s"
+                        " RETURNING date_trunc('second', now() AT TIME ZONE 'UTC')",
+                        ids,
+                    )
+                )
+                since = cr.fetchone()[0]
+                cr.commit()  # pylint: disable=invalid-commit
+            load_before = load()
+            waited = time.perf_counter()
+            start = None
+            say(f"workers {threads}: server started, actions due; waiting")
+            while True:
+                time.sleep(0.25)
+                if proc.poll() is not None:
+                    raise SystemExit(f"the server stopped, see {logfile}")
+                if time.perf_counter() - waited > args.timeout:
+                    raise SystemExit(f"not done after {args.timeout} s, see {logfile}")
+                with registry.cursor() as cr:
+                    cr.execute(
+                        SQL(
+                            "SELECT COUNT(DISTINCT cron_id) FROM ir_cron_progress"
+                            " WHERE cron_id IN %s AND id > %s",
+                            ids,
+                            progress_before,
+                        )
+                    )
+                    started = cr.fetchone()[0]
+                    if started and start is None:
+                        # The clock runs from the first call of the job: the
+                        # cron threads start after the server answers.
+                        start = time.perf_counter()
+                    if started < len(ids):
+                        # Wake the cron threads up (again: a thread not
+                        # listening yet misses it), until every action started.
+                        notify_cron_threads(dbname)
+                        continue
+                    cr.execute(
+                        SQL(
+                            "SELECT COUNT(*) FILTER (WHERE lastcall IS NULL"
+                            " OR lastcall < %s OR %s) FROM ir_cron WHERE id IN %s",
+                            since,
+                            IrCron._get_ready_sql_condition(cr),
+                            ids,
+                        )
+                    )
+                    if cr.fetchone()[0]:
+                        continue
+                    if table_exists(cr, RUN_TABLE):
+                        # A helper may still write the last range of the run
+                        # while its action is no longer due.
+                        cr.execute(
+                            SQL(
+                                "SELECT COUNT(*) FROM idic_recompute_run"
+                                " WHERE job = 'value' AND state = 'running'"
+                            )
+                        )
+                        if cr.fetchone()[0]:
+                            continue
+                    break
+            seconds = time.perf_counter() - start
+        finally:
+            stop_server(proc)
+        with registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    "SELECT COUNT(*), COALESCE(SUM(done), 0) FROM ir_cron_progress"
+                    " WHERE cron_id IN %s AND id > %s",
+                    ids,
+                    progress_before,
+                )
+            )
+            calls, done = cr.fetchone()
+            cr.execute(
+                SQL(
+                    "SELECT COALESCE(SUM(failure_count), 0) FROM ir_cron WHERE id IN %s",
+                    ids,
+                )
+            )
+            failures = cr.fetchone()[0]
+    finally:
+        with registry.cursor() as cr:
+            if paused:
+                cr.execute(
+                    SQL(
+                        "UPDATE ir_cron SET active = TRUE WHERE id IN %s", tuple(paused)
+                    )
+                )
+                cr.commit()  # pylint: disable=invalid-commit
+            env = odoo.api.Environment(cr, odoo.api.SUPERUSER_ID, {})
+            if WORKERS_FIELD in env["res.company"]._fields:
+                # Back to the default: one action, the helpers archived.
+                env["res.company"].search([]).write({WORKERS_FIELD: 1})  # pylint: disable=no-search-all
+                cr.commit()  # pylint: disable=invalid-commit
+    checked, differ, tiered = check_figures(registry, info["company_id"])
+    result = {
+        "threads": threads,
+        "actions": len(ids),
+        "seconds": round(seconds, 2),
+        "callback_calls": calls,
+        "done": done,
+        "failures": failures,
+        "checked": checked,
+        "differ": differ,
+        "tiered": tiered,
+        "runs": run_report(registry, ids, progress_before),
+        "snapshot": snapshot(registry),
+        "load_before": round(load_before, 2),
+        "load_after": round(load(), 2),
+        "log": logfile,
+    }
+    say(
+        f"workers {threads}: {seconds:.1f} s, {calls} callback calls over "
+        f"{len(ids)} actions, failures {failures}; {fmt(differ)} of "
+        f"{fmt(checked)} partners differ from the line-level GROUP BY"
+    )
+    return result
+
+
+# ----------------------------------------------------------------------------
+# 3. The data sets
+# ----------------------------------------------------------------------------
+def describe_data(registry, info):
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    with registry.cursor() as cr:
+        cr.execute(SQL("SELECT pg_database_size(current_database())"))
+        size = cr.fetchone()[0]
+        cr.execute(
+            SQL(
+                "SELECT COUNT(*) FROM res_partner UNION ALL"
+                " SELECT COUNT(*) FROM account_move_line"
+            )
+        )
+        partners, lines = (row[0] for row in cr.fetchall())
+        try:
+            cr.execute(SQL("SHOW data_directory"))
+            data_dir = cr.fetchone()[0]
+        except Exception:  # pylint: disable=broad-except (not a superuser)
+            cr.rollback()
+            data_dir = None
+    return {
+        "database": registry.db_name,
+        "partners": info["partners"],
+        "moves": info["moves"],
+        "product_lines": info["product_lines"],
+        "lines": info["lines"],
+        "all_partners": partners,
+        "all_lines": lines,
+        "built": info["built"],
+        "setup_seconds": info.get("setup_seconds"),
+        "database_bytes": size,
+        "data_directory": data_dir,
+    }
+
+
+def directory_bytes(path):
+    if not path or not os.path.isdir(path):
+        return None
+    try:
+        out = subprocess.run(
+            ["du", "-sb", path], capture_output=True, text=True, check=True
+        ).stdout
+        return int(out.split()[0])
+    except (OSError, subprocess.CalledProcessError, ValueError):
+        return None
+
+
+def gb(number):
+    return f"{number / 1e9:.1f} GB" if number is not None else "?"
+
+
+# ----------------------------------------------------------------------------
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    results = {"label": args.label, "date": now_utc(), "cpus": os.cpu_count()}
+    sets = {"small": (args.database, args.partners, args.moves)}
+    if args.large_database:
+        sets["large"] = (args.large_database, args.large_partners, args.large_moves)
+    opened = {}
+
+    def data_set(size):
+        if size not in opened:
+            dbname, partners, moves = sets[size]
+            opened[size] = open_data_set(args.config, dbname, partners, moves)
+        return opened[size]
+
+    # 3. The data sets (built here when missing).
+    results["data"] = {}
+    for size in sets:
+        registry, info = data_set(size)
+        results["data"][size] = describe_data(registry, info)
+    data_dir = next(
+        (d["data_directory"] for d in results["data"].values() if d["data_directory"]),
+        None,
+    )
+    results["cluster_bytes"] = directory_bytes(data_dir)
+    free = shutil.disk_usage(data_dir or "/").free
+    results["free_disk_bytes"] = free
+    for size, data in results["data"].items():
+        print(
+            f"data set {size}: {data['database']}: {fmt(data['partners'])} partners "
+            f"({fmt(data['all_partners'])} in the database), {fmt(data['moves'])} "
+            f"moves, {fmt(data['product_lines'])} product lines "
+            f"({fmt(data['all_lines'])} lines in all); built {data['built']} in "
+            f"{data['setup_seconds'] or 0:,.0f} s; database {gb(data['database_bytes'])}"
+        )
+    print(
+        f"cluster {data_dir}: {gb(results['cluster_bytes'])}; free disk "
+        f"{gb(free)}; load average {load():.1f}, {os.cpu_count()} CPUs"
+    )
+
+    # 1. The scheduler's run at each size.
+    if args.only in (None, "scheduler"):
+        results["scheduler"] = {}
+        for size in ("small", "large"):
+            if size in sets and size in args.sizes:
+                registry, info = data_set(size)
+                results["scheduler"][size] = measure_scheduler(
+                    registry, info, args, f"scheduler {size}"
+                )
+        report_scheduler(results)
+
+    # 2. One and two cron workers.
+    if args.only in (None, "workers"):
+        one = measure_workers(args, 1)
+        two = measure_workers(args, 2)
+        results["workers"] = {"1": one, "2": two}
+        if two is None:
+            report_workers(one, None)
+            print(
+                f"workers: 2 workers skipped, res.company has no field "
+                f"{WORKERS_FIELD} (the number of scheduled actions of a recompute) "
+                "in this version: one scheduled action, one worker only"
+            )
+        else:
+            report_workers(one, two)
+
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as out:
+            json.dump(results, out, indent=1, default=str)
+    return 0
+
+
+def report_scheduler(results):
+    sched = results["scheduler"]
+    for size, figures in sched.items():
+        runs = figures["runs"]
+        print(
+            f"scheduler {size}: "
+            + "; ".join(
+                f"{r['seconds']:.1f} s ({r['wakeups']} wake-ups, "
+                f"{r['callback_calls']} callback calls)"
+                for r in runs
+            )
+            + f"; baseline {', '.join(str(r['baseline_seconds']) for r in runs)} s; "
+            f"ratio to the baseline "
+            f"{figures['seconds'] / figures['baseline_seconds']:.1f}x"
+        )
+        if any(r["differ"] or r["failures"] for r in runs):
+            print(
+                f"warning: scheduler {size}: the job failed or its figures differ "
+                "from the line-level GROUP BY"
+            )
+    if "small" in sched and "large" in sched:
+        small, large = sched["small"], sched["large"]
+        data = results["data"]
+        growth = data["large"]["product_lines"] / data["small"]["product_lines"]
+        size_ratio = large["seconds"] / small["seconds"]
+        base_ratio = large["seconds"] / large["baseline_seconds"]
+        results["size_ratio"] = round(size_ratio, 2)
+        results["large_baseline_ratio"] = round(base_ratio, 2)
+        print(
+            f"value job through the scheduler: {small['seconds']:.1f} s at "
+            f"{fmt(data['small']['partners'])} partners, {large['seconds']:.1f} s at "
+            f"{fmt(data['large']['partners'])} partners ({growth:.0f}x the lines): "
+            f"ratio {size_ratio:.1f}x (target <= {TARGET_SIZE_RATIO:g}x); against the "
+            f"least-work SQL at the large size ({large['baseline_seconds']:.1f} s): "
+            f"{base_ratio:.1f}x (target <= {TARGET_BASELINE_RATIO:g}x)"
+        )
+
+
+def report_workers(one, two):
+    if two is None:
+        two = {"snapshot": one["snapshot"]}
+        runs = (one,)
+    else:
+        runs = (one, two)
+    differ = sorted(
+        key
+        for key in one["snapshot"]
+        if one["snapshot"][key] != two["snapshot"].get(key)
+    )
+    for result in runs:
+        print(
+            f"workers {result['threads']}: {result['actions']} scheduled actions, "
+            f"{result['seconds']:.1f} s, {result['callback_calls']} callback calls, "
+            f"failures {result['failures']}; "
+            + describe_runs(result["runs"])
+            + f"; load {result['load_before']:.1f} -> {result['load_after']:.1f}"
+        )
+    if len(runs) < 2:
+        return
+    print(
+        f"1 worker {one['seconds']:.1f} s, 2 workers {two['seconds']:.1f} s: "
+        f"speed-up {one['seconds'] / two['seconds']:.2f}x; final tables "
+        + ("identical" if not differ else f"DIFFER in {', '.join(differ)}")
+        + f" ({len(one['snapshot'])} fingerprints: the company-dependent idic_* "
+        "columns of res_partner, idic_tier_history without ids and dates)"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
