@@ -363,7 +363,7 @@ class ResPartner(models.Model):
                   FROM res_partner p
                   LEFT JOIN %(staging)s t ON t.partner_id = p.commercial_partner_id
                  WHERE p.id >= %(id_from)s AND p.id < %(id_to)s
-                   AND (t.partner_id IS NOT NULL OR p.idic_donation_total ? %(key)s)
+                   AND %(written)s
             ),
             upd AS (
                 UPDATE res_partner p
@@ -376,9 +376,9 @@ class ResPartner(models.Model):
             """,
             new_values=new_values,
             staging=self._idic_staging(),
+            written=self._idic_donor_written_sql(company),
             id_from=id_from,
             id_to=id_to,
-            key=key,
             assignments=assignments,
             changed=changed,
         )
@@ -411,16 +411,26 @@ class ResPartner(models.Model):
         return specs
 
     @api.model
+    def _idic_donor_written_sql(self, company):
+        """The partners (``p``, the staged row ``t`` of its commercial
+        partner, left-joined) the donor job of ``company`` writes: staged
+        donors and their contacts, and partners with donor figures of the
+        company (to clear them)."""
+        return SQL(
+            "(t.partner_id IS NOT NULL OR p.idic_donation_total ? %s)",
+            str(company.id),
+        )
+
+    @api.model
     def _idic_donor_candidates_sql(self, company):
-        """The ids of the partners the donor job of ``company`` may write:
-        staged donors and their contacts, and partners with donor figures of
-        the company."""
+        """The ids of the partners the donor job of ``company`` may write,
+        for cutting its ranges."""
         return SQL(
             """SELECT p.id FROM res_partner p
-                WHERE p.commercial_partner_id IN (SELECT partner_id FROM %s)
-                   OR p.idic_donation_total ? %s""",
+                 LEFT JOIN %s t ON t.partner_id = p.commercial_partner_id
+                WHERE %s""",
             self._idic_staging(),
-            str(company.id),
+            self._idic_donor_written_sql(company),
         )
 
     @api.model

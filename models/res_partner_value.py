@@ -576,11 +576,7 @@ class ResPartner(models.Model):
                   JOIN res_partner cp ON cp.id = p.commercial_partner_id
                   LEFT JOIN %(staging)s t ON t.partner_id = p.commercial_partner_id
                  WHERE p.id >= %(id_from)s AND p.id < %(id_to)s
-                   AND (t.partner_id IS NOT NULL
-                        OR p.idic_lifetime_revenue ? %(key)s
-                        OR p.idic_engagement_value ? %(key)s
-                        OR p.idic_value_tier_id ? %(key)s
-                        OR cp.idic_value_tier_id ? %(key)s)
+                   AND %(written)s
             ),
             moved AS (
                 SELECT src.*, src.new_tier IS DISTINCT FROM src.old_tier AS tier_moved,
@@ -638,7 +634,7 @@ class ResPartner(models.Model):
             staging=self._idic_staging(),
             id_from=id_from,
             id_to=id_to,
-            key=key,
+            written=self._idic_value_written_sql(company),
             assignments=assignments,
             set_tier=put("idic_value_tier_id", SQL("to_jsonb(n.new_tier)")),
             set_previous=put(
@@ -746,22 +742,32 @@ class ResPartner(models.Model):
         return SQL("UNLOGGED")
 
     @api.model
-    def _idic_value_candidates_sql(self, company):
-        """The ids of the partners the value job of ``company`` may write
-        (those ``_idic_apply_values_sql`` considers): staged customers and
-        their contacts, and partners with figures or a tier of the company."""
+    def _idic_value_written_sql(self, company):
+        """The partners (``p``, its commercial partner ``cp``, the staged row
+        of ``cp`` ``t``, left-joined) the value job of ``company`` writes:
+        staged customers and their contacts, and partners with figures or a
+        tier of the company (to clear them)."""
         key = str(company.id)
         return SQL(
-            """SELECT p.id FROM res_partner p
-                WHERE p.commercial_partner_id IN (SELECT partner_id FROM %(staging)s)
-                   OR p.idic_lifetime_revenue ? %(key)s
-                   OR p.idic_engagement_value ? %(key)s
-                   OR p.idic_value_tier_id ? %(key)s
-                   OR p.commercial_partner_id IN (
-                        SELECT cp.id FROM res_partner cp
-                         WHERE cp.idic_value_tier_id ? %(key)s)""",
-            staging=self._idic_staging(),
+            """(t.partner_id IS NOT NULL
+                OR p.idic_lifetime_revenue ? %(key)s
+                OR p.idic_engagement_value ? %(key)s
+                OR p.idic_value_tier_id ? %(key)s
+                OR cp.idic_value_tier_id ? %(key)s)""",
             key=key,
+        )
+
+    @api.model
+    def _idic_value_candidates_sql(self, company):
+        """The ids of the partners the value job of ``company`` may write,
+        for cutting its ranges."""
+        return SQL(
+            """SELECT p.id FROM res_partner p
+                 JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                 LEFT JOIN %s t ON t.partner_id = p.commercial_partner_id
+                WHERE %s""",
+            self._idic_staging(),
+            self._idic_value_written_sql(company),
         )
 
     @api.model
