@@ -60,8 +60,6 @@ import argparse
 import json
 import os
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -84,6 +82,7 @@ from bench_value_recompute import (
     vacuum,
     window_start,
 )
+from load_concurrency import free_port, stop_server
 
 TARGET_SIZE_RATIO = 11.0
 TARGET_BASELINE_RATIO = 3.0
@@ -452,12 +451,6 @@ def measure_scheduler(registry, info, args, label):
 # ----------------------------------------------------------------------------
 # 2. One and two cron workers on a real server
 # ----------------------------------------------------------------------------
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(config, dbname, threads, logfile):
     port = free_port()
     cmd = [
@@ -490,16 +483,6 @@ def notify_cron_threads(dbname):
 
     with sql_db.db_connect("postgres").cursor() as cr:
         cr.execute(SQL("SELECT pg_notify('cron_trigger', %s)", dbname))
-
-
-def stop_server(proc):
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def snapshot(registry):
