@@ -528,7 +528,6 @@ class ResPartner(models.Model):
     def _idic_recompute_job_specs(self):
         specs = super()._idic_recompute_job_specs()
         specs["health"] = {
-            "name": "health",
             "per_company": False,
             "stage": None,
             "tables": ["res_company"],  # one range per company

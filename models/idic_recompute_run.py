@@ -134,7 +134,7 @@ class IdicRecomputeRun(models.Model):
         today)`` runs once when a run ends (None: nothing); ``per_company``
         says whether a run covers one company, ``cron`` is the xmlid of the
         job's scheduled action and ``helper_code`` the code of its helpers."""
-        return self.env["res.partner"]._idic_recompute_job_specs()[job]
+        return dict(self.env["res.partner"]._idic_recompute_job_specs()[job], name=job)
 
     def _staging_name(self):
         self.ensure_one()

@@ -398,7 +398,6 @@ class ResPartner(models.Model):
     def _idic_recompute_job_specs(self):
         specs = super()._idic_recompute_job_specs()
         specs["donor"] = {
-            "name": "donor",
             "per_company": True,
             "stage": "_idic_job_stage_donor",
             "tables": ["res_partner"],

@@ -205,7 +205,6 @@ class ResPartner(models.Model):
     def _idic_recompute_job_specs(self):
         specs = super()._idic_recompute_job_specs()
         specs["member"] = {
-            "name": "member",
             "per_company": False,
             "stage": None,
             "tables": ["membership_membership_line", "res_partner"],

@@ -706,7 +706,6 @@ class ResPartner(models.Model):
         it does (see ``idic.recompute.run._idic_job_spec``)."""
         return {
             "value": {
-                "name": "value",
                 "per_company": True,
                 "stage": "_idic_job_stage_value",
                 "tables": ["res_partner"],
