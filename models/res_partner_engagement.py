@@ -50,6 +50,8 @@ CLV_METHODS = [("model", "BG/NBD + Gamma-Gamma"), ("simple", "Simple formula")]
 DAYS_PER_UNIT = 7.0
 UNITS_PER_MONTH = 365.25 / 12 / DAYS_PER_UNIT
 INDIRECT_TABLE = "idic_engagement_indirect"
+RATIO_TABLE = "idic_engagement_ratio"
+PREDICTED_TABLE = "idic_engagement_predicted"
 EDGES_TABLE = "idic_engagement_edges"
 
 
@@ -99,6 +101,7 @@ class ResPartner(models.Model):
         CLV_METHODS,
         string="Lifetime Value Method",
         company_dependent=True,
+        index=False,
         readonly=True,
         copy=False,
         help="BG/NBD + Gamma-Gamma when the company has enough repeat customers to "
@@ -149,6 +152,7 @@ class ResPartner(models.Model):
         ENGAGEMENT_SEGMENTS,
         string="Engagement Quadrant",
         company_dependent=True,
+        index=False,
         readonly=True,
         copy=False,
         help="Median split of the company's customers on lifetime value and on "
@@ -322,50 +326,47 @@ class ResPartner(models.Model):
         """Add the engagement columns to the staging table of ``company``:
         margin, predicted value, referral, influence and knowledge value,
         their total, the quadrant, and the tier again when the tiers' basis
-        is one of them."""
+        is one of them. The figures are gathered in temporary tables, then
+        the staging table is written again once, with them all, in partner
+        order (the ranges of the run read it in that order)."""
         cr = self.env.cr
         # The planner overestimates the rows of the CTEs of these statements
         # (referral chain, unnest) by orders of magnitude: JIT compiling them
         # took longer than running them (seconds on 100,000 partners).
         cr.execute(SQL("SET LOCAL jit = off"))
+        self._idic_stage_margin(company)
+        method = self._idic_stage_predicted_clv(company, today)
+        self._idic_stage_indirect_value(company, method)
+        self._idic_stage_engagement_totals(company, method)
         cr.execute(
             SQL(
-                """ALTER TABLE %s
-                     ADD COLUMN ratio numeric, ADD COLUMN margin numeric,
-                     ADD COLUMN p_alive float8, ADD COLUMN expected numeric,
-                     ADD COLUMN predicted numeric, ADD COLUMN method varchar,
-                     ADD COLUMN crv numeric, ADD COLUMN referred_revenue numeric,
-                     ADD COLUMN referred_count int, ADD COLUMN civ numeric,
-                     ADD COLUMN ckv numeric, ADD COLUMN engagement numeric,
-                     ADD COLUMN eng_segment varchar""",
-                self._idic_staging(),
+                "DROP TABLE IF EXISTS %s, %s",
+                SQL.identifier(RATIO_TABLE),
+                SQL.identifier(PREDICTED_TABLE),
             )
         )
-        self._idic_stage_margin(company)
-        self._idic_stage_predicted_clv(company, today)
-        self._idic_stage_indirect_value(company)
-        self._idic_stage_engagement_totals(company)
         cr.execute(SQL("SET LOCAL jit TO DEFAULT"))
         company.sudo().idic_clv_run_date = fields.Datetime.now()
 
     @api.model
     def _idic_stage_margin(self, company):
-        """Margin ratio of the staged customers whose product categories set a
-        margin (their lines' margin over their revenue); the others get the
-        company's, and everyone the historic margin, in the pass of
-        ``_idic_stage_predicted_clv``."""
-        default = company.idic_clv_margin_percent / 100.0
-        table = self._idic_staging()
+        """The margin ratio of the staged customers whose product categories
+        set a margin (their lines' margin over their revenue), in a temporary
+        table; the others get the company's (``_idic_engagement_base_sql``)."""
+        cr = self.env.cr
+        ratios = SQL.identifier(RATIO_TABLE)
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", ratios))
         if (
             self.env["product.category"]
             .sudo()
             .search_count([("idic_margin_percent", ">", 0)], limit=1)
         ):
-            self.env.cr.execute(
+            cr.execute(
                 SQL(
                     """
-                    UPDATE %(table)s s
-                       SET ratio = LEAST(GREATEST(l.margin / l.revenue, 0), 1)
+                    CREATE TEMP TABLE %(ratios)s AS
+                    SELECT l.partner_id,
+                           LEAST(GREATEST(l.margin / l.revenue, 0), 1)::numeric AS ratio
                       FROM (
                         SELECT m.commercial_partner_id AS partner_id,
                                SUM(-l.balance) AS revenue,
@@ -380,48 +381,46 @@ class ResPartner(models.Model):
                          WHERE %(moves)s AND l.display_type = 'product'
                          GROUP BY m.commercial_partner_id
                       ) l
-                     WHERE l.partner_id = s.partner_id AND l.revenue <> 0
+                     WHERE l.revenue <> 0
                     """,
-                    table=table,
-                    default=default,
+                    ratios=ratios,
+                    default=company.idic_clv_margin_percent / 100.0,
                     moves=self._idic_value_moves_sql(company),
+                )
+            )
+            cr.execute(SQL("CREATE UNIQUE INDEX ON %s (partner_id)", ratios))
+        else:
+            cr.execute(
+                SQL(
+                    "CREATE TEMP TABLE %s (partner_id int PRIMARY KEY, ratio numeric)",
+                    ratios,
                 )
             )
 
     @api.model
     def _idic_purchase_rows(self, company, today):
-        """(partner, x, t_x, T, m, ratio, lifetime) of each staged customer
-        with a posted invoice: repeat purchases (invoice days after the first
-        one), the last one and the age in weeks since the first, the average
-        value of the repeat purchases."""
-        # The first and last invoice dates are those of the staging table:
-        # two hash aggregates, no sort.
+        """(partner, x, t_x, T, m, ratio) of each staged customer with a
+        posted invoice: repeat purchases (invoice days after the first one),
+        the last one and the age in days since the first, the average value
+        of the repeat purchases, the margin ratio; from the figures the value
+        stage gathered in its pass over the moves."""
         self.env.cr.execute(
             SQL(
                 """
-                WITH days AS (
-                    SELECT m.commercial_partner_id AS partner_id,
-                           m.invoice_date AS day,
-                           SUM(m.amount_untaxed_signed) AS amount
-                      FROM account_move m
-                     WHERE %(moves)s AND m.move_type = 'out_invoice'
-                     GROUP BY m.commercial_partner_id, m.invoice_date
-                )
-                SELECT s.partner_id, COUNT(*) - 1 AS x,
-                       s.last_date - s.first_date AS t_x,
+                SELECT s.partner_id, s.invoice_days - 1,
+                       s.last_date - s.first_date,
                        GREATEST(%(today)s::date - s.first_date,
-                                s.last_date - s.first_date) AS age,
-                       COALESCE(SUM(d.amount) FILTER (WHERE d.day > s.first_date), 0)
-                           / GREATEST(COUNT(*) - 1, 1) AS m,
-                       COALESCE(s.ratio, %(default)s) AS ratio
-                  FROM days d
-                  JOIN %(table)s s ON s.partner_id = d.partner_id
-                 GROUP BY s.partner_id, s.first_date, s.last_date, s.ratio
+                                s.last_date - s.first_date),
+                       (s.repeat_spend / GREATEST(s.invoice_days - 1, 1))::float8,
+                       COALESCE(r.ratio, %(default)s)::float8
+                  FROM %(table)s s
+                  LEFT JOIN %(ratios)s r ON r.partner_id = s.partner_id
+                 WHERE s.first_date IS NOT NULL
                  ORDER BY s.partner_id
                 """,
-                moves=self._idic_value_moves_sql(company),
                 today=today,
                 table=self._idic_staging(),
+                ratios=SQL.identifier(RATIO_TABLE),
                 default=company.idic_clv_margin_percent / 100.0,
             )
         )
@@ -492,11 +491,11 @@ class ResPartner(models.Model):
 
     @api.model
     def _idic_stage_predicted_clv(self, company, today):
-        """Margin ratio, historic margin, probability of being active,
-        expected purchases, predicted value, method and lifetime value of each
-        staged customer."""
+        """Fit the purchase models (or not: too few repeat customers) and put
+        the probability of being active, expected purchases and predicted
+        value of each staged customer with an invoice in a temporary table.
+        Returns the method: model or simple."""
         cr = self.env.cr
-        table = self._idic_staging()
         rows = self._idic_purchase_rows(company, today)
         if rows:
             data = np.array(rows, dtype=float)
@@ -518,68 +517,107 @@ class ResPartner(models.Model):
             expected = predicted = np.full(len(ids), np.nan)
         else:
             p_alive = expected = predicted = np.zeros(0)
-        # One pass over the staging table: the margin ratio (the company's
-        # unless the categories gave one), the historic margin and the
-        # predictions (arrays travel as one text literal each, fast to parse).
-        # Customers without an invoice (credit notes only) have no prediction:
-        # with the models, their margin and nothing ahead.
-        company_ratio = SQL(
-            "COALESCE(s2.ratio, %s)", company.idic_clv_margin_percent / 100.0
-        )
-        if fitted:
-            figures = SQL(
-                """expected = COALESCE(ROUND(v.expected::numeric, 4), 0),
-                   predicted = COALESCE(ROUND(v.predicted::numeric, 2), 0),
-                   clv = ROUND(s2.lifetime * %(ratio)s
-                               + COALESCE(v.predicted::numeric, 0), 2)""",
-                ratio=company_ratio,
-            )
-        else:
-            # The simple formula of the value engine, on margin.
-            per_year = 12.0 / company.idic_rfm_window_months
-            years = company.idic_clv_years
-            figures = SQL(
-                """expected = ROUND(s2.frequency * %(per_year)s * %(years)s, 4),
-                   predicted = ROUND(GREATEST(s2.monetary * %(ratio)s, 0)
-                                     * %(per_year)s * %(years)s, 2),
-                   clv = ROUND(s2.lifetime * %(ratio)s
-                               + GREATEST(s2.monetary * %(ratio)s, 0)
-                               * %(per_year)s * %(years)s, 2)""",
-                ratio=company_ratio,
-                per_year=per_year,
-                years=years,
-            )
+        # The predictions travel as one text literal per array (fast to
+        # parse) into a temporary table; the totals step joins it.
+        predictions = SQL.identifier(PREDICTED_TABLE)
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", predictions))
         cr.execute(
             SQL(
                 """
-                UPDATE %(table)s s
-                   SET ratio = %(ratio)s,
-                       margin = ROUND(s2.lifetime * %(ratio)s, 2),
-                       p_alive = ROUND(v.p_alive::numeric, 6),
-                       method = CASE WHEN v.partner_id IS NOT NULL THEN %(method)s END,
-                       %(figures)s
-                  FROM %(table)s s2
-                  LEFT JOIN unnest(%(ids)s::int[], %(p_alive)s::float8[],
-                                   %(expected)s::float8[], %(predicted)s::float8[])
-                       AS v(partner_id, p_alive, expected, predicted)
-                    ON v.partner_id = s2.partner_id
-                 WHERE s2.partner_id = s.partner_id
+                CREATE TEMP TABLE %(predictions)s AS
+                SELECT * FROM unnest(%(ids)s::int[], %(p_alive)s::float8[],
+                                     %(expected)s::float8[], %(predicted)s::float8[])
+                       AS v(partner_id, p_alive, expected, predicted);
+                CREATE UNIQUE INDEX ON %(predictions)s (partner_id);
+                ANALYZE %(predictions)s
                 """,
-                table=table,
-                ratio=company_ratio,
-                method="model" if fitted else "simple",
-                figures=figures,
+                predictions=predictions,
                 ids=_pg_array(ids),
                 p_alive=_pg_array(p_alive),
                 expected=_pg_array(np.nan_to_num(expected)),
                 predicted=_pg_array(np.nan_to_num(predicted)),
             )
         )
+        return "model" if fitted else "simple"
 
     @api.model
-    def _idic_indirect_value_sql(self, company):
+    def _idic_staged_kept_columns(self):
+        """The columns of the value stage's table the engagement stage keeps
+        as they are (all but the lifetime value and the tier, which it
+        computes again)."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT attname FROM pg_attribute
+                    WHERE attrelid = %s::regclass AND attnum > 0
+                      AND NOT attisdropped ORDER BY attnum""",
+                self._idic_staging_name(),
+            )
+        )
+        return [
+            name for (name,) in self.env.cr.fetchall() if name not in ("clv", "tier_id")
+        ]
+
+    @api.model
+    def _idic_engagement_base_sql(self, company, method):
+        """Each staged customer (the staging table's columns but the lifetime
+        value and the tier) with its margin ratio, historic margin,
+        probability of being active, expected purchases, predicted value,
+        method and lifetime value (SQL query): ``method`` is the one the
+        predictions were made with. Customers without an invoice (credit
+        notes only) have no prediction: with the models, their margin and
+        nothing ahead."""
+        table = self._idic_staging()
+        kept = [SQL.identifier("s", name) for name in self._idic_staged_kept_columns()]
+        ratio = SQL("COALESCE(r.ratio, %s)", company.idic_clv_margin_percent / 100.0)
+        if method == "model":
+            figures = SQL(
+                """COALESCE(ROUND(v.expected::numeric, 4), 0) AS expected,
+                   COALESCE(ROUND(v.predicted::numeric, 2), 0) AS predicted,
+                   ROUND(s.lifetime * %(ratio)s
+                         + COALESCE(v.predicted::numeric, 0), 2) AS clv""",
+                ratio=ratio,
+            )
+        else:
+            # The simple formula of the value engine, on margin.
+            per_year = 12.0 / company.idic_rfm_window_months
+            years = company.idic_clv_years
+            figures = SQL(
+                """ROUND(s.frequency * %(per_year)s * %(years)s, 4) AS expected,
+                   ROUND(GREATEST(s.monetary * %(ratio)s, 0)
+                         * %(per_year)s * %(years)s, 2) AS predicted,
+                   ROUND(s.lifetime * %(ratio)s
+                         + GREATEST(s.monetary * %(ratio)s, 0)
+                         * %(per_year)s * %(years)s, 2) AS clv""",
+                ratio=ratio,
+                per_year=per_year,
+                years=years,
+            )
+        return SQL(
+            """
+            SELECT %(kept)s, s.tier_id AS value_tier_id, %(ratio)s AS ratio,
+                   ROUND(s.lifetime * %(ratio)s, 2) AS margin,
+                   ROUND(v.p_alive::numeric, 6)::float8 AS p_alive,
+                   (CASE WHEN v.partner_id IS NOT NULL THEN %(method)s END)::varchar
+                       AS method,
+                   %(figures)s
+              FROM %(table)s s
+              LEFT JOIN %(ratios)s r ON r.partner_id = s.partner_id
+              LEFT JOIN %(predictions)s v ON v.partner_id = s.partner_id
+            """,
+            kept=SQL(", ").join(kept),
+            ratio=ratio,
+            method=method,
+            figures=figures,
+            table=table,
+            ratios=SQL.identifier(RATIO_TABLE),
+            predictions=SQL.identifier(PREDICTED_TABLE),
+        )
+
+    @api.model
+    def _idic_indirect_value_sql(self, company, method):
         """Per partner: referral value, referred revenue and customers,
-        influence value and knowledge value of ``company`` (SQL query)."""
+        influence value and knowledge value of ``company`` (SQL query;
+        ``method``: the one the predictions were made with)."""
         program = company.idic_loyalty_program_id
         return SQL(
             """
@@ -598,7 +636,7 @@ class ResPartner(models.Model):
                        COALESCE(cp.idic_referral_causal_share::numeric, %(share)s) / 100.0
                            * (s.ratio * COALESCE(w.amount, 0) + COALESCE(s.predicted, 0))
                            + %(cac)s AS value
-                  FROM %(table)s s
+                  FROM (%(customers)s) s
                   JOIN res_partner cp ON cp.id = s.partner_id
                   LEFT JOIN window_revenue w ON w.partner_id = s.partner_id
                  WHERE s.first_date IS NOT NULL
@@ -675,6 +713,7 @@ class ResPartner(models.Model):
               LEFT JOIN acts ON acts.partner_id = ids.partner_id
             """,
             table=self._idic_staging(),
+            customers=self._idic_engagement_base_sql(company, method),
             edges=SQL.identifier(EDGES_TABLE),
             moves=self._idic_value_moves_sql(company),
             window=company.idic_referral_window_months,
@@ -696,11 +735,11 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _idic_stage_indirect_value(self, company):
-        """Referral, influence and knowledge value into the staging table;
-        partners with such value but no invoice get a row of their own."""
+    def _idic_stage_indirect_value(self, company, method):
+        """Referral, influence and knowledge value of each partner that has
+        some, in a temporary table (``method``: the one the predictions were
+        made with)."""
         cr = self.env.cr
-        table = self._idic_staging()
         indirect = SQL.identifier(INDIRECT_TABLE)
         edges = SQL.identifier(EDGES_TABLE)
         cr.execute(SQL("DROP TABLE IF EXISTS %s, %s", indirect, edges))
@@ -725,36 +764,29 @@ class ResPartner(models.Model):
         )
         cr.execute(
             SQL(
-                "CREATE TEMP TABLE %s AS %s",
-                indirect,
-                self._idic_indirect_value_sql(company),
-            )
-        )
-        # The values themselves are written by the totals step, in the same
-        # pass over the staging table as the engagement value and quadrant.
-        cr.execute(
-            SQL(
-                """
-                INSERT INTO %(table)s (partner_id)
-                SELECT i.partner_id FROM %(indirect)s i
-                 WHERE NOT EXISTS (SELECT 1 FROM %(table)s s
-                                    WHERE s.partner_id = i.partner_id);
-                CREATE UNIQUE INDEX ON %(indirect)s (partner_id);
-                DROP TABLE %(edges)s
-                """,
-                table=table,
+                """CREATE TEMP TABLE %(indirect)s AS %(query)s;
+                   CREATE UNIQUE INDEX ON %(indirect)s (partner_id);
+                   ANALYZE %(indirect)s;
+                   DROP TABLE %(edges)s""",
                 indirect=indirect,
+                query=self._idic_indirect_value_sql(company, method),
                 edges=edges,
             )
         )
 
     @api.model
-    def _idic_stage_engagement_totals(self, company):
-        """Referral, influence and knowledge value (from the table of
-        ``_idic_stage_indirect_value``), engagement value, Kumar's quadrant
-        (strictly above the company's median is high) and, for tiers on a
-        value of this stage, the tier: one pass over the staging table."""
+    def _idic_stage_engagement_totals(self, company, method):
+        """Write the staging table again, in partner order, with every
+        engagement figure: the customers' margin and predicted value
+        (``_idic_engagement_base_sql``), referral, influence and knowledge
+        value (the table of ``_idic_stage_indirect_value``; partners with such
+        value but no invoice get a row of their own), engagement value,
+        Kumar's quadrant (strictly above the company's median is high) and,
+        for tiers on a value of this stage, the tier."""
+        cr = self.env.cr
+        name = self._idic_staging_name()
         table = self._idic_staging()
+        rebuilt = SQL.identifier(f"{name}_next")
         indirect_table = SQL.identifier(INDIRECT_TABLE)
         clv = SQL("COALESCE(s.clv, 0)")
         indirect = SQL("(COALESCE(i.crv, 0) + COALESCE(i.civ, 0) + COALESCE(i.ckv, 0))")
@@ -764,7 +796,7 @@ class ResPartner(models.Model):
             .search([("company_id", "=", company.id)], limit=1)
             .basis
         )
-        tier = SQL("s.tier_id")
+        tier = SQL("s.value_tier_id")
         if basis in ("clv", "engagement", "predicted_clv", "p_alive"):
             tier = self._idic_tier_sql(
                 company,
@@ -775,37 +807,76 @@ class ResPartner(models.Model):
                     "p_alive": SQL("s.p_alive"),
                 },
             )
-        self.env.cr.execute(
+        customers = self._idic_engagement_base_sql(company, method)
+        # The medians first: the quadrant of a row needs them.
+        cr.execute(
             SQL(
-                """
-                UPDATE %(table)s s
-                   SET crv = NULLIF(i.crv, 0), referred_revenue = i.revenue,
-                       referred_count = i.customers, civ = NULLIF(i.civ, 0),
-                       ckv = NULLIF(i.ckv, 0),
-                       engagement = %(clv)s + %(indirect)s,
-                       eng_segment = CASE
-                           WHEN %(clv)s > med.clv
-                           THEN CASE WHEN %(indirect)s > med.indirect
-                                     THEN 'champions' ELSE 'affluents' END
-                           ELSE CASE WHEN %(indirect)s > med.indirect
-                                     THEN 'advocates' ELSE 'misers' END
-                           END,
-                       tier_id = %(tier)s
-                  FROM %(table)s s2
-                  LEFT JOIN %(indirect_table)s i ON i.partner_id = s2.partner_id,
-                       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY %(clv)s) AS clv,
-                               percentile_cont(0.5) WITHIN GROUP (
-                                   ORDER BY %(indirect)s) AS indirect
-                          FROM %(table)s s
-                          LEFT JOIN %(indirect_table)s i
-                            ON i.partner_id = s.partner_id) med
-                 WHERE s2.partner_id = s.partner_id;
-                DROP TABLE %(indirect_table)s
-                """,
-                table=table,
-                indirect_table=indirect_table,
+                """SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY %(clv)s),
+                          percentile_cont(0.5) WITHIN GROUP (ORDER BY %(indirect)s)
+                     FROM (%(customers)s) s
+                     FULL JOIN %(indirect_table)s i ON i.partner_id = s.partner_id""",
                 clv=clv,
                 indirect=indirect,
+                customers=customers,
+                indirect_table=indirect_table,
+            )
+        )
+        median_clv, median_indirect = cr.fetchone()
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", rebuilt))
+        cr.execute(
+            SQL(
+                """
+                CREATE %(kind)s TABLE %(rebuilt)s AS
+                SELECT COALESCE(s.partner_id, i.partner_id) AS partner_id,
+                       %(columns)s,
+                       NULLIF(i.crv, 0) AS crv, i.revenue AS referred_revenue,
+                       i.customers::int AS referred_count, NULLIF(i.civ, 0) AS civ,
+                       NULLIF(i.ckv, 0) AS ckv,
+                       %(clv)s + %(indirect)s AS engagement,
+                       (CASE WHEN %(clv)s::float8 > %(median_clv)s::float8
+                             THEN CASE WHEN %(indirect)s::float8 > %(median_indirect)s::float8
+                                       THEN 'champions' ELSE 'affluents' END
+                             ELSE CASE WHEN %(indirect)s::float8 > %(median_indirect)s::float8
+                                       THEN 'advocates' ELSE 'misers' END
+                        END)::varchar AS eng_segment,
+                       %(tier)s AS tier_id
+                  FROM (%(customers)s) s
+                  FULL JOIN %(indirect_table)s i ON i.partner_id = s.partner_id
+                 ORDER BY 1
+                """,
+                kind=self._idic_staging_kind(),
+                rebuilt=rebuilt,
+                columns=SQL(", ").join(
+                    SQL.identifier("s", column)
+                    for column in [
+                        *self._idic_staged_kept_columns(),
+                        "ratio",
+                        "margin",
+                        "p_alive",
+                        "method",
+                        "expected",
+                        "predicted",
+                        "clv",
+                    ]
+                    if column != "partner_id"
+                ),
+                clv=clv,
+                indirect=indirect,
+                median_clv=median_clv,
+                median_indirect=median_indirect,
                 tier=tier,
+                customers=customers,
+                indirect_table=indirect_table,
+            )
+        )
+        cr.execute(
+            SQL(
+                """DROP TABLE %(table)s, %(indirect_table)s;
+                   ALTER TABLE %(rebuilt)s RENAME TO %(table)s;
+                   CREATE UNIQUE INDEX ON %(table)s (partner_id);
+                   ANALYZE %(table)s""",
+                table=table,
+                indirect_table=indirect_table,
+                rebuilt=rebuilt,
             )
         )
