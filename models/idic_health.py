@@ -498,17 +498,18 @@ class IdicHealthSnapshot(models.Model):
     @api.model
     def action_measure_now(self):
         """Managers: measure the current month of the selected companies."""
-        self._check_manager()
-        for company in self.env.companies:
-            self._measure_company(company, months=2)
-        return {"type": "ir.actions.client", "tag": "reload"}
+        return self._measure_selected_companies(months=2)
 
     @api.model
     def action_backfill(self):
         """Managers: measure the past 12 months of the selected companies."""
+        return self._measure_selected_companies(months=12)
+
+    @api.model
+    def _measure_selected_companies(self, months):
         self._check_manager()
         for company in self.env.companies:
-            self._measure_company(company, months=12)
+            self._measure_company(company, months=months)
         return {"type": "ir.actions.client", "tag": "reload"}
 
     @api.model

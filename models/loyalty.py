@@ -395,12 +395,7 @@ class LoyaltyCard(models.Model):
                 card = self.sudo().browse(card_id)
                 lots = History.browse(lot_ids)
                 partner = card.partner_id
-                if (
-                    partner
-                    and partner.email
-                    and not partner.idic_do_not_contact
-                    and not partner.is_blacklisted
-                ):
+                if partner and partner._idic_may_email():
                     template.with_context(idic_today=today).send_mail(
                         card.id, force_send=False
                     )

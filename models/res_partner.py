@@ -473,6 +473,15 @@ class ResPartner(models.Model):
             },
         }
 
+    def _idic_may_email(self):
+        """Whether the add-on's automatic e-mails (reminders, notices) may go
+        to this partner: it has an address, did not ask not to be contacted
+        and its address is not blacklisted."""
+        self.ensure_one()
+        return bool(
+            self.email and not self.idic_do_not_contact and not self.is_blacklisted
+        )
+
     # ------------------------------------------------------------------------
     # Stage engine
     # ------------------------------------------------------------------------

@@ -423,12 +423,7 @@ class ResPartner(models.Model):
     def _idic_member_may_contact(self):
         """Whether membership e-mails may go to this partner."""
         self.ensure_one()
-        return bool(
-            self.email
-            and not self.idic_do_not_contact
-            and not self.is_blacklisted
-            and self.idic_member_status != "withdrawn"
-        )
+        return self._idic_may_email() and self.idic_member_status != "withdrawn"
 
     # ------------------------------------------------------------------
     # Renewal and withdrawal
