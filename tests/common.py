@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import SQL
 
@@ -56,6 +57,58 @@ class IdicCase(TransactionCase):
             )
             if not company.account_fiscal_country_id:
                 company.account_fiscal_country_id = cls.env.ref("base.us")
+
+    @classmethod
+    def make_invoice(
+        cls,
+        partner,
+        day,
+        lines,
+        company,
+        move_type="out_invoice",
+        currency=None,
+        state="posted",
+        refund_of=None,
+        tax=None,
+    ):
+        """A customer invoice or credit note (a vendor bill or refund for the
+        ``in_`` types) of ``partner`` in ``company``, dated ``day``, with one
+        line per (product or label, amount) of ``lines``, untaxed unless
+        ``tax``; left in ``state`` (draft, posted or cancel)."""
+        journal_type = "sale" if move_type.startswith("out_") else "purchase"
+        journal = cls.env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", journal_type)], limit=1
+        )
+        line_vals = []
+        for item, amount in lines:
+            line = {
+                "quantity": 1.0,
+                "price_unit": amount,
+                "tax_ids": [Command.set(tax.ids)] if tax else [Command.clear()],
+            }
+            if isinstance(item, str):
+                line["name"] = item
+            else:
+                line.update(product_id=item.id, name=item.name)
+            line_vals.append(Command.create(line))
+        vals = {
+            "move_type": move_type,
+            "partner_id": partner.id,
+            "journal_id": journal.id,
+            "invoice_date": day,
+            "currency_id": (currency or company.currency_id).id,
+            "invoice_line_ids": line_vals,
+        }
+        if refund_of:
+            vals["reversed_entry_id"] = refund_of.id
+        move = cls.env["account.move"].with_company(company).create(vals)
+        if state in ("posted", "cancel"):
+            move.action_post()
+        if state == "cancel":
+            move.button_draft()
+            move.button_cancel()
+        assert move.state == state, (move.state, state)
+        return move
 
     def set_param(self, key, value):
         self.env["ir.config_parameter"].sudo().set_param(f"partner_idic.{key}", value)

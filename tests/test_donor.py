@@ -193,39 +193,16 @@ class TestDonor(IdicCase):
     ):
         """A customer invoice (or credit note) of ``partner`` dated ``day``
         with one untaxed line per (product, amount) of ``lines``."""
-        company = company or cls.company_a
-        journal = cls.env["account.journal"].search(
-            [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
+        return cls.make_invoice(
+            partner,
+            d(day),
+            lines,
+            company or cls.company_a,
+            move_type=move_type,
+            currency=currency,
+            state=state,
+            refund_of=refund_of,
         )
-        vals = {
-            "move_type": move_type,
-            "partner_id": partner.id,
-            "journal_id": journal.id,
-            "invoice_date": d(day),
-            "currency_id": (currency or company.currency_id).id,
-            "invoice_line_ids": [
-                Command.create(
-                    {
-                        "product_id": product.id,
-                        "name": product.name,
-                        "quantity": 1.0,
-                        "price_unit": amount,
-                        "tax_ids": [Command.clear()],
-                    }
-                )
-                for product, amount in lines
-            ],
-        }
-        if refund_of:
-            vals["reversed_entry_id"] = refund_of.id
-        move = cls.env["account.move"].with_company(company).create(vals)
-        if state in ("posted", "cancel"):
-            move.action_post()
-        if state == "cancel":
-            move.button_draft()
-            move.button_cancel()
-        assert move.state == state, (move.state, state)
-        return move
 
     def recompute(self, companies=None):
         count = self.env["res.partner"]._idic_recompute_donors(

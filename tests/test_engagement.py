@@ -151,33 +151,12 @@ class TestEngagement(IdicCase):
 
     @classmethod
     def _invoice(cls, partner, days_ago, amount, company=None, product=None):
-        company = company or cls.company_r
-        journal = cls.env["account.journal"].search(
-            [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
+        return cls.make_invoice(
+            partner,
+            cls.today - timedelta(days=days_ago),
+            [(product or "Service", amount)],
+            company or cls.company_r,
         )
-        line = {
-            "name": "Service",
-            "quantity": 1.0,
-            "price_unit": amount,
-            "tax_ids": [Command.clear()],
-        }
-        if product:
-            line["product_id"] = product.id
-        move = (
-            cls.env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "journal_id": journal.id,
-                    "invoice_date": cls.today - timedelta(days=days_ago),
-                    "invoice_line_ids": [Command.create(line)],
-                }
-            )
-        )
-        move.action_post()
-        return move
 
     @classmethod
     def _interaction(cls, partner, kind, company=None, **vals):

@@ -96,30 +96,14 @@ class TestHealth(IdicCase):
 
     @classmethod
     def invoice(cls, partner, day, amount, move_type="out_invoice", post=True):
-        move = (
-            cls.env["account.move"]
-            .with_company(cls.company_h)
-            .create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "invoice_date": day,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Service",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
+        return cls.make_invoice(
+            partner,
+            day,
+            [("Service", amount)],
+            cls.company_h,
+            move_type=move_type,
+            state="posted" if post else "draft",
         )
-        if post:
-            move.action_post()
-        return move
 
     @classmethod
     def talk(cls, partner, when, direction, user, outcome=False):

@@ -130,33 +130,17 @@ class TestLoyalty(IdicCase):
     ):
         """A customer invoice (or credit note) of company A (or ``company``) of
         one line of ``amount`` (untaxed unless ``tax``), dated today."""
-        company = company or self.company_a
-        journal = self.env["account.journal"].search(
-            [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
+        return self.make_invoice(
+            partner,
+            self.today,
+            [("Consulting", amount)],
+            company or self.company_a,
+            move_type=move_type,
+            currency=currency,
+            state="posted" if post else "draft",
+            refund_of=reversed_entry,
+            tax=tax,
         )
-        vals = {
-            "move_type": move_type,
-            "partner_id": partner.id,
-            "journal_id": journal.id,
-            "invoice_date": self.today,
-            "currency_id": (currency or company.currency_id).id,
-            "invoice_line_ids": [
-                Command.create(
-                    {
-                        "name": "Consulting",
-                        "quantity": 1.0,
-                        "price_unit": amount,
-                        "tax_ids": [Command.set(tax.ids)] if tax else [Command.clear()],
-                    }
-                )
-            ],
-        }
-        if reversed_entry:
-            vals["reversed_entry_id"] = reversed_entry.id
-        move = self.env["account.move"].with_company(company).create(vals)
-        if post:
-            move.action_post()
-        return move
 
     def pay(self, invoice, amount):
         return (

@@ -59,35 +59,14 @@ class TestOverviewDonors(IdicCase):
 
     @classmethod
     def _invoice(cls, partner, day, amount, move_type="out_invoice", refund_of=None):
-        journal = cls.env["account.journal"].search(
-            [("company_id", "=", cls.company_a.id), ("type", "=", "sale")], limit=1
+        return cls.make_invoice(
+            partner,
+            date.fromisoformat(day),
+            [(cls.gift, amount)],
+            cls.company_a,
+            move_type=move_type,
+            refund_of=refund_of,
         )
-        move = (
-            cls.env["account.move"]
-            .with_company(cls.company_a)
-            .create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "journal_id": journal.id,
-                    "invoice_date": date.fromisoformat(day),
-                    "reversed_entry_id": refund_of.id if refund_of else False,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": cls.gift.id,
-                                "name": "Gift",
-                                "quantity": 1.0,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        move.action_post()
-        return move
 
     def trend(self, user):
         return (

@@ -233,41 +233,15 @@ class TestValue(IdicCase):
     ):
         """A customer invoice (or credit note) of one untaxed line of
         ``amount``, dated ``days_ago`` days before today."""
-        company = company or cls.company_a
-        journal_type = "sale" if move_type.startswith("out_") else "purchase"
-        journal = cls.env["account.journal"].search(
-            [("company_id", "=", company.id), ("type", "=", journal_type)], limit=1
+        return cls.make_invoice(
+            partner,
+            cls.today - timedelta(days=days_ago),
+            [("Consulting", amount)],
+            company or cls.company_a,
+            move_type=move_type,
+            currency=currency,
+            state=state,
         )
-        move = (
-            cls.env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "journal_id": journal.id,
-                    "invoice_date": cls.today - timedelta(days=days_ago),
-                    "currency_id": (currency or company.currency_id).id,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Consulting",
-                                "quantity": 1.0,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        if state in ("posted", "cancel"):
-            move.action_post()
-        if state == "cancel":
-            move.button_draft()
-            move.button_cancel()
-        assert move.state == state, (move.state, state)
-        return move
 
     def recompute(self, companies=None):
         companies = companies or (self.company_a | self.company_b)
