@@ -336,8 +336,9 @@ class ResPartner(models.Model):
         cr.execute(SQL("SET LOCAL jit = off"))
         self._idic_stage_margin(company)
         method = self._idic_stage_predicted_clv(company, today)
-        self._idic_stage_indirect_value(company, method)
-        self._idic_stage_engagement_totals(company, method)
+        customers, columns = self._idic_engagement_base_sql(company, method)
+        self._idic_stage_indirect_value(company, customers)
+        self._idic_stage_engagement_totals(company, customers, columns)
         cr.execute(
             SQL(
                 "DROP TABLE IF EXISTS %s, %s",
@@ -541,10 +542,16 @@ class ResPartner(models.Model):
         return "model" if fitted else "simple"
 
     @api.model
-    def _idic_staged_kept_columns(self):
-        """The columns of the value stage's table the engagement stage keeps
-        as they are (all but the lifetime value and the tier, which it
-        computes again)."""
+    def _idic_engagement_base_sql(self, company, method):
+        """Each staged customer (the staging table's columns but the lifetime
+        value and the tier) with its margin ratio, historic margin,
+        probability of being active, expected purchases, predicted value,
+        method and lifetime value: (SQL query, the names of the columns it
+        gives but the partner and the value stage's tier). ``method`` is the
+        one the predictions were made with. Customers without an invoice
+        (credit notes only) have no prediction: with the models, their margin
+        and nothing ahead."""
+        table = self._idic_staging()
         self.env.cr.execute(
             SQL(
                 """SELECT attname FROM pg_attribute
@@ -553,21 +560,10 @@ class ResPartner(models.Model):
                 self._idic_staging_name(),
             )
         )
-        return [
+        # The lifetime value and the tier are computed again.
+        kept = [
             name for (name,) in self.env.cr.fetchall() if name not in ("clv", "tier_id")
         ]
-
-    @api.model
-    def _idic_engagement_base_sql(self, company, method):
-        """Each staged customer (the staging table's columns but the lifetime
-        value and the tier) with its margin ratio, historic margin,
-        probability of being active, expected purchases, predicted value,
-        method and lifetime value (SQL query): ``method`` is the one the
-        predictions were made with. Customers without an invoice (credit
-        notes only) have no prediction: with the models, their margin and
-        nothing ahead."""
-        table = self._idic_staging()
-        kept = [SQL.identifier("s", name) for name in self._idic_staged_kept_columns()]
         ratio = SQL("COALESCE(r.ratio, %s)", company.idic_clv_margin_percent / 100.0)
         if method == "model":
             figures = SQL(
@@ -592,7 +588,7 @@ class ResPartner(models.Model):
                 per_year=per_year,
                 years=years,
             )
-        return SQL(
+        query = SQL(
             """
             SELECT %(kept)s, s.tier_id AS value_tier_id, %(ratio)s AS ratio,
                    ROUND(s.lifetime * %(ratio)s, 2) AS margin,
@@ -604,7 +600,7 @@ class ResPartner(models.Model):
               LEFT JOIN %(ratios)s r ON r.partner_id = s.partner_id
               LEFT JOIN %(predictions)s v ON v.partner_id = s.partner_id
             """,
-            kept=SQL(", ").join(kept),
+            kept=SQL(", ").join(SQL.identifier("s", name) for name in kept),
             ratio=ratio,
             method=method,
             figures=figures,
@@ -612,12 +608,23 @@ class ResPartner(models.Model):
             ratios=SQL.identifier(RATIO_TABLE),
             predictions=SQL.identifier(PREDICTED_TABLE),
         )
+        # What the query gives after the kept columns (its aliases above).
+        computed = [
+            "ratio",
+            "margin",
+            "p_alive",
+            "method",
+            "expected",
+            "predicted",
+            "clv",
+        ]
+        return query, [name for name in kept if name != "partner_id"] + computed
 
     @api.model
-    def _idic_indirect_value_sql(self, company, method):
+    def _idic_indirect_value_sql(self, company, customers):
         """Per partner: referral value, referred revenue and customers,
         influence value and knowledge value of ``company`` (SQL query;
-        ``method``: the one the predictions were made with)."""
+        ``customers``: the query of ``_idic_engagement_base_sql``)."""
         program = company.idic_loyalty_program_id
         return SQL(
             """
@@ -713,7 +720,7 @@ class ResPartner(models.Model):
               LEFT JOIN acts ON acts.partner_id = ids.partner_id
             """,
             table=self._idic_staging(),
-            customers=self._idic_engagement_base_sql(company, method),
+            customers=customers,
             edges=SQL.identifier(EDGES_TABLE),
             moves=self._idic_value_moves_sql(company),
             window=company.idic_referral_window_months,
@@ -735,10 +742,10 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _idic_stage_indirect_value(self, company, method):
+    def _idic_stage_indirect_value(self, company, customers):
         """Referral, influence and knowledge value of each partner that has
-        some, in a temporary table (``method``: the one the predictions were
-        made with)."""
+        some, in a temporary table (``customers``: the query of
+        ``_idic_engagement_base_sql``)."""
         cr = self.env.cr
         indirect = SQL.identifier(INDIRECT_TABLE)
         edges = SQL.identifier(EDGES_TABLE)
@@ -769,18 +776,19 @@ class ResPartner(models.Model):
                    ANALYZE %(indirect)s;
                    DROP TABLE %(edges)s""",
                 indirect=indirect,
-                query=self._idic_indirect_value_sql(company, method),
+                query=self._idic_indirect_value_sql(company, customers),
                 edges=edges,
             )
         )
 
     @api.model
-    def _idic_stage_engagement_totals(self, company, method):
+    def _idic_stage_engagement_totals(self, company, customers, columns):
         """Write the staging table again, in partner order, with every
         engagement figure: the customers' margin and predicted value
-        (``_idic_engagement_base_sql``), referral, influence and knowledge
-        value (the table of ``_idic_stage_indirect_value``; partners with such
-        value but no invoice get a row of their own), engagement value,
+        (``customers`` and its ``columns``, from
+        ``_idic_engagement_base_sql``), referral, influence and knowledge value
+        (the table of ``_idic_stage_indirect_value``; partners with such value
+        but no invoice get a row of their own), engagement value,
         Kumar's quadrant (strictly above the company's median is high) and,
         for tiers on a value of this stage, the tier."""
         cr = self.env.cr
@@ -807,7 +815,6 @@ class ResPartner(models.Model):
                     "p_alive": SQL("s.p_alive"),
                 },
             )
-        customers = self._idic_engagement_base_sql(company, method)
         # The medians first: the quadrant of a row needs them.
         cr.execute(
             SQL(
@@ -847,18 +854,7 @@ class ResPartner(models.Model):
                 kind=self._idic_staging_kind(),
                 rebuilt=rebuilt,
                 columns=SQL(", ").join(
-                    SQL.identifier("s", column)
-                    for column in [
-                        *self._idic_staged_kept_columns(),
-                        "ratio",
-                        "margin",
-                        "p_alive",
-                        "method",
-                        "expected",
-                        "predicted",
-                        "clv",
-                    ]
-                    if column != "partner_id"
+                    SQL.identifier("s", column) for column in columns
                 ),
                 clv=clv,
                 indirect=indirect,
