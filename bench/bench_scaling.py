@@ -319,6 +319,30 @@ def baseline(registry, company_id):
         vacuum(registry, ("res_partner",))
 
 
+def make_due(registry, cron_ids, activate=False):
+    """Make the scheduled actions ``cron_ids`` due now, as at night when their
+    time has come (and active, with ``activate``), and commit. Returns (the
+    last ``ir_cron_progress`` id before, the time they were made due, to the
+    second)."""
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    with registry.cursor() as cr:
+        cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM ir_cron_progress"))
+        progress_before = cr.fetchone()[0]
+        cr.execute(
+            SQL(
+                "UPDATE ir_cron SET nextcall = (now() AT TIME ZONE 'UTC')"
+                " - INTERVAL '1 minute', active = active OR %s WHERE id IN %s"
+                " RETURNING date_trunc('second', now() AT TIME ZONE 'UTC')",
+                activate,
+                tuple(cron_ids),
+            )
+        )
+        since = cr.fetchone()[0]
+        cr.commit()  # pylint: disable=invalid-commit
+    return progress_before, since
+
+
 def scheduler_run(registry, cron_id, max_wakeups):
     """Run the scheduled action ``cron_id`` through Odoo's scheduler code, one
     wake-up after the other, until it is no longer ready (fully done or
@@ -328,18 +352,7 @@ def scheduler_run(registry, cron_id, max_wakeups):
 
     from odoo.addons.base.models.ir_cron import IrCron  # noqa: PLC0415
 
-    with registry.cursor() as cr:
-        cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM ir_cron_progress"))
-        progress_before = cr.fetchone()[0]
-        # Due now, as at night when its time has come.
-        cr.execute(
-            SQL(
-                "UPDATE ir_cron SET nextcall = (now() AT TIME ZONE 'UTC')"
-                " - INTERVAL '1 minute', active = TRUE WHERE id = %s",
-                cron_id,
-            )
-        )
-        cr.commit()  # pylint: disable=invalid-commit
+    progress_before, _since = make_due(registry, [cron_id], activate=True)
     CronModel = registry["ir.cron"]
     thread = threading.current_thread()
     thread.dbname = registry.db_name
@@ -644,19 +657,7 @@ def measure_workers(args, threads):
         )
         proc = start_server(args.config, dbname, threads, logfile)
         try:
-            with registry.cursor() as cr:
-                cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM ir_cron_progress"))
-                progress_before = cr.fetchone()[0]
-                cr.execute(
-                    SQL(
-                        "UPDATE ir_cron SET nextcall = (now() AT TIME ZONE 'UTC')"
-                        " - INTERVAL '1 minute' WHERE id IN %s"
-                        " RETURNING date_trunc('second', now() AT TIME ZONE 'UTC')",
-                        ids,
-                    )
-                )
-                since = cr.fetchone()[0]
-                cr.commit()  # pylint: disable=invalid-commit
+            progress_before, since = make_due(registry, ids)
             load_before = load()
             waited = time.perf_counter()
             start = None
