@@ -605,16 +605,52 @@ def bgnbd_expected_purchases(params, t, x, t_x, T):
         t = np.full(x.shape, t[0])
     _check_lengths(t=t, x=x)
     p_alive = special.expit(-_bgnbd_log_odds_dead((r, alpha, a, b), x, t_x, T))
+    growth = _bgnbd_growth_any_a(r, alpha, a, b, t, x, T)
+    return np.where(t > 0, growth * p_alive, 0.0)
+
+
+def bgnbd_expected_purchases_path(params, times, x, t_x, T):
+    """E[Y(t) | x, t_x, T] at each horizon ``t`` of ``times``: an iterator
+    of arrays, one per horizon, each one value per customer.
+
+    The values of :func:`bgnbd_expected_purchases` at each horizon, for less
+    work when there are many horizons and customers: P(alive) is computed
+    once, and the growth factor (the bracket of eq. 10), which depends on
+    ``x`` and ``T`` only, once per horizon and distinct (x, T) pair.
+    Customers share few pairs: invoices are dated by the day, so half a
+    million customers of three years of invoices have about 13,000.
+    """
+    r, alpha, a, b = _params("BG/NBD", params, 4)
+    x, t_x, T = _rfm(x, t_x, T)
+    times = _as_vector("t", times)
+    p_alive = special.expit(-_bgnbd_log_odds_dead((r, alpha, a, b), x, t_x, T))
+    # The distinct pairs as complex numbers x + iT (exact, and five times
+    # faster to sort than the rows of a two-column array).
+    pairs, inverse = np.unique(x + 1j * T, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    pair_x, pair_T = pairs.real, pairs.imag
+
+    def at(t):
+        if t <= 0:
+            return np.zeros(x.shape)
+        horizon = np.full(pair_x.shape, t)
+        growth = _bgnbd_growth_any_a(r, alpha, a, b, horizon, pair_x, pair_T)
+        return growth[inverse] * p_alive
+
+    # The arguments are checked now; the values come one horizon at a time.
+    return (at(t) for t in times)
+
+
+def _bgnbd_growth_any_a(r, alpha, a, b, t, x, T):
+    """:func:`_bgnbd_growth`, also for ``a`` within _A_NEAR_ONE of 1."""
     if abs(a - 1) < _A_NEAR_ONE:
         # The first factor is 0/0 at a = 1: interpolate linearly between
         # a = 1 -/+ _A_NEAR_ONE, where it is still accurate to ~1e-12.
         below = _bgnbd_growth(r, alpha, 1 - _A_NEAR_ONE, b, t, x, T)
         above = _bgnbd_growth(r, alpha, 1 + _A_NEAR_ONE, b, t, x, T)
         weight = (a - 1 + _A_NEAR_ONE) / (2 * _A_NEAR_ONE)
-        growth = below + weight * (above - below)
-    else:
-        growth = _bgnbd_growth(r, alpha, a, b, t, x, T)
-    return np.where(t > 0, growth * p_alive, 0.0)
+        return below + weight * (above - below)
+    return _bgnbd_growth(r, alpha, a, b, t, x, T)
 
 
 # ---------------------------------------------------------------------------

@@ -481,10 +481,14 @@ class ResPartner(models.Model):
         cumulative = np.zeros(len(x))
         discounted = np.zeros(len(x))
         monthly = (1.0 + company.idic_clv_discount_rate / 100.0) ** (-1.0 / 12.0)
-        for month in range(1, months + 1):
-            upto = clv_model.bgnbd_expected_purchases(
-                bgnbd, month * UNITS_PER_MONTH, x, t_x, T
-            )
+        path = clv_model.bgnbd_expected_purchases_path(
+            bgnbd,
+            [month * UNITS_PER_MONTH for month in range(1, months + 1)],
+            x,
+            t_x,
+            T,
+        )
+        for month, upto in enumerate(path, start=1):
             discounted += (upto - cumulative) * monthly**month
             cumulative = upto
         spend = clv_model.gamma_gamma_expected_spend(gamma_gamma, x, np.maximum(m, 0))

@@ -357,6 +357,50 @@ class TestClvModel(BaseCase):
                 )
                 self.assertAlmostEqual(got[i], expected, delta=1e-8 * expected)
 
+    def test_bgnbd_expected_purchases_path(self):
+        """The path over many horizons gives, at each horizon, the values of
+        bgnbd_expected_purchases, each customer its own: customers sharing
+        (x, T) with different t_x, x == 0, a horizon of 0, a huge x, a near 1.
+        """
+        x = [2, 2, 0, 0, 1500, 14, 2, 1]
+        t_x = [30.43, 10.0, 0.0, 0.0, 3640.0, 35.0, 30.43, 1.71]
+        T = [38.86, 38.86, 38.86, 5.0, 3650.0, 37.0, 52.0, 38.86]
+        horizons = [0.0, 0.5, 4.35, 39.0, 3650.0]
+        r, alpha, a, b = PUBLISHED_BGNBD
+        for params in ((r, alpha, a, b), (r, 7 * alpha, a, b), (r, alpha, 1 + 5e-5, b)):
+            path = list(
+                clv_model.bgnbd_expected_purchases_path(params, horizons, x, t_x, T)
+            )
+            self.assertEqual(len(path), len(horizons))
+            for t, got in zip(horizons, path, strict=True):
+                expected = clv_model.bgnbd_expected_purchases(params, t, x, t_x, T)
+                np.testing.assert_allclose(got, expected, rtol=1e-12, atol=0.0)
+            # Customers sharing (x, T) but not t_x differ; the path keeps
+            # each one's value, which grows with the horizon.
+            self.assertNotAlmostEqual(path[3][0], path[3][1])
+            self.assertEqual(path[0].tolist(), [0.0] * len(x))
+            self.assertTrue(np.all(np.diff(np.array(path), axis=0) >= 0))
+        self.assertAlmostEqual(
+            next(
+                iter(
+                    clv_model.bgnbd_expected_purchases_path(
+                        PUBLISHED_BGNBD, [39], [2], [30.43], [38.86]
+                    )
+                )
+            )[0],
+            _expected_purchases_by_integration(PUBLISHED_BGNBD, 39, 2, 30.43, 38.86),
+            delta=1e-8,
+        )
+        # Bad input is refused at the call, before any value is asked for.
+        with self.assertRaises(ValueError):
+            clv_model.bgnbd_expected_purchases_path(
+                PUBLISHED_BGNBD, [1.0], [1], [5], [4]
+            )
+        with self.assertRaises(ValueError):
+            clv_model.bgnbd_expected_purchases_path(
+                PUBLISHED_BGNBD, [-1.0], [1], [1], [4]
+            )
+
     def test_hyp2f1_series(self):
         """The last-resort power series of 2F1 (used where scipy's hyp2f1 is
         not finite) against closed forms: 2F1(1, 1; 2; z) = -ln(1 - z) / z
