@@ -75,6 +75,8 @@ from bench_value_recompute import (
     add_data_set_arguments,
     agg_sql,
     baseline_update_sql,
+    clear_sql,
+    engine_columns,
     fmt,
     open_data_set,
     timed,
@@ -184,20 +186,6 @@ def say(message):
 # ----------------------------------------------------------------------------
 # The state every run starts from: the data set as built
 # ----------------------------------------------------------------------------
-def engine_columns(env):
-    """The company-dependent columns of res_partner the value job writes."""
-    from odoo.addons.partner_idic.models.res_partner_value import (  # noqa: PLC0415
-        TIER_COLUMNS,
-    )
-
-    Partner = env["res.partner"]
-    return [
-        *Partner._idic_staged_value_columns(),
-        *TIER_COLUMNS,
-        "idic_tier_pricelist_id",
-    ]
-
-
 def table_exists(cr, table):
     from odoo.tools import SQL  # noqa: PLC0415
 
@@ -230,32 +218,7 @@ def reset(registry, never_ran=False):
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.api.SUPERUSER_ID, {})
         keys = [str(cid) for cid in env["res.company"].search([]).ids]  # pylint: disable=no-search-all
-        columns = engine_columns(env)
-        # The pricelist the tiers gave goes with the tier that gave it.
-        pricelist = SQL(
-            "specific_property_product_pricelist = CASE WHEN idic_tier_pricelist_id"
-            " ?| %(keys)s THEN NULLIF(specific_property_product_pricelist"
-            " - %(keys)s, '{}'::jsonb) ELSE specific_property_product_pricelist END",
-            keys=keys,
-        )
-        cr.execute(
-            SQL(
-                "UPDATE res_partner SET %s, %s WHERE %s",
-                pricelist,
-                SQL(", ").join(
-                    SQL(
-                        "%s = NULLIF(%s - %s::text[], '{}'::jsonb)",
-                        SQL.identifier(c),
-                        SQL.identifier(c),
-                        keys,
-                    )
-                    for c in columns
-                ),
-                SQL(" OR ").join(
-                    SQL("%s ?| %s::text[]", SQL.identifier(c), keys) for c in columns
-                ),
-            )
-        )
+        cr.execute(clear_sql(engine_columns(env), keys))
         cleared = cr.rowcount
         cr.execute(SQL("DELETE FROM idic_tier_history"))
         if cursor_param:

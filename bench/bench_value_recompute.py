@@ -796,37 +796,64 @@ def transaction(registry, func):
 VALUE_KEYS_SQL = """
 SELECT COUNT(*) FROM res_partner
  WHERE idic_lifetime_revenue ? %(key)s OR idic_value_tier_id ? %(key)s
+    OR idic_engagement_value ? %(key)s
 """
 
 
-def clear_figures(env, company):
-    """Remove the figures of ``company`` from every partner and its tier
-    history (in the running transaction, rolled back), should a recompute have
-    been committed on this database."""
-    from odoo.tools import SQL  # noqa: PLC0415
-
+def engine_columns(env):
+    """The company-dependent columns of res_partner the value job writes: its
+    staged figures (the engagement figures among them), the tier columns and
+    the pricelist a tier gave."""
     from odoo.addons.partner_idic.models.res_partner_value import (  # noqa: PLC0415
         TIER_COLUMNS,
-        VALUE_COLUMNS,
     )
 
-    key = str(company.id)
-    columns = [*VALUE_COLUMNS, *TIER_COLUMNS, "idic_tier_pricelist_id"]
-    env.cr.execute(
-        SQL(
-            "UPDATE res_partner SET %s WHERE %s",
-            SQL(", ").join(
-                SQL(
-                    "%s = NULLIF(%s - %s, '{}'::jsonb)",
-                    SQL.identifier(c),
-                    SQL.identifier(c),
-                    key,
-                )
-                for c in columns
-            ),
-            SQL(" OR ").join(SQL("%s ? %s", SQL.identifier(c), key) for c in columns),
-        )
+    return [
+        *env["res.partner"]._idic_staged_value_columns(),
+        *TIER_COLUMNS,
+        "idic_tier_pricelist_id",
+    ]
+
+
+def clear_sql(columns, keys):
+    """One UPDATE removing the values of the companies ``keys`` (their ids as
+    text) from ``columns`` of every partner holding one, and the pricelist
+    that a tier of those companies gave (it goes with the tier)."""
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    keys = list(keys)
+    pricelist = SQL(
+        "specific_property_product_pricelist = CASE WHEN idic_tier_pricelist_id"
+        " ?| %(keys)s THEN NULLIF(specific_property_product_pricelist"
+        " - %(keys)s, '{}'::jsonb) ELSE specific_property_product_pricelist END",
+        keys=keys,
     )
+    return SQL(
+        "UPDATE res_partner SET %s, %s WHERE %s",
+        pricelist,
+        SQL(", ").join(
+            SQL(
+                "%s = NULLIF(%s - %s::text[], '{}'::jsonb)",
+                SQL.identifier(c),
+                SQL.identifier(c),
+                keys,
+            )
+            for c in columns
+        ),
+        SQL(" OR ").join(
+            SQL("%s ?| %s::text[]", SQL.identifier(c), keys) for c in columns
+        ),
+    )
+
+
+def clear_figures(env, company):
+    """Remove every figure the value job writes for ``company`` (see
+    ``engine_columns``) and its tier history (in the running transaction,
+    rolled back), should a recompute have been committed on this database:
+    the measurement starts from the data set as built."""
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    env.cr.execute(clear_sql(engine_columns(env), [str(company.id)]))
     env.cr.execute(
         SQL("DELETE FROM idic_tier_history WHERE company_id = %s", company.id)
     )
