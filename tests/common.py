@@ -129,3 +129,29 @@ class IdicCase(TransactionCase):
                 SQL("SELECT to_regclass(%s) IS NULL", run.staging_table)
             )
             self.assertTrue(self.env.cr.fetchone()[0], "staging table left")
+
+
+class FiguresMixin:
+    """figures() and assertFigures() over the company-dependent figures named
+    by the class's FIGURES, in ``company_a`` unless told (the donor and value
+    tests)."""
+
+    FIGURES = ()
+
+    def figures(self, partner, company=None):
+        """{field: value} of the FIGURES of ``partner`` in ``company``."""
+        partner = partner.with_company(company or self.company_a)
+        return {name: partner[name] for name in self.FIGURES}
+
+    def assertFigures(self, partner, expected, company=None):
+        """Every one of the FIGURES of ``partner`` is as ``expected``
+        {field: value} gives it (amounts to the cent)."""
+        actual = self.figures(partner, company)
+        for name in self.FIGURES:
+            value = expected[name]
+            if isinstance(value, float):
+                self.assertAlmostEqual(
+                    actual[name], value, places=2, msg=f"{partner.name}: {name}"
+                )
+            else:
+                self.assertEqual(actual[name], value, f"{partner.name}: {name}")

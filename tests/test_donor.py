@@ -41,7 +41,7 @@ from odoo.addons.partner_idic.models.res_partner_donor import (
     fiscal_year_sql,
 )
 
-from .common import IdicCase
+from .common import FiguresMixin, IdicCase
 
 RATE = 2.5
 TODAY = date(2026, 5, 15)
@@ -84,7 +84,9 @@ def d(text):
 
 @freeze_time(datetime(2026, 5, 15, 10, 0))
 @tagged("post_install", "-at_install")
-class TestDonor(IdicCase):
+class TestDonor(FiguresMixin, IdicCase):
+    FIGURES = FIGURES
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -210,21 +212,6 @@ class TestDonor(IdicCase):
         )
         self.env.invalidate_all()
         return count
-
-    def figures(self, partner, company=None):
-        partner = partner.with_company(company or self.company_a)
-        return {name: partner[name] for name in FIGURES}
-
-    def assertFigures(self, partner, expected, company=None):
-        actual = self.figures(partner, company)
-        for name in FIGURES:
-            value = expected[name]
-            if isinstance(value, float):
-                self.assertAlmostEqual(
-                    actual[name], value, places=2, msg=f"{partner.name}: {name}"
-                )
-            else:
-                self.assertEqual(actual[name], value, f"{partner.name}: {name}")
 
     def expected_a(self):
         """The donor figures of company A, computed by hand from the table of

@@ -35,7 +35,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import IdicCase
+from .common import FiguresMixin, IdicCase
 
 # CHF for one unit of company currency, in company A.
 RATE = 2.5
@@ -82,7 +82,9 @@ def clv(lifetime, monetary, window_months, years):
 
 
 @tagged("post_install", "-at_install")
-class TestValue(IdicCase):
+class TestValue(FiguresMixin, IdicCase):
+    FIGURES = FIGURES
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -250,21 +252,6 @@ class TestValue(IdicCase):
         )
         self.env.invalidate_all()
         return count
-
-    def figures(self, partner, company=None):
-        partner = partner.with_company(company or self.company_a)
-        return {name: partner[name] for name in FIGURES}
-
-    def assertFigures(self, partner, expected, company=None):
-        actual = self.figures(partner, company)
-        for name in FIGURES:
-            value = expected[name]
-            if isinstance(value, float):
-                self.assertAlmostEqual(
-                    actual[name], value, places=2, msg=f"{partner.name}: {name}"
-                )
-            else:
-                self.assertEqual(actual[name], value, f"{partner.name}: {name}")
 
     def days(self, days_ago):
         return self.today - timedelta(days=days_ago)
