@@ -110,6 +110,26 @@ class IdicCase(TransactionCase):
         assert move.state == state, (move.state, state)
         return move
 
+    @classmethod
+    def make_tiers(
+        cls, company, prefix, thresholds=(0.0, 1000.0, 5000.0), basis="monetary"
+    ):
+        """The Bronze, Silver and Gold tiers of ``company`` ("<prefix>-Bronze",
+        ...), from the lowest threshold up, on ``basis``."""
+        return cls.env["idic.value.tier"].create(
+            [
+                {
+                    "name": f"{prefix}-{name}",
+                    "company_id": company.id,
+                    "basis": basis,
+                    "min_threshold": threshold,
+                }
+                for name, threshold in zip(
+                    ("Bronze", "Silver", "Gold"), thresholds, strict=True
+                )
+            ]
+        )
+
     def set_param(self, key, value):
         self.env["ir.config_parameter"].sudo().set_param(f"partner_idic.{key}", value)
 

@@ -85,20 +85,7 @@ class TestFaults(IdicCase):
                 "idic_member_grace_days": 30,
             }
         )
-        Tier = cls.env["idic.value.tier"]
-        for name, minimum in (
-            ("F Bronze", 0.0),
-            ("F Silver", 300.0),
-            ("F Gold", 900.0),
-        ):
-            Tier.create(
-                {
-                    "name": name,
-                    "company_id": cls.company_f.id,
-                    "basis": "clv",
-                    "min_threshold": minimum,
-                }
-            )
+        cls.make_tiers(cls.company_f, "F", (0.0, 300.0, 900.0), basis="clv")
         product = cls.env["product.product"].create(
             {"name": "F Service", "type": "service", "taxes_id": [Command.clear()]}
         )

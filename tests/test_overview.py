@@ -17,22 +17,7 @@ class TestOverview(IdicCase):
         cls.company_o = cls.env["res.company"].create({"name": "IDIC Overview Co"})
         for user in cls.idic_user | cls.idic_manager:
             user.company_ids = [Command.link(cls.company_o.id)]
-        Tier = cls.env["idic.value.tier"]
-        cls.bronze, cls.silver, cls.gold = (
-            Tier.create(
-                {
-                    "name": name,
-                    "company_id": cls.company_o.id,
-                    "basis": "monetary",
-                    "min_threshold": threshold,
-                }
-            )
-            for name, threshold in (
-                ("O-Bronze", 0),
-                ("O-Silver", 1000),
-                ("O-Gold", 5000),
-            )
-        )
+        cls.bronze, cls.silver, cls.gold = cls.make_tiers(cls.company_o, "O")
         Partner = cls.env["res.partner"]
         cls.customers = Partner.create(
             [{"name": f"Overview Customer {i}", "is_company": True} for i in range(6)]

@@ -29,22 +29,7 @@ class TestOverviewCharts(IdicCase):
         cls.company_o = cls.env["res.company"].create({"name": "IDIC Charts Co"})
         for user in cls.idic_user | cls.idic_manager:
             user.company_ids = [Command.link(cls.company_o.id)]
-        Tier = cls.env["idic.value.tier"]
-        cls.bronze, cls.silver, cls.gold = (
-            Tier.create(
-                {
-                    "name": name,
-                    "company_id": cls.company_o.id,
-                    "basis": "monetary",
-                    "min_threshold": threshold,
-                }
-            )
-            for name, threshold in (
-                ("C-Bronze", 0),
-                ("C-Silver", 1000),
-                ("C-Gold", 5000),
-            )
-        )
+        cls.bronze, cls.silver, cls.gold = cls.make_tiers(cls.company_o, "C")
         cls.customers = cls.env["res.partner"].create(
             [
                 {
