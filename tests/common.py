@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import SQL
 
@@ -11,34 +11,49 @@ class IdicCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # One time zone for the test users: the superuser's, whom the crons
+        # and the class set-ups run as.  The add-on dates what it writes in the
+        # acting user's time zone (``context_today``): a test user left in UTC
+        # would be a day apart from the superuser for some hours of every day.
+        cls.tz = cls.env.user.tz or "UTC"
+        # The day the add-on counts from, in that time zone.
+        cls.today = fields.Date.context_today(cls.env.user)
         cls.company = cls.env.company
         cls.other_company = cls.env["res.company"].create({"name": "IDIC Other Co"})
         cls.plain_user = new_test_user(
-            cls.env, login="idic_plain", groups="base.group_user", name="Plain User"
+            cls.env,
+            login="idic_plain",
+            groups="base.group_user",
+            name="Plain User",
+            tz=cls.tz,
         )
         cls.idic_user = new_test_user(
             cls.env,
             login="idic_user",
             groups="partner_idic.group_idic_user",
             name="Relationship User",
+            tz=cls.tz,
         )
         cls.idic_manager = new_test_user(
             cls.env,
             login="idic_manager",
             groups="partner_idic.group_idic_manager",
             name="Relationship Manager",
+            tz=cls.tz,
         )
         cls.idic_admin = new_test_user(
             cls.env,
             login="idic_admin",
             groups="partner_idic.group_idic_manager,base.group_system",
             name="Relationship Administrator",
+            tz=cls.tz,
         )
         cls.other_user = new_test_user(
             cls.env,
             login="idic_other_user",
             groups="partner_idic.group_idic_user",
             name="Other Company User",
+            tz=cls.tz,
             company_id=cls.other_company.id,
             company_ids=[cls.other_company.id],
         )

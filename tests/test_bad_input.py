@@ -7,7 +7,7 @@ messages."""
 import re
 from datetime import date, timedelta
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -41,6 +41,7 @@ class TestBadInput(IdicCase):
             company_id=cls.company_b.id,
             company_ids=[cls.company_b.id],
             lang="fa_IR",
+            tz=cls.tz,
         )
         Partner = cls.env["res.partner"]
         cls.ann = Partner.create({"name": "Ann Bad", "email": "ann.bad@example.com"})
@@ -370,9 +371,7 @@ class TestBadInput(IdicCase):
     def test_birthday_in_future(self):
         ann = self.ann.with_env(self.env_m)
         self.refuse(
-            lambda: ann.write(
-                {"idic_birthdate": fields.Date.today() + timedelta(days=1)}
-            ),
+            lambda: ann.write({"idic_birthdate": self.today + timedelta(days=1)}),
             lambda: self.ann.idic_birthdate,
         )
 

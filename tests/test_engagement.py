@@ -27,7 +27,7 @@ from datetime import timedelta
 import numpy as np
 from scipy import special
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
@@ -92,7 +92,6 @@ class TestEngagement(IdicCase):
     def setUpClass(cls):
         super().setUpClass()
         Partner = cls.env["res.partner"]
-        cls.today = fields.Date.context_today(Partner)
         usd = cls.env.ref("base.USD")
         cls.company_r = cls.env["res.company"].create(
             {"name": "IDIC Engagement R", "currency_id": usd.id}

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from lxml import etree
 
-from odoo import Command, fields, http
+from odoo import Command, http
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import IdicCase
@@ -86,7 +86,7 @@ class TestHostFlows(IdicCase):
                 "idic_relationship_notes": "<p>Prefers calls on Monday</p>",
                 "idic_referred_by_id": cls.referrer.id,
                 "idic_preferred_channel": "phone",
-                "idic_birthdate": fields.Date.today() - timedelta(days=9000),
+                "idic_birthdate": cls.today - timedelta(days=9000),
                 "idic_interest_ids": [
                     Command.create({"name": "HF Gardening"}),
                 ],
@@ -122,8 +122,8 @@ class TestHostFlows(IdicCase):
                 "type": "service",
                 "membership": True,
                 "list_price": 40.0,
-                "membership_date_from": fields.Date.today() - timedelta(days=10),
-                "membership_date_to": fields.Date.today() + timedelta(days=355),
+                "membership_date_from": cls.today - timedelta(days=10),
+                "membership_date_to": cls.today + timedelta(days=355),
                 "taxes_id": [Command.clear()],
             }
         )
@@ -148,7 +148,7 @@ class TestHostFlows(IdicCase):
                 {
                     "move_type": "out_invoice",
                     "partner_id": partner.id,
-                    "invoice_date": fields.Date.today(),
+                    "invoice_date": cls.today,
                     "invoice_line_ids": [
                         Command.create(
                             {

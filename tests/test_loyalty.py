@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 from psycopg2.errors import LockNotAvailable, NotNullViolation, SerializationFailure
 
-from odoo import SUPERUSER_ID, Command, api, fields
+from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.registry import Registry
 from odoo.orm.environments import Transaction
@@ -38,7 +38,6 @@ class TestLoyalty(IdicCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.today()
         usd = cls.env.ref("base.USD")
         cls.company_a = cls.env["res.company"].create(
             {"name": "IDIC Points A", "currency_id": usd.id}
@@ -73,6 +72,7 @@ class TestLoyalty(IdicCase):
             name="Other Company Manager",
             company_id=cls.other_company.id,
             company_ids=[cls.other_company.id],
+            tz=cls.tz,
         )
 
         Partner = cls.env["res.partner"]

@@ -60,6 +60,7 @@ class TestMember(IdicCase):
             name="Membership Clerk",
             company_id=cls.company_a.id,
             company_ids=[cls.company_a.id],
+            tz=cls.tz,
         )
         cls.product = cls.env["product.product"].create(
             {

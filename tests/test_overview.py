@@ -4,7 +4,7 @@ list it counts."""
 
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import Command
 
 from .common import IdicCase
 
@@ -13,7 +13,6 @@ class TestOverview(IdicCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.today()
         cls.company_o = cls.env["res.company"].create({"name": "IDIC Overview Co"})
         for user in cls.idic_user | cls.idic_manager:
             user.company_ids = [Command.link(cls.company_o.id)]

@@ -35,6 +35,7 @@ class TestOverviewDonors(IdicCase):
             groups="partner_idic.group_idic_donor_data",
             company_id=cls.company_a.id,
             company_ids=[cls.company_a.id],
+            tz=cls.tz,
         )
         cls.gift = cls.env["product.product"].create(
             {"name": "Gift", "type": "service", "idic_is_donation": True}

@@ -89,8 +89,6 @@ class TestValue(FiguresMixin, IdicCase):
     def setUpClass(cls):
         super().setUpClass()
         Partner = cls.env["res.partner"]
-        # The day the engine counts from (the user's today).
-        cls.today = fields.Date.context_today(Partner)
         usd = cls.env.ref("base.USD")
         cls.company_a = cls.env["res.company"].create(
             {"name": "IDIC Value A", "currency_id": usd.id}
