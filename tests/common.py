@@ -4,6 +4,15 @@ from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import SQL
 
 
+def new_user(env, login, groups, **values):
+    """``new_test_user`` in the time zone of ``env``'s user (the superuser,
+    whom the set-ups and the crons run as). The add-on dates what it writes in
+    the acting user's time zone (``context_today``): a test user left in UTC
+    would live a day apart from the superuser for some hours of every day."""
+    values.setdefault("tz", env.user.tz or "UTC")
+    return new_test_user(env, login=login, groups=groups, **values)
+
+
 class IdicCase(TransactionCase):
     """Real users with real groups, and the default stages, shared by the
     module's tests."""
@@ -11,49 +20,40 @@ class IdicCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # One time zone for the test users: the superuser's, whom the crons
-        # and the class set-ups run as.  The add-on dates what it writes in the
-        # acting user's time zone (``context_today``): a test user left in UTC
-        # would be a day apart from the superuser for some hours of every day.
-        cls.tz = cls.env.user.tz or "UTC"
-        # The day the add-on counts from, in that time zone.
+        # The day the add-on counts from: the superuser's today, in the time
+        # zone every test user shares (see ``new_user``).
         cls.today = fields.Date.context_today(cls.env.user)
         cls.company = cls.env.company
         cls.other_company = cls.env["res.company"].create({"name": "IDIC Other Co"})
-        cls.plain_user = new_test_user(
+        cls.plain_user = new_user(
             cls.env,
             login="idic_plain",
             groups="base.group_user",
             name="Plain User",
-            tz=cls.tz,
         )
-        cls.idic_user = new_test_user(
+        cls.idic_user = new_user(
             cls.env,
             login="idic_user",
             groups="partner_idic.group_idic_user",
             name="Relationship User",
-            tz=cls.tz,
         )
-        cls.idic_manager = new_test_user(
+        cls.idic_manager = new_user(
             cls.env,
             login="idic_manager",
             groups="partner_idic.group_idic_manager",
             name="Relationship Manager",
-            tz=cls.tz,
         )
-        cls.idic_admin = new_test_user(
+        cls.idic_admin = new_user(
             cls.env,
             login="idic_admin",
             groups="partner_idic.group_idic_manager,base.group_system",
             name="Relationship Administrator",
-            tz=cls.tz,
         )
-        cls.other_user = new_test_user(
+        cls.other_user = new_user(
             cls.env,
             login="idic_other_user",
             groups="partner_idic.group_idic_user",
             name="Other Company User",
-            tz=cls.tz,
             company_id=cls.other_company.id,
             company_ids=[cls.other_company.id],
         )

@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
+
+from .common import new_user
 
 
 @tagged("post_install", "-at_install")
@@ -7,7 +9,7 @@ class TestAssessmentTour(HttpCase):
     def test_tour_assessment(self):
         """A manager starts an IDIC assessment, answers it on the survey, closes
         it and sees the area scores and the proposed actions."""
-        manager = new_test_user(
+        manager = new_user(
             self.env,
             login="idic_tour_assessor",
             groups="partner_idic.group_idic_manager",

@@ -9,10 +9,10 @@ from datetime import date, timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import IdicCase
+from .common import IdicCase, new_user
 
 PERSIAN = re.compile("[\u0600-\u06ff]")
 
@@ -33,7 +33,7 @@ class TestBadInput(IdicCase):
         cls.company_b.write(
             {"idic_points_rate": 1.0, "idic_points_validity_months": 12}
         )
-        cls.manager = new_test_user(
+        cls.manager = new_user(
             cls.env,
             login="idic_bad_manager",
             groups="partner_idic.group_idic_manager,account.group_account_invoice",
@@ -41,7 +41,6 @@ class TestBadInput(IdicCase):
             company_id=cls.company_b.id,
             company_ids=[cls.company_b.id],
             lang="fa_IR",
-            tz=cls.tz,
         )
         Partner = cls.env["res.partner"]
         cls.ann = Partner.create({"name": "Ann Bad", "email": "ann.bad@example.com"})
@@ -523,7 +522,7 @@ class TestBadPortalInput(HttpCase):
         cls.theirs = Partner.create(
             {"name": "Bad Portal Theirs Co", "is_company": True}
         )
-        new_test_user(
+        new_user(
             cls.env,
             login="idic_bad_portal",
             groups="base.group_portal",

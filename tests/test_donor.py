@@ -32,7 +32,7 @@ from datetime import date, datetime, timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, tagged
 from odoo.tests.common import freeze_time
 from odoo.tools import SQL, date_utils
 
@@ -41,7 +41,7 @@ from odoo.addons.partner_idic.models.res_partner_donor import (
     fiscal_year_sql,
 )
 
-from .common import FiguresMixin, IdicCase
+from .common import FiguresMixin, IdicCase, new_user
 
 RATE = 2.5
 TODAY = date(2026, 5, 15)
@@ -116,7 +116,7 @@ class TestDonor(FiguresMixin, IdicCase):
                 Command.link(cls.company_a.id),
                 Command.link(cls.company_b.id),
             ]
-        cls.donor_user = new_test_user(
+        cls.donor_user = new_user(
             cls.env,
             login="idic_donor_user",
             groups="partner_idic.group_idic_donor_data",
@@ -678,7 +678,7 @@ class TestDonor(FiguresMixin, IdicCase):
         self.assertFalse(self._triggers())
 
     def test_billing_user_posts_donation(self):
-        biller = new_test_user(
+        biller = new_user(
             self.env,
             login="idic_donor_biller",
             groups="account.group_account_invoice",
@@ -878,7 +878,7 @@ class TestDonorTour(HttpCase):
         """A relationship manager recomputes the donor figures from the donors
         list, finds the new donor there and in the top donors by year, and
         reads the donor section of its form."""
-        manager = new_test_user(
+        manager = new_user(
             self.env,
             login="idic_tour_donor_manager",
             groups="partner_idic.group_idic_manager",

@@ -29,11 +29,11 @@ from scipy import special
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
 from ..models import clv_model
-from .common import IdicCase
+from .common import IdicCase, new_user
 
 WEEK = 7.0
 MONTH_WEEKS = 365.25 / 12 / 7
@@ -645,7 +645,7 @@ class TestEngagement(IdicCase):
     def test_settings_for_an_administrator_outside_the_add_on(self):
         """An Odoo administrator who is no relationship manager opens and
         saves Settings without meeting the restricted fit fields."""
-        admin = new_test_user(
+        admin = new_user(
             self.env, login="idic_sys_only", groups="base.group_system,base.group_user"
         )
         settings = self.env["res.config.settings"].with_user(admin).create({})

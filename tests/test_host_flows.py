@@ -14,9 +14,9 @@ from datetime import timedelta
 from lxml import etree
 
 from odoo import Command, http
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
-from .common import IdicCase
+from .common import IdicCase, new_user
 
 # login: (groups, may create and edit contacts)
 USERS = {
@@ -64,7 +64,7 @@ class TestHostFlows(IdicCase):
             }
         )
         cls.users = {
-            login: new_test_user(
+            login: new_user(
                 cls.env,
                 login=login,
                 groups=f"{groups},base.group_allow_export",

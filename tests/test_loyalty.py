@@ -22,11 +22,11 @@ from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.registry import Registry
 from odoo.orm.environments import Transaction
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 from odoo.tests.common import BaseCase, get_db_name
 from odoo.tools import mute_logger
 
-from .common import IdicCase
+from .common import IdicCase, new_user
 
 # CHF for one unit of company currency (USD), in company A.
 RATE = 2.5
@@ -65,14 +65,13 @@ class TestLoyalty(IdicCase):
         # Relationship users of company A (other_user stays in its company).
         for user in cls.idic_user | cls.idic_manager | cls.idic_admin:
             user.company_ids = [Command.link(cls.company_a.id)]
-        cls.other_manager = new_test_user(
+        cls.other_manager = new_user(
             cls.env,
             login="idic_other_manager",
             groups="partner_idic.group_idic_manager",
             name="Other Company Manager",
             company_id=cls.other_company.id,
             company_ids=[cls.other_company.id],
-            tz=cls.tz,
         )
 
         Partner = cls.env["res.partner"]

@@ -11,13 +11,13 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, tagged
 from odoo.tools import SQL
 
 from ..models import member_engine
-from .common import IdicCase
+from .common import IdicCase, new_user
 
 D = date(2026, 3, 2)
 
@@ -53,14 +53,13 @@ class TestMember(IdicCase):
         cls.load_chart(cls.company_a)
         for user in cls.idic_user | cls.idic_manager | cls.idic_admin | cls.plain_user:
             user.company_ids = [Command.link(cls.company_a.id)]
-        cls.billing_user = new_test_user(
+        cls.billing_user = new_user(
             cls.env,
             login="idic_member_billing",
             groups="partner_idic.group_idic_user,account.group_account_invoice",
             name="Membership Clerk",
             company_id=cls.company_a.id,
             company_ids=[cls.company_a.id],
-            tz=cls.tz,
         )
         cls.product = cls.env["product.product"].create(
             {
@@ -675,7 +674,7 @@ class TestMemberTour(HttpCase):
     def test_tour_member(self):
         """A relationship user finds a new member in the directory and
         withdraws it from the partner form."""
-        user = new_test_user(
+        user = new_user(
             self.env,
             login="idic_member_tour",
             groups="partner_idic.group_idic_user",
@@ -691,7 +690,7 @@ class TestMemberTour(HttpCase):
             }
         )
         mia = self.env["res.partner"].create({"name": "Tour Member Mia"})
-        today = date.today()
+        today = fields.Date.context_today(user)
         line = self.env["membership.membership_line"].create(
             {
                 "partner_id": mia.id,

@@ -9,9 +9,8 @@ from datetime import date, datetime, timedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.tests import new_test_user
 
-from .common import IdicCase
+from .common import IdicCase, new_user
 
 # The trends are computed for this day: their twelve months run from April
 # 2025 to March 2026.
@@ -560,9 +559,7 @@ class TestOverviewCharts(IdicCase):
 
     def test_plain_user(self):
         """A user without the relationship groups gets no picture at all."""
-        plain = new_test_user(
-            self.env, login="idic_charts_plain", groups="base.group_user"
-        )
+        plain = new_user(self.env, login="idic_charts_plain", groups="base.group_user")
         self.assertEqual(
             self.env["idic.overview"].with_user(plain).get_overview(), {"sections": []}
         )

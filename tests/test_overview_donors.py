@@ -5,10 +5,10 @@ year, by hand on gifts across a fiscal-year edge (years ending 31 March)."""
 from datetime import date, datetime
 
 from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tests.common import freeze_time
 
-from .common import IdicCase
+from .common import IdicCase, new_user
 
 TODAY = date(2026, 5, 15)  # fiscal year 2026-2027, "2027"
 
@@ -29,13 +29,12 @@ class TestOverviewDonors(IdicCase):
         )
         cls.load_chart(cls.company_a)
         cls.idic_user.company_ids = [Command.link(cls.company_a.id)]
-        cls.donor_user = new_test_user(
+        cls.donor_user = new_user(
             cls.env,
             login="idic_charts_donor",
             groups="partner_idic.group_idic_donor_data",
             company_id=cls.company_a.id,
             company_ids=[cls.company_a.id],
-            tz=cls.tz,
         )
         cls.gift = cls.env["product.product"].create(
             {"name": "Gift", "type": "service", "idic_is_donation": True}

@@ -5,7 +5,9 @@ customer company sees the company's card, never another customer's."""
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
+
+from .common import new_user
 
 
 @tagged("post_install", "-at_install")
@@ -24,14 +26,14 @@ class TestPointsPortal(HttpCase):
         cls.rob = Partner.create(
             {"name": "Rob Rival", "parent_id": cls.rival.id, "email": "rob@example.com"}
         )
-        cls.anna_user = new_test_user(
+        cls.anna_user = new_user(
             cls.env,
             login="idic_portal_anna",
             groups="base.group_portal",
             partner_id=cls.anna.id,
             password="idic_portal_anna",
         )
-        cls.rob_user = new_test_user(
+        cls.rob_user = new_user(
             cls.env,
             login="idic_portal_rob",
             groups="base.group_portal",
@@ -39,7 +41,7 @@ class TestPointsPortal(HttpCase):
             password="idic_portal_rob",
         )
         Card = cls.env["loyalty.card"]
-        today = fields.Date.today()
+        today = fields.Date.context_today(cls.env.user)
         cls.acme_card = Card._idic_card(cls.anna, cls.company)
         cls.acme_card._idic_add_line(
             130.0, "earn", "Spring order", date=today - timedelta(days=300)
@@ -103,7 +105,7 @@ class TestPointsPortal(HttpCase):
         lone = self.env["res.partner"].create(
             {"name": "Lone Portal Customer", "email": "lone@example.com"}
         )
-        new_test_user(
+        new_user(
             self.env,
             login="idic_portal_lone",
             groups="base.group_portal",

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
+
+from .common import new_user
 
 
 @tagged("post_install", "-at_install")
@@ -8,7 +10,7 @@ class TestTours(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.idic_user = new_test_user(
+        cls.idic_user = new_user(
             cls.env,
             login="idic_tour_user",
             groups="partner_idic.group_idic_user",
@@ -45,7 +47,7 @@ class TestTours(HttpCase):
     def test_tour_value(self):
         """A relationship manager recomputes customer value, reads the R x F
         matrix and the value by tier, and finds the tier on the customer."""
-        manager = new_test_user(
+        manager = new_user(
             self.env,
             login="idic_tour_manager",
             groups="partner_idic.group_idic_manager",
@@ -65,7 +67,7 @@ class TestTours(HttpCase):
             {
                 "move_type": "out_invoice",
                 "partner_id": customer.id,
-                "invoice_date": fields.Date.today(),
+                "invoice_date": fields.Date.context_today(self.env.user),
                 "invoice_line_ids": [
                     Command.create(
                         {

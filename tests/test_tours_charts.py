@@ -6,7 +6,9 @@ figures' sparklines are drawn with Chart.js."""
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
+
+from .common import new_user
 
 
 @tagged("post_install", "-at_install")
@@ -14,7 +16,7 @@ class TestToursCharts(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.idic_user = new_test_user(
+        cls.idic_user = new_user(
             cls.env,
             login="idic_tour_map_user",
             groups="partner_idic.group_idic_user",

@@ -33,9 +33,9 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import FiguresMixin, IdicCase
+from .common import FiguresMixin, IdicCase, new_user
 
 # CHF for one unit of company currency, in company A.
 RATE = 2.5
@@ -896,7 +896,7 @@ class TestValue(FiguresMixin, IdicCase):
     def test_billing_user_posts_invoice(self):
         """An invoicing user (no technical rights) posts and resets invoices:
         the recompute is still asked for."""
-        biller = new_test_user(
+        biller = new_user(
             self.env,
             login="idic_biller",
             groups="account.group_account_invoice",
