@@ -734,6 +734,34 @@ class TestValue(FiguresMixin, IdicCase):
         self.recompute()
         self.assertEqual(beta.idic_value_tier_id, self.gold)
 
+    def test_tier_date_in_user_time_zone(self):
+        """A tier set by hand is dated on the day of the user who set it, in
+        that user's time zone: managers 25 hours apart date the same instant
+        on different days."""
+        self.recompute()
+        ahead, behind = (
+            new_user(
+                self.env,
+                login=f"idic_manager_{name}",
+                groups="partner_idic.group_idic_manager",
+                company_ids=[Command.set([self.company.id, self.company_a.id])],
+                tz=tz,
+            )
+            for name, tz in (
+                ("ahead", "Pacific/Kiritimati"),
+                ("behind", "Pacific/Pago_Pago"),
+            )
+        )
+        days = []
+        for user, tier in ((ahead, self.gold), (behind, self.silver)):
+            delta = self.delta.with_user(user).with_company(self.company_a)
+            delta.idic_value_tier_id = tier
+            self.env.invalidate_all()
+            self.assertEqual(delta.idic_value_tier_id, tier)
+            days.append(delta.idic_tier_date)
+            self.assertEqual(delta.idic_tier_date, fields.Date.context_today(delta))
+        self.assertGreater(days[0], days[1])
+
     def test_manual_tier_change(self):
         self.recompute()
         delta = self.delta.with_user(self.idic_manager).with_company(self.company_a)
