@@ -75,8 +75,8 @@ def parse_args(argv):
 
 def staged(env, company, pricelists):
     """Stage the company's figures in a temporary table, as the job does
-    (``pricelists`` false: its tiers give none). Returns (seconds, partners
-    staged, today, the partner model on it)."""
+    (``pricelists`` false: its tiers give none). Returns (seconds, today, the
+    partner model on it)."""
     from odoo import fields  # noqa: PLC0415
     from odoo.tools import SQL  # noqa: PLC0415
 
@@ -92,8 +92,8 @@ def staged(env, company, pricelists):
     )
     today = fields.Date.context_today(partners)
     env.cr.execute(SQL("SET LOCAL work_mem = %s", ENGINE_WORK_MEM))
-    seconds, count = timed(lambda: partners._idic_stage_values(company, today))
-    return seconds, count, today, partners
+    seconds, _count = timed(lambda: partners._idic_stage_values(company, today))
+    return seconds, today, partners
 
 
 def id_ranges(env, table, column, batch_size):
@@ -107,18 +107,20 @@ def id_ranges(env, table, column, batch_size):
 
 
 def in_columns(env, company, batch_size, pricelists):
-    """The job's staging and ranges. Returns (staging s, ranges s, rows)."""
+    """The job's staging and ranges (its own range call,
+    ``_idic_job_apply_value``). Returns (staging s, ranges s, rows)."""
     from odoo.tools import SQL  # noqa: PLC0415
 
-    stage_s, _count, today, partners = staged(env, company, pricelists)
+    stage_s, today, partners = staged(env, company, pricelists)
     spent = written = 0
     for start, end in id_ranges(env, "res_partner", SQL("id"), batch_size):
-        env.cr.execute(SQL("SET LOCAL jit = off"))
-        query = partners._idic_apply_values_sql(company, today, start, end)
-        seconds, _ = timed(lambda q=query: env.cr.execute(q))
+        seconds, count = timed(
+            lambda start=start, end=end: partners._idic_job_apply_value(
+                company, today, 0, start, end
+            )
+        )
         spent += seconds
-        written += env.cr.fetchone()[0]
-        env.cr.execute(SQL("SET LOCAL jit TO DEFAULT"))
+        written += count
     return stage_s, spent, written
 
 
@@ -165,7 +167,7 @@ def in_table(env, company, batch_size, pricelists):
         put_company_value,
     )
 
-    stage_s, _count, today, _partners = staged(env, company, pricelists)
+    stage_s, today, _partners = staged(env, company, pricelists)
     env.cr.execute(
         SQL(
             """CREATE TABLE %(table)s AS
