@@ -232,7 +232,7 @@ def main(argv=None):
 
     runs = []
     for index in range(args.repeat):
-        base_s, base_rows = baseline(registry, company_id)
+        base_s, base_rows, _hot = baseline(registry, company_id)
         col = transaction(
             registry,
             lambda env: in_columns(

@@ -15,17 +15,27 @@ it when a database has none; ``--partners`` / ``--moves`` and
    ``_process_job``, which calls the job's callback again and again, each
    call within the 10-second slice of ``cron_end_time``, and reschedules the
    job as soon as possible while it reports work left), once per scheduler
-   wake-up, until the job reports it is done, each batch committed. Before
-   each run the figures of every partner and the tier history are cleared and
-   committed (the data set as built), then ``VACUUM ANALYZE``; the job last
-   ran a day before (``--never-ran``: never, as on a new database). Against the
-   least work any implementation must do on the same rows, measured on the
-   same cleared state (rolled back): the baseline of
+   wake-up, until the job reports it is done, each batch committed. From two
+   states (``--states``, both by default), each prepared before each run:
+
+   - **first**: the figures of every partner and the tier history cleared and
+     committed (the data set as built, the first run after installing), then
+     ``VACUUM ANALYZE``;
+   - **nightly**: the same, then the job run for every company with the clock
+     a day back (``freezegun``, one committed transaction), then ``VACUUM
+     ANALYZE``: the figures, tiers, pricelists and history of last night,
+     which tonight's run updates (every customer's recency moves by a day).
+
+   The job last ran a day before (``--never-ran``: never, as on a new
+   database). Against the least work any implementation must do on the same
+   rows, measured on the same state (rolled back): the baseline of
    ``bench_value_recompute.py``, one SQL ``GROUP BY`` over the invoice lines
-   plus one ``UPDATE res_partner`` of the same company-dependent jsonb
-   columns. Printed: the time, the scheduler wake-ups, the calls of the
-   job's callback, the ratio of the two sizes (target: at most 11x, linear)
-   and the ratio to the baseline on the large set (target: at most 3x).
+   plus one ``UPDATE res_partner`` of five of the same company-dependent
+   jsonb columns, with the share of its row updates that were HOT (no new
+   index entry). Printed for each state: the time, the scheduler wake-ups,
+   the calls of the job's callback, the ratio of the two sizes (target: at
+   most 11x, linear) and the ratio to the baseline on the large set (target:
+   at most 3x).
 
 2. **The same run with 1 and with 2 cron workers**, on ``--workers-database``
    (``-d`` by default): a real Odoo server (threaded, ``--max-cron-threads=N``,
@@ -44,7 +54,8 @@ it when a database has none; ``--partners`` / ``--moves`` and
    database and of the cluster's data folder, the load of the machine.
 
     python3 bench/bench_scaling.py -c .run/bench.conf -d partner_idic_bench \\
-        --large-database partner_idic_bench_1m [--only scheduler|workers|data]
+        --large-database partner_idic_bench_1m [--only scheduler|workers|data] \\
+        [--states first|nightly|first,nightly]
 
 Building the large set (once; see bench/README.md for its time and disk):
 
@@ -66,7 +77,7 @@ import sys
 import threading
 import time
 import urllib.request
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -89,6 +100,12 @@ from load_concurrency import free_port, stop_server
 TARGET_SIZE_RATIO = 11.0
 TARGET_BASELINE_RATIO = 3.0
 CRON_XMLID = "partner_idic.ir_cron_idic_value_recompute"
+# What the scheduler measurement starts from (see last_night()).
+STATES = ("first", "nightly")
+STATE_NAMES = {
+    "first": "from cleared figures (the first run)",
+    "nightly": "from last night's figures (a nightly run)",
+}
 CRON_METHOD = "_cron_idic_value_recompute"
 WORKERS_FIELD = "idic_recompute_workers"
 # The engine sets this work_mem for its transaction; the baseline gets the same.
@@ -152,6 +169,14 @@ def parse_args(argv):
         help="seconds a server run of the workers measurement may take",
     )
     parser.add_argument(
+        "--states",
+        default="first,nightly",
+        help="the states the scheduler measurement starts from: first (the "
+        "figures cleared, as on the first run after installing), nightly (the "
+        "figures of the job's run of the night before), or first,nightly (the "
+        "default)",
+    )
+    parser.add_argument(
         "--never-ran",
         action="store_true",
         help="measure as on a database where the job never ran (no lastcall); "
@@ -168,6 +193,10 @@ def parse_args(argv):
     if not sizes or sizes - {"small", "large"}:
         parser.error("--sizes: small, large or small,large")
     args.sizes = sizes
+    states = [s.strip() for s in args.states.split(",") if s.strip()]
+    if not states or set(states) - set(STATES):
+        parser.error("--states: first, nightly or first,nightly")
+    args.states = [state for state in STATES if state in states]
     return args
 
 
@@ -263,8 +292,8 @@ def reset(registry, never_ran=False):
 # 1. The scheduler's run
 # ----------------------------------------------------------------------------
 def baseline(registry, company_id):
-    """The least-work SQL on the current (cleared) state, rolled back, then
-    VACUUM. Returns (seconds, rows)."""
+    """The least-work SQL on the current state, rolled back, then VACUUM.
+    Returns (seconds, rows, the share of its row updates that were HOT)."""
     from odoo import fields  # noqa: PLC0415
     from odoo.tools import SQL  # noqa: PLC0415
 
@@ -274,12 +303,50 @@ def baseline(registry, company_id):
         env.cr.execute(SQL("SET LOCAL work_mem = %s", ENGINE_WORK_MEM))
         statement = baseline_update_sql("lines", company, start)
         seconds, _ = timed(lambda: env.cr.execute(statement))
-        return seconds, env.cr.rowcount
+        rows = env.cr.rowcount
+        return seconds, rows, hot_share(env.cr)
 
     try:
         return transaction(registry, body)
     finally:
         vacuum(registry, ("res_partner",))
+
+
+def hot_share(cr):
+    """The share of this transaction's updates of res_partner that were HOT
+    (no new index entry), or None when it updated none."""
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    cr.execute(
+        SQL(
+            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables"
+            " WHERE relid = 'res_partner'::regclass"
+        )
+    )
+    updated, hot = cr.fetchone()
+    return round(hot / updated, 3) if updated else None
+
+
+def last_night(registry):
+    """Run the value job of every company as it ran the night before (the
+    clock a day back, in one committed transaction), then VACUUM ANALYZE: the
+    figures, tiers, pricelists and tier history of yesterday, which tonight's
+    run updates. Returns (partners written, seconds)."""
+    from freezegun import freeze_time  # noqa: PLC0415
+
+    import odoo  # noqa: PLC0415
+
+    def night():
+        yesterday = datetime.now(timezone.utc) - timedelta(days=1)
+        with freeze_time(yesterday), registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.api.SUPERUSER_ID, {})
+            written = env["res.partner"]._idic_recompute_values(commit=False)
+            cr.commit()  # pylint: disable=invalid-commit
+        return written
+
+    seconds, written = timed(night)
+    vacuum(registry, ("res_partner", "idic_tier_history"), True)
+    return written, seconds
 
 
 def make_due(registry, cron_ids, activate=False):
@@ -366,7 +433,10 @@ def check_figures(registry, company_id):
     return transaction(registry, body)
 
 
-def measure_scheduler(registry, info, args, label):
+def measure_scheduler(registry, info, args, label, state):
+    """The scheduler's run from ``state`` (first: the figures cleared;
+    nightly: the figures of the night before) against the baseline on the
+    same state, ``args.repeat`` times."""
     import odoo  # noqa: PLC0415
 
     with registry.cursor() as cr:
@@ -385,11 +455,20 @@ def measure_scheduler(registry, info, args, label):
         reset_s, (cleared, vacuum_s) = timed(lambda: reset(registry, args.never_ran))
         say(
             f"{label}: {fmt(cleared)} partners cleared in {reset_s:.1f} s "
-            f"(VACUUM ANALYZE {vacuum_s:.1f} s); baseline (rolled back)"
+            f"(VACUUM ANALYZE {vacuum_s:.1f} s)"
         )
+        if state == "nightly":
+            written, night_s = last_night(registry)
+            say(
+                f"{label}: last night's run (committed): {fmt(written)} partners "
+                f"written in {night_s:.1f} s, then VACUUM ANALYZE"
+            )
         load_before = load()
-        base_s, base_rows = baseline(registry, info["company_id"])
-        say(f"{label}: baseline {base_s:.2f} s ({fmt(base_rows)} rows); scheduler run")
+        base_s, base_rows, base_hot = baseline(registry, info["company_id"])
+        say(
+            f"{label}: baseline {base_s:.2f} s ({fmt(base_rows)} rows, "
+            f"{percent(base_hot)} HOT updates); scheduler run"
+        )
         seconds, wakeups, calls, failures, recorded = scheduler_run(
             registry, cron_id, args.max_wakeups
         )
@@ -401,6 +480,7 @@ def measure_scheduler(registry, info, args, label):
             "failures": failures,
             "baseline_seconds": round(base_s, 2),
             "baseline_rows": base_rows,
+            "baseline_hot_share": base_hot,
             "checked": checked,
             "differ": differ,
             "tiered": tiered,
@@ -422,6 +502,10 @@ def measure_scheduler(registry, info, args, label):
         "baseline_seconds": statistics.median(r["baseline_seconds"] for r in runs),
         "runs": runs,
     }
+
+
+def percent(share):
+    return "no" if share is None else f"{share:.0%}"
 
 
 # ----------------------------------------------------------------------------
@@ -828,13 +912,16 @@ def main(argv=None):
     # 1. The scheduler's run at each size.
     if args.only in (None, "scheduler"):
         results["scheduler"] = {}
-        for size in ("small", "large"):
-            if size in sets and size in args.sizes:
-                registry, info = data_set(size)
-                results["scheduler"][size] = measure_scheduler(
-                    registry, info, args, f"scheduler {size}"
-                )
-        report_scheduler(results)
+        for state in args.states:
+            results["scheduler"][state] = {}
+            for size in ("small", "large"):
+                if size in sets and size in args.sizes:
+                    registry, info = data_set(size)
+                    results["scheduler"][state][size] = measure_scheduler(
+                        registry, info, args, f"scheduler {size} {state}", state
+                    )
+        for state in args.states:
+            report_scheduler(results, state)
 
     # 2. One and two cron workers.
     if args.only in (None, "workers"):
@@ -857,18 +944,20 @@ def main(argv=None):
     return 0
 
 
-def report_scheduler(results):
-    sched = results["scheduler"]
+def report_scheduler(results, state):
+    sched = results["scheduler"][state]
+    start = STATE_NAMES[state]
     for size, figures in sched.items():
         runs = figures["runs"]
         print(
-            f"scheduler {size}: "
+            f"scheduler {size}, {start}: "
             + "; ".join(
                 f"{r['seconds']:.1f} s ({r['wakeups']} wake-ups, "
                 f"{r['callback_calls']} callback calls)"
                 for r in runs
             )
-            + f"; baseline {', '.join(str(r['baseline_seconds']) for r in runs)} s; "
+            + f"; baseline {', '.join(str(r['baseline_seconds']) for r in runs)} s "
+            f"({', '.join(percent(r['baseline_hot_share']) for r in runs)} HOT); "
             f"ratio to the baseline "
             f"{figures['seconds'] / figures['baseline_seconds']:.1f}x"
         )
@@ -883,10 +972,10 @@ def report_scheduler(results):
         growth = data["large"]["product_lines"] / data["small"]["product_lines"]
         size_ratio = large["seconds"] / small["seconds"]
         base_ratio = large["seconds"] / large["baseline_seconds"]
-        results["size_ratio"] = round(size_ratio, 2)
-        results["large_baseline_ratio"] = round(base_ratio, 2)
+        results.setdefault("size_ratio", {})[state] = round(size_ratio, 2)
+        results.setdefault("large_baseline_ratio", {})[state] = round(base_ratio, 2)
         print(
-            f"value job through the scheduler: {small['seconds']:.1f} s at "
+            f"value job through the scheduler, {start}: {small['seconds']:.1f} s at "
             f"{fmt(data['small']['partners'])} partners, {large['seconds']:.1f} s at "
             f"{fmt(data['large']['partners'])} partners ({growth:.0f}x the lines): "
             f"ratio {size_ratio:.1f}x (target <= {TARGET_SIZE_RATIO:g}x); against the "
