@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Where the value job's figures are written: the question issue #17 left
-open (its 3x target against the least-work SQL is not met while every figure
-is a company-dependent jsonb column of ``res_partner``).
+open for the job's first run, from cleared figures (its 3x target against the
+least-work SQL is met by the nightly runs, not by the first run while every
+figure is a company-dependent jsonb column of ``res_partner``; see
+``bench_scaling.py --states``).
 
 On the data set of ``bench_value_recompute.py`` (``-d``; the million-partner
 set of ``bench_scaling.py`` is the one that matters), from the figures cleared
