@@ -1,3 +1,5 @@
+from . import idic_figure_guard
+from . import idic_input_guard
 from . import idic_stage
 from . import idic_stage_history
 from . import idic_interest
@@ -48,3 +50,4 @@ from . import idic_recompute_run
 from . import res_company_recompute
 from . import res_config_settings_recompute
 from . import idic_recompute_queue
+from . import res_partner_access

@@ -11,6 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .idic_context import internal
 from .survey_survey import FRAMEWORKS, HEALTH_AREAS
 
 # Areas scoring below this share (%) are proposed for improvement actions.
@@ -22,7 +23,7 @@ WEAK_AREA_COUNT = 3
 class IdicAssessment(models.Model):
     _name = "idic.assessment"
     _description = "Customer Management Self-Assessment"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "idic.figure.guard", "idic.input.guard"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -215,7 +216,7 @@ class IdicAssessment(models.Model):
         invite = (
             self.env["survey.invite"]
             .sudo()
-            .with_context(idic_assessment_id=self.id)
+            .with_context(idic_assessment_id=internal(self.id))
             .create(
                 {
                     "survey_id": self.survey_id.id,

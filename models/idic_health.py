@@ -121,6 +121,7 @@ def month_start(day):
 
 class IdicHealthTarget(models.Model):
     _name = "idic.health.target"
+    _inherit = ["idic.input.guard"]
     _description = "Relationship Health Target"
     _order = "company_id, sequence, id"
     _check_company_auto = True
@@ -160,6 +161,10 @@ class IdicHealthTarget(models.Model):
             target.unit = info[3] if info else ""
             target.higher_is_better = info[4] if info else True
 
+    @api.model
+    def _idic_bounds(self):
+        return dict(super()._idic_bounds(), hours=(0, 8760), target=(-1e9, 1e9))
+
     @api.constrains("hours", "target", "figure")
     def _check_values(self):
         for target in self:
@@ -193,9 +198,12 @@ class IdicHealthTarget(models.Model):
 
     @api.model
     def action_open_targets(self):
-        """The targets of the selected companies, created when missing."""
-        for company in self.env.companies:
-            self._for_company(company)
+        """The targets of the selected companies; a relationship manager's
+        opening creates those missing, with their defaults."""
+        self.check_access("read")
+        if self.has_access("create"):
+            for company in self.env.companies:
+                self._for_company(company)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Health Targets"),

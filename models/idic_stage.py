@@ -26,6 +26,7 @@ class IdicStage(models.Model):
     """
 
     _name = "idic.stage"
+    _inherit = ["idic.input.guard"]
     _description = "IDIC Stage"
     _order = "sequence, id"
 

@@ -14,6 +14,7 @@ TIER_BASES = [
 
 class IdicValueTier(models.Model):
     _name = "idic.value.tier"
+    _inherit = ["idic.input.guard"]
     _description = "Customer Value Tier"
     _order = "company_id, min_threshold, sequence, id"
     _check_company_auto = True
@@ -81,6 +82,15 @@ class IdicValueTier(models.Model):
         "CHECK(dormant_days >= 0)",
         "The dormant delay of a tier cannot be negative.",
     )
+
+    @api.model
+    def _idic_bounds(self):
+        return dict(
+            super()._idic_bounds(),
+            min_threshold=(-1e12, 1e12),
+            points_multiplier=(0, 100),
+            dormant_days=(0, 3650),
+        )
 
     @api.depends("company_id", "min_threshold")
     def _compute_max_threshold(self):

@@ -8,6 +8,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, float_round
 
+from .idic_context import grant, internal, internal_value
+
 POINT_KINDS = [
     ("earn", "Earned"),
     ("clawback", "Credit note"),
@@ -396,19 +398,21 @@ class LoyaltyCard(models.Model):
                 lots = History.browse(lot_ids)
                 partner = card.partner_id
                 if partner and partner._idic_may_email():
-                    template.with_context(idic_today=today).send_mail(
+                    template.with_context(idic_today=internal(today)).send_mail(
                         card.id, force_send=False
                     )
                     sent += 1
                 # Once per lot, whether or not the customer may be written to.
-                lots.write({"idic_reminded": True})
+                grant(lots, "idic_reminded").write({"idic_reminded": True})
         return sent
 
     def _idic_upcoming_expiry(self):
         """[(date, points)] of this card's lots expiring within the notice
         days of its company, not yet reminded (for the reminder e-mail)."""
         self.ensure_one()
-        today = self.env.context.get("idic_today") or fields.Date.context_today(self)
+        today = internal_value(self.env, "idic_today") or fields.Date.context_today(
+            self
+        )
         until = today + relativedelta(days=self.company_id.idic_points_notice_days)
         self.env.flush_all()
         self.env.cr.execute(

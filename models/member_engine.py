@@ -51,16 +51,20 @@ DEFAULT_RENEWAL_WINDOW = 30
 LAPSE_NOTICE_WINDOW = 30
 
 
+MAX_OFFSET_DAYS = 3650
+
+
 def parse_offsets(text):
     """ "30, 7" -> [30, 7] (distinct, largest first); raise ValueError on bad
-    input: only comma-separated positive whole numbers are allowed."""
+    input: only comma-separated positive whole numbers of days, at most ten
+    years, are allowed."""
     offsets = set()
     for part in (text or "").split(","):
         part = part.strip()
         if not part:
             continue
-        if not part.isdigit() or int(part) <= 0:
-            raise ValueError(part)
+        if not part.isdigit() or not 0 < int(part) <= MAX_OFFSET_DAYS:
+            raise ValueError(part[:20])
         offsets.add(int(part))
     return sorted(offsets, reverse=True)
 

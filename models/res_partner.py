@@ -7,6 +7,7 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from .idic_context import grant
 from .idic_interaction import CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ class ResPartner(models.Model):
         string="Referred By",
         index="btree_not_null",
         ondelete="set null",
+        copy=False,
         domain="[('id', '!=', id)]",
     )
     idic_referral_ids = fields.One2many(
@@ -350,9 +352,27 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------------
-    @api.constrains("idic_referred_by_id")
+    @api.model
+    def _idic_bounds(self):
+        return dict(
+            super()._idic_bounds(),
+            idic_contact_frequency=(0, 3650),
+            idic_referral_causal_share=(0, 100),
+        )
+
+    @api.constrains("idic_referred_by_id", "parent_id", "is_company")
     def _check_idic_referred_by(self):
-        for partner in self:
+        # A change of company moves partners in or out of a family: whoever
+        # the moved partners referred, or who refers into the family they
+        # join, is checked again (A referred by B, then B made a contact of
+        # A, would be A referred by its own contact).
+        partners = self.sudo().with_context(active_test=False)
+        moved = partners.search([("id", "child_of", partners.ids)])
+        families = partners.search(
+            [("commercial_partner_id", "in", moved.commercial_partner_id.ids)]
+        )
+        to_check = (partners | moved | families).filtered("idic_referred_by_id")
+        for partner in to_check:
             referrer = partner.idic_referred_by_id
             if not referrer:
                 continue
@@ -405,11 +425,18 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        # The stage date is the add-on's: checked like any field when the
+        # caller gives it, set here when the caller gives a stage only.
+        if "default_idic_stage_date" in self.env.context or any(
+            "idic_stage_date" in vals for vals in vals_list
+        ):
+            self._check_field_access(self._fields["idic_stage_date"], "write")
         now = fields.Datetime.now()
         for vals in vals_list:
             if vals.get("idic_stage_id") and not vals.get("idic_stage_date"):
                 vals["idic_stage_date"] = now
-        partners = super().create(vals_list)
+        partners = super(ResPartner, grant(self, "idic_stage_date")).create(vals_list)
+        partners = partners.with_env(self.env)
         staged = partners.filtered("idic_stage_id")
         if staged:
             staged._idic_record_moves({p.id: False for p in staged}, "manual")
@@ -418,6 +445,8 @@ class ResPartner(models.Model):
     def write(self, vals):
         if "idic_stage_id" not in vals:
             return super().write(vals)
+        if "idic_stage_date" in vals:
+            self._check_field_access(self._fields["idic_stage_date"], "write")
         new_stage = vals["idic_stage_id"] or False
         old_stages = {
             partner.id: partner.idic_stage_id.id
@@ -426,7 +455,7 @@ class ResPartner(models.Model):
         }
         if old_stages:
             vals = dict(vals, idic_stage_date=fields.Datetime.now())
-        result = super().write(vals)
+        result = super(ResPartner, grant(self, "idic_stage_date")).write(vals)
         moved = self.browse(list(old_stages))
         if moved:
             moved._idic_record_moves(old_stages, "manual")

@@ -16,6 +16,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.sql import drop_index, make_index_name
 
+from .idic_context import internal, internal_value
+
 _logger = logging.getLogger(__name__)
 
 RFM_SEGMENTS = [
@@ -233,22 +235,11 @@ class ResPartner(models.Model):
     # Manual tier changes
     # ------------------------------------------------------------------------
     def write(self, vals):
-        if self.env.context.get("idic_partner_merge"):
+        tier_keys = {"idic_value_tier_id", "idic_tier_locked", "idic_tier_lock_reason"}
+        if internal_value(self.env, "idic_partner_merge"):
             # The host's merge has carried the tier over in SQL already.
-            vals = {
-                key: value
-                for key, value in vals.items()
-                if key
-                not in (
-                    "idic_value_tier_id",
-                    "idic_tier_locked",
-                    "idic_tier_lock_reason",
-                )
-            }
-        if self.env.context.get("idic_tier_sync") or not (
-            {"idic_value_tier_id", "idic_tier_locked", "idic_tier_lock_reason"}
-            & set(vals)
-        ):
+            vals = {key: value for key, value in vals.items() if key not in tier_keys}
+        if internal_value(self.env, "idic_tier_sync") or not (tier_keys & set(vals)):
             return super().write(vals)
         if not self.env.is_superuser() and not self.env.user.has_group(
             "partner_idic.group_idic_manager"
@@ -278,6 +269,11 @@ class ResPartner(models.Model):
             changed._idic_record_manual_tier_change(old)
         return result
 
+    def _idic_tier_sync(self):
+        """These partners, to write what follows a tier change (the previous
+        tier, the date, the pricelist, the contacts' tier) as the add-on."""
+        return self.sudo().with_context(idic_tier_sync=internal())
+
     def _idic_record_manual_tier_change(self, old):
         today = fields.Date.context_today(self)
         History = self.env["idic.tier.history"].sudo()
@@ -291,7 +287,7 @@ class ResPartner(models.Model):
                 new_pricelist = partner.idic_value_tier_id.pricelist_id
                 sync["specific_property_product_pricelist"] = new_pricelist.id
                 sync["idic_tier_pricelist_id"] = new_pricelist.id
-            partner.with_context(idic_tier_sync=True).sudo().write(sync)
+            partner._idic_tier_sync().write(sync)
             if partner.commercial_partner_id == partner:
                 history_vals.append(
                     {
@@ -322,7 +318,7 @@ class ResPartner(models.Model):
                 lambda c, p=partner: c.commercial_partner_id == p
             )
             if partner_contacts:
-                partner_contacts.with_context(idic_tier_sync=True).write(
+                partner_contacts._idic_tier_sync().write(
                     {
                         "idic_value_tier_id": partner.idic_value_tier_id.id,
                         "idic_previous_tier_id": old[partner.id].id,
@@ -756,9 +752,19 @@ class ResPartner(models.Model):
         return {}
 
     @api.model
+    def _idic_with_staging(self, table, temp=False):
+        """These partners working on the staging table ``table`` of a
+        recompute (a temporary one with ``temp``). Only the add-on's own code
+        names it: a name sent by a client is never used."""
+        return self.with_context(
+            idic_staging_table=internal(table or None),
+            idic_staging_temp=internal(temp),
+        )
+
+    @api.model
     def _idic_staging_name(self):
         """The name of the staging table of the running recompute."""
-        return self.env.context.get("idic_staging_table") or STAGING_TABLE
+        return internal_value(self.env, "idic_staging_table") or STAGING_TABLE
 
     @api.model
     def _idic_staging(self):
@@ -769,8 +775,8 @@ class ResPartner(models.Model):
     def _idic_staging_kind(self):
         """TEMP for a recompute done in one transaction, UNLOGGED for a run
         whose ranges other transactions write."""
-        if self.env.context.get("idic_staging_temp") or not self.env.context.get(
-            "idic_staging_table"
+        if internal_value(self.env, "idic_staging_temp") or not internal_value(
+            self.env, "idic_staging_table"
         ):
             return SQL("TEMP")
         return SQL("UNLOGGED")

@@ -23,5 +23,6 @@ from . import test_assessment_tour
 from . import test_host_flows
 from . import test_bad_input
 from . import test_faults
+from . import test_field_access
 from . import test_recompute_run
 from . import test_recompute_queue_job
