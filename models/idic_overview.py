@@ -7,6 +7,7 @@ set-based query and respects the user's companies and record rules."""
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount
 
 WINDOW_DAYS = 30
@@ -548,9 +549,25 @@ class IdicOverview(models.AbstractModel):
         return self.env.company
 
     @api.model
-    def get_overview(self, days=None, company_id=None):
+    def _overview_params(self, args, kwargs, names):
+        """The parameters ``names`` of a call of the web client, given by
+        position or by name; a call with others is refused with a message
+        rather than a Python error."""
+        if len(args) > len(names) or set(kwargs) - set(names):
+            raise UserError(
+                self.env._(
+                    "The overview takes at most these parameters: %(names)s.",
+                    names=", ".join(names),
+                )
+            )
+        values = dict(zip(names, args, strict=False), **kwargs)
+        return [values.get(name) for name in names]
+
+    @api.model
+    def get_overview(self, *args, **kwargs):
         """The figures of the overview of the last ``days`` days (30, 90 or
         365) for one company: ``company_id`` or the current company."""
+        days, company_id = self._overview_params(args, kwargs, ("days", "company_id"))
         if not self.env.user.has_group("partner_idic.group_idic_user"):
             return {"sections": []}
         company = self._overview_company(company_id)

@@ -209,9 +209,12 @@ class IdicOverview(models.AbstractModel):
         }
 
     @api.model
-    def get_rfm_map(self, company_id=None, tier_id=None):
+    def get_rfm_map(self, *args, **kwargs):
         """Reporting > RFM Segment Map: the map of one company (the user's
         companies to choose from), optionally of one value tier."""
+        company_id, tier_id = self._overview_params(
+            args, kwargs, ("company_id", "tier_id")
+        )
         if not self.env.user.has_group("partner_idic.group_idic_user"):
             return {}
         company = self._overview_company(company_id)

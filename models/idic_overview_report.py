@@ -34,9 +34,10 @@ class IdicOverview(models.AbstractModel):
     _inherit = "idic.overview"
 
     @api.model
-    def action_print_overview(self, days=None, company_id=None):
+    def action_print_overview(self, *args, **kwargs):
         """The report action printing the overview of ``days`` for
         ``company_id`` (as the overview shows it)."""
+        days, company_id = self._overview_params(args, kwargs, ("days", "company_id"))
         company = self._overview_company(company_id)
         return self.env.ref("partner_idic.report_idic_overview").report_action(
             company, data={"overview_days": days, "overview_company_id": company.id}

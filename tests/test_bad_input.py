@@ -405,6 +405,18 @@ class TestBadInput(IdicCase):
         self.refuse(lambda: self.redeem(float("nan")), self.card_state)
         self.refuse(lambda: self.adjust(float("inf"), "Why"), self.card_state)
 
+    def test_overview_calls_with_unknown_parameters(self):
+        Overview = self.env_m["idic.overview"]
+        nothing = lambda: None  # noqa: E731
+        for call in (
+            lambda: Overview.get_overview(30, self.company_b.id, "extra"),
+            lambda: Overview.get_overview(weeks=4),
+            lambda: Overview.get_rfm_map(1, 2, 3),
+            lambda: Overview.get_health(company=1),
+            lambda: Overview.action_print_overview(30, 1, 2),
+        ):
+            self.refuse(call, nothing)
+
     def test_reminder_offsets_not_numbers(self):
         self.refuse(
             self.company_write(idic_member_reminder_days="30,x"),

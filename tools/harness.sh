@@ -217,6 +217,17 @@ ensure_browser() {
         || die "no headless browser for the tours: run 'sudo apt-get install chromium', then 'make test' again."
 }
 
+ensure_pdf_engine() {
+    # Odoo prints its PDF reports (points statement, receipts, the printable
+    # Overview) with wkhtmltopdf; without it every PDF answers an error.
+    command -v wkhtmltopdf >/dev/null 2>&1 && return
+    apt_install "the PDF engine of the reports" wkhtmltopdf && return
+    if [ "${1:-}" = required ]; then
+        die "wkhtmltopdf is missing: run 'sudo apt-get install wkhtmltopdf', then 'make test' again."
+    fi
+    say "WARNING: wkhtmltopdf is missing: PDF reports cannot be printed (sudo apt-get install wkhtmltopdf)."
+}
+
 ensure_rtlcss() {
     # Odoo builds the right-to-left stylesheets (Persian) with rtlcss.
     if [ -x "$RUN/node/node_modules/.bin/rtlcss" ]; then
@@ -432,6 +443,7 @@ cmd_demo() {
     require_odoo
     install_requirements
     ensure_rtlcss
+    ensure_pdf_engine
     prepare
     local cfg="$RUN/demo.conf"
     write_config "$cfg" "$DEMO_PORT"
@@ -792,6 +804,7 @@ cmd_test() {
     install_requirements dev
     ensure_browser
     ensure_rtlcss
+    ensure_pdf_engine required
     prepare
     "$PYTHON" -c 'import websocket' 2>/dev/null || die "PyPI 'websocket-client' is missing (pip install -r requirements-dev.txt)."
 
@@ -800,7 +813,7 @@ cmd_test() {
     local cfg="$RUN/test.conf"
     write_config "$cfg" "$(free_port 8169)"
     local log="$RUN/test-install-fresh.log"
-    local install_ok=0 upgrade_ok=0 upgrade_check_ok=0 uninstall_ok=0 lint_ok=0 pot_ok=0 wheel_ok=0 bootstrap_ok=0 host_ok=0 reliability_ok=0
+    local install_ok=0 upgrade_ok=0 upgrade_check_ok=0 uninstall_ok=0 lint_ok=0 pot_ok=0 wheel_ok=0 bootstrap_ok=0 host_ok=0 reliability_ok=0 probe_ok=0
     local tests=0 failures=0 tours=0
     cleanup_test() {
         psql_run -d postgres -c "DROP DATABASE IF EXISTS \"$TEST_DB\"" >/dev/null 2>&1 || true
@@ -883,6 +896,15 @@ PY
             tail -n 40 "$RUN/reliability.log" >&2
         fi
 
+        say "probe: bad input over JSON-RPC and every PDF report over HTTP, on a served copy of $db"
+        if "$PYTHON" "$ROOT/tools/probe.py" -c "$cfg" -d "$db" >"$RUN/probe.log" 2>&1; then
+            probe_ok=1
+            grep -E '^(probe|  ok +(PDF|points))' "$RUN/probe.log" || true
+        else
+            say "probe FAILED, see $RUN/probe.log:"
+            grep -E 'FAILED|Error|error' "$RUN/probe.log" | head -n 40 >&2 || tail -n 40 "$RUN/probe.log" >&2
+        fi
+
         say "uninstalling $MODULE: partners, invoices and loyalty cards must stay"
         local check=(env IDIC_CHECK_FILE="$RUN/uninstall-check.json" "$PYTHON" -m odoo shell
             -c "$cfg" -d "$db" --no-http --log-level=warn)
@@ -942,13 +964,13 @@ PY
     local passed=$((tests - failures))
     [ "$passed" -ge 0 ] || passed=0
     local bad=$failures
-    for ok in $install_ok $upgrade_ok $upgrade_check_ok $reliability_ok $uninstall_ok $wheel_ok $host_ok $bootstrap_ok $lint_ok $pot_ok; do
+    for ok in $install_ok $upgrade_ok $upgrade_check_ok $reliability_ok $probe_ok $uninstall_ok $wheel_ok $host_ok $bootstrap_ok $lint_ok $pot_ok; do
         [ "$ok" = 1 ] || bad=$((bad + 1))
     done
     word() { [ "$1" = 1 ] && echo ok || echo FAILED; }
     local secs=$(( $(date +%s) - start ))
     echo "previous release $PREV_VERSION install $(word $UPGRADE_INSTALL_OK), upgrade $(word $upgrade_ok), upgrade check $(word $upgrade_check_ok)${UPGRADE_SUMMARY:+ ($UPGRADE_SUMMARY)}"
-    echo "tests database $(word $install_ok), reliability $(word $reliability_ok), uninstall $(word $uninstall_ok), wheel $(word $wheel_ok), host tests $(word $host_ok), bootstrap $(word $bootstrap_ok), pot $(word $pot_ok), lint $(word $lint_ok)"
+    echo "tests database $(word $install_ok), reliability $(word $reliability_ok), probe $(word $probe_ok), uninstall $(word $uninstall_ok), wheel $(word $wheel_ok), host tests $(word $host_ok), bootstrap $(word $bootstrap_ok), pot $(word $pot_ok), lint $(word $lint_ok)"
     echo "summary: $tests tests run ($tours tours), $passed passed, $failures failed; other checks failed: $((bad - failures)); duration $((secs / 60))m$((secs % 60))s"
     [ "$bad" = 0 ] && [ "$rc" = 0 ]
 }
