@@ -5,10 +5,12 @@ list it counts."""
 from datetime import timedelta
 
 from odoo import Command
+from odoo.tests import tagged
 
 from .common import IdicCase
 
 
+@tagged("post_install", "-at_install")
 class TestOverview(IdicCase):
     @classmethod
     def setUpClass(cls):

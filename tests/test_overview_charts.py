@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
+from odoo.tests import tagged
 
 from .common import IdicCase, new_user
 
@@ -21,6 +22,7 @@ def d(text):
     return date.fromisoformat(text)
 
 
+@tagged("post_install", "-at_install")
 class TestOverviewCharts(IdicCase):
     @classmethod
     def setUpClass(cls):
