@@ -300,9 +300,16 @@ class IdicOverview(models.AbstractModel):
         no tier is a row and a column of its own."""
         company = self.env.company
         domain = [("date", ">=", self._since(today)), ("company_id", "=", company.id)]
-        groups = self.env["idic.tier.history"]._read_group(
-            domain, ["from_tier_id", "to_tier_id"], ["__count"]
-        )
+        # The direction of each move was recorded with it (the tier history's
+        # one rule); a cell is up when its moves went up.
+        counts, up = {}, set()
+        for from_tier, to_tier, direction, count in self.env[
+            "idic.tier.history"
+        ]._read_group(domain, ["from_tier_id", "to_tier_id", "direction"], ["__count"]):
+            counts[from_tier, to_tier] = counts.get((from_tier, to_tier), 0) + count
+            if direction == "up":
+                up.add((from_tier, to_tier))
+        groups = [(f, t, count) for (f, t), count in counts.items()]
         tiers = self.env["idic.value.tier"].search(
             [("company_id", "=", company.id)], order="min_threshold desc, id"
         )
@@ -324,8 +331,7 @@ class IdicOverview(models.AbstractModel):
                     "from": from_tier.id,
                     "to": to_tier.id,
                     "value": count,
-                    "up": self.env["idic.tier.history"]._direction(from_tier, to_tier)
-                    == "up",
+                    "up": (from_tier, to_tier) in up,
                     "action": self._action(
                         "partner_idic.idic_tier_history_action",
                         self.env._(

@@ -276,8 +276,6 @@ class ResPartner(models.Model):
 
     def _idic_record_manual_tier_change(self, old):
         today = fields.Date.context_today(self)
-        History = self.env["idic.tier.history"].sudo()
-        history_vals = []
         for partner in self:
             previous = old[partner.id]
             sync = {"idic_previous_tier_id": previous.id, "idic_tier_date": today}
@@ -288,21 +286,7 @@ class ResPartner(models.Model):
                 sync["specific_property_product_pricelist"] = new_pricelist.id
                 sync["idic_tier_pricelist_id"] = new_pricelist.id
             partner._idic_tier_sync().write(sync)
-            if partner.commercial_partner_id == partner:
-                history_vals.append(
-                    {
-                        "partner_id": partner.id,
-                        "company_id": self.env.company.id,
-                        "from_tier_id": previous.id,
-                        "to_tier_id": partner.idic_value_tier_id.id,
-                        "direction": History._direction(
-                            previous, partner.idic_value_tier_id
-                        ),
-                        "cause": "manual",
-                        "user_id": self.env.uid,
-                    }
-                )
-        History.create(history_vals)
+        moves = self._idic_record_tier_history(old)
         contacts = (
             self.env["res.partner"]
             .sudo()
@@ -325,10 +309,39 @@ class ResPartner(models.Model):
                         "idic_tier_date": today,
                     }
                 )
-        up = self.filtered(
-            lambda p: History._direction(old[p.id], p.idic_value_tier_id) == "up"
+        up = [partner_id for partner_id, _tier, direction in moves if direction == "up"]
+        self.browse(up)._idic_launch_tier_plans()
+
+    def _idic_record_tier_history(self, old):
+        """Record the tier changes by hand of these commercial partners (from
+        ``old``: partner id -> tier) through the tier history's one writer;
+        returns the moves recorded (partner, tier, direction)."""
+        moved = self.filtered(lambda p: p.commercial_partner_id == p)
+        if not moved:
+            return []
+        self.env.flush_all()
+        rows = SQL(", ").join(
+            SQL(
+                "(%s, %s, %s, %s)",
+                partner.id,
+                self.env.company.id,
+                old[partner.id].id or None,
+                partner.idic_value_tier_id.id or None,
+            )
+            for partner in moved
         )
-        up._idic_launch_tier_plans()
+        moves = SQL(
+            "SELECT v.partner_id::int, v.company_id::int, v.from_tier_id::int,"
+            " v.to_tier_id::int, NULL::float8 AS figure"
+            " FROM (VALUES %s) AS v(partner_id, company_id, from_tier_id, to_tier_id)",
+            rows,
+        )
+        History = self.env["idic.tier.history"]
+        rows = self.env.execute_query(
+            History._record_sql(moves, "manual", user_id=self.env.uid)
+        )
+        History.invalidate_model()
+        return rows
 
     # ------------------------------------------------------------------------
     # The value engine
@@ -418,15 +431,14 @@ class ResPartner(models.Model):
             if tiers[:1].basis == "donation"
             else SQL("SELECT NULL::int AS partner_id, 0::numeric AS total WHERE FALSE")
         )
-        tier_sql = self._idic_tier_sql(
-            company,
-            {
-                "clv": SQL("s.clv"),
-                "monetary": SQL("s.monetary"),
-                "rfm": SQL("s.rfm_total"),
-                "donation": SQL("s.donation"),
-            },
-        )
+        bases = {
+            "clv": SQL("s.clv"),
+            "monetary": SQL("s.monetary"),
+            "rfm": SQL("s.rfm_total"),
+            "donation": SQL("s.donation"),
+        }
+        tier_sql = self._idic_tier_sql(company, bases)
+        tier_figure = bases.get(tiers[:1].basis, SQL("NULL::numeric"))
         # The three rankings sort every customer of the company: keep them in
         # memory (until the end of the transaction). JIT compiling the
         # statement takes longer than what it saves.
@@ -497,7 +509,8 @@ class ResPartner(models.Model):
                 SELECT s.partner_id, s.recency_days, s.frequency, s.monetary,
                        s.first_date, s.last_date, s.lifetime, s.r_score, s.f_score,
                        s.m_score, s.rfm_total, %(segment)s AS segment, s.clv,
-                       %(tier)s AS tier_id, s.invoice_days, s.repeat_spend
+                       %(tier)s AS tier_id, %(tier_figure)s AS tier_figure,
+                       s.invoice_days, s.repeat_spend
                   FROM s
                 """,
                 kind=self._idic_staging_kind(),
@@ -513,6 +526,7 @@ class ResPartner(models.Model):
                 years=company.idic_clv_years,
                 segment=segment_sql(SQL("s.r_score"), SQL("s.f_score")),
                 tier=tier_sql,
+                tier_figure=tier_figure,
                 donations=donations,
             )
         )
@@ -594,7 +608,7 @@ class ResPartner(models.Model):
             """
             WITH src AS (
                 SELECT p.id, p.id = p.commercial_partner_id AS is_commercial,
-                       t.partner_id AS staged_id, %(new_values)s,
+                       t.partner_id AS staged_id, t.tier_figure, %(new_values)s,
                        (%(old_tier)s)::int AS old_tier,
                        CASE WHEN COALESCE((%(locked)s)::boolean, FALSE)
                             THEN (%(cp_tier)s)::int ELSE t.tier_id END AS new_tier,
@@ -631,23 +645,10 @@ class ResPartner(models.Model):
                   FROM n
                  WHERE p.id = n.id AND p.id >= %(id_from)s AND p.id < %(id_to)s
                    AND (n.tier_moved OR %(changed)s)
-             RETURNING p.id, n.is_commercial, n.tier_moved, n.old_tier, n.new_tier
+             RETURNING p.id, n.is_commercial, n.tier_moved, n.old_tier, n.new_tier,
+                       n.tier_figure
             ),
-            hist AS (
-            INSERT INTO idic_tier_history
-                   (partner_id, company_id, date, from_tier_id, to_tier_id,
-                    direction, cause, create_uid, create_date, write_uid, write_date)
-            SELECT upd.id, %(company)s, %(now)s, upd.old_tier, upd.new_tier,
-                   CASE WHEN COALESCE(tt.min_threshold, '-Infinity'::float8)
-                             > COALESCE(ft.min_threshold, '-Infinity'::float8)
-                        THEN 'up' ELSE 'down' END,
-                   'recompute', %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM upd
-              LEFT JOIN idic_value_tier ft ON ft.id = upd.old_tier
-              LEFT JOIN idic_value_tier tt ON tt.id = upd.new_tier
-             WHERE upd.is_commercial AND upd.tier_moved
-            RETURNING partner_id, to_tier_id, direction
-            )
+            hist AS (%(history)s)
             SELECT (SELECT COUNT(*) FROM upd),
                    (SELECT COALESCE(json_agg(json_build_array(
                                partner_id, to_tier_id, direction)), '[]'::json)
@@ -694,9 +695,16 @@ class ResPartner(models.Model):
                 ),
             ),
             changed=changed,
-            company=company.id,
-            now=SQL("(now() AT TIME ZONE 'UTC')"),
-            uid=self.env.uid,
+            history=self.env["idic.tier.history"]._record_sql(
+                SQL(
+                    """SELECT upd.id AS partner_id, %s AS company_id,
+                              upd.old_tier AS from_tier_id, upd.new_tier AS to_tier_id,
+                              upd.tier_figure AS figure
+                         FROM upd WHERE upd.is_commercial AND upd.tier_moved""",
+                    company.id,
+                ),
+                "recompute",
+            ),
         )
 
     @api.model

@@ -27,3 +27,4 @@ from . import test_field_access
 from . import test_recompute_run
 from . import test_recompute_queue_job
 from . import test_query_counts
+from . import test_job_changes_visible
