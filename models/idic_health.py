@@ -293,9 +293,7 @@ class IdicHealthSnapshot(models.Model):
                 SELECT m.commercial_partner_id AS pid, m.move_type,
                        m.invoice_date, m.amount_untaxed_signed AS amount
                   FROM account_move m
-                 WHERE m.company_id = %(company)s
-                   AND m.state = 'posted'
-                   AND m.move_type IN ('out_invoice', 'out_refund')
+                 WHERE %(counted)s
                    AND m.invoice_date >= %(day_end)s - interval '24 months'
                    AND m.invoice_date < %(day_end)s
             ),
@@ -407,6 +405,7 @@ class IdicHealthSnapshot(models.Model):
               FROM month_interactions
             """,
             company=company.id,
+            counted=self.env["res.partner"]._idic_value_moves_sql(company),
             key=str(company.id),
             start=start,
             end=end,

@@ -31,7 +31,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from .res_partner_value import put_company_value
+from .res_partner_value import counted_moves_sql, put_company_value
 
 _logger = logging.getLogger(__name__)
 
@@ -117,12 +117,10 @@ def donation_lines_sql(where=None):
                 AND o.commercial_partner_id IS NOT NULL
          WHERE pt.idic_is_donation
            AND l.display_type = 'product'
-           AND m.state = 'posted'
-           AND m.move_type IN ('out_invoice', 'out_refund')
-           AND m.commercial_partner_id IS NOT NULL
-           AND m.invoice_date IS NOT NULL
+           AND %s
            AND %s
         """,
+        counted_moves_sql("m"),
         where or SQL("TRUE"),
     )
 

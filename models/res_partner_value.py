@@ -74,6 +74,19 @@ def segment_sql(r_expr, f_expr):
     return SQL("CASE %s END", SQL(" ").join(whens))
 
 
+def counted_moves_sql(alias="m"):
+    """The money that counts, on ``alias`` (an account_move): posted customer
+    invoices and credit notes with a customer and an invoice date. The one
+    filter of the value, donor and relationship health figures."""
+    return SQL(
+        """%(m)s.state = 'posted'
+           AND %(m)s.move_type IN ('out_invoice', 'out_refund')
+           AND %(m)s.commercial_partner_id IS NOT NULL
+           AND %(m)s.invoice_date IS NOT NULL""",
+        m=SQL.identifier(alias),
+    )
+
+
 def put_company_value(column, key, value):
     """SQL assignment of ``value`` (jsonb, NULL: none) as the value of
     company ``key`` in the company-dependent ``column`` of ``p`` (an UPDATE
@@ -351,13 +364,7 @@ class ResPartner(models.Model):
         """The moves that count for value (alias ``m`` on account_move): the
         posted customer invoices and credit notes of ``company``. A hook for
         donations and membership fees."""
-        return SQL(
-            """m.company_id = %s AND m.state = 'posted'
-               AND m.move_type IN ('out_invoice', 'out_refund')
-               AND m.commercial_partner_id IS NOT NULL
-               AND m.invoice_date IS NOT NULL""",
-            company.id,
-        )
+        return SQL("m.company_id = %s AND %s", company.id, counted_moves_sql("m"))
 
     @api.model
     def _idic_score_sql(self, company, method, key, value, population):
