@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Runs of the batched recomputes (value, donor, membership).
+"""Runs of the batched jobs (value, donor, membership, relationship health,
+IDIC stages, points expiry).
 
 A run is one recompute of one job for one company (or for every company, for
 the membership job) on one date. The scheduled action that starts it stages
@@ -52,6 +53,8 @@ class IdicRecomputeRun(models.Model):
             ("donor", "Donor figures"),
             ("member", "Membership statuses"),
             ("health", "Relationship health"),
+            ("stage", "IDIC stages"),
+            ("expiry", "Points expiry"),
         ],
         required=True,
         readonly=True,

@@ -662,30 +662,37 @@ class ResPartner(models.Model):
         return moved
 
     @api.model
-    def _cron_idic_stage_advance(self, batch_size=50000):
-        """Daily: move partners along the IDIC stages by the entry rules, in
-        batches of partner ids, committing between batches and resuming where
-        an interrupted run stopped."""
-        params = self.env["ir.config_parameter"].sudo()
-        key = "partner_idic.stage_advance_next_id"
-        start = int(params.get_param(key, 0) or 0)
-        self.env.cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM res_partner"))
-        max_id = self.env.cr.fetchone()[0]
-        Cron = self.env["ir.cron"]
-        while start <= max_id:
-            end = start + batch_size
-            moved = self._idic_advance_stages(start, end)
-            _logger.info("IDIC stages: partners %s-%s, %s moved", start, end - 1, moved)
-            start = end
-            params.set_param(key, start if start <= max_id else 0)
-            remaining = max(max_id - start + 1, 0)
-            # Done: the ids looked at (a batch that moved nobody is progress
-            # too: a run failing after it is run again at once, not a day
-            # later).
-            done = min(end, max_id + 1) - (end - batch_size)
-            if Cron._commit_progress(done, remaining=remaining) <= 0 and remaining:
-                return
-        params.set_param(key, 0)
+    def _cron_idic_stage_advance(self, helper=False, batch_size=50000):
+        """Daily: move partners along the IDIC stages by the entry rules, on
+        the recompute frame: partner id ranges claimed by any worker, each
+        committed, an interrupted run resumed where it stopped. A ``helper``
+        action only takes ranges of the runs the job's own action started."""
+        self.env["idic.recompute.run"]._idic_execute(
+            "stage", batch_size=batch_size, commit=True, start=not helper
+        )
+
+    @api.model
+    def _idic_recompute_job_specs(self):
+        """The batched jobs run by ``idic.recompute.run`` (see
+        ``idic.recompute.run._idic_job_spec``): job -> what it does. Each job
+        adds its own through ``super()``."""
+        specs = {}
+        specs["stage"] = {
+            "per_company": False,
+            "stage": None,
+            "tables": ["res_partner"],
+            "apply": "_idic_job_apply_stage",
+            "finish": None,
+            "cron": "partner_idic.ir_cron_idic_stage_advance",
+            "helper_code": "model._cron_idic_stage_advance(helper=True)",
+        }
+        return specs
+
+    @api.model
+    def _idic_job_apply_stage(self, company, today, phase, start, end):
+        moved = self._idic_advance_stages(start, end)
+        _logger.info("IDIC stages: partners %s-%s, %s moved", start, end - 1, moved)
+        return moved
 
     # ------------------------------------------------------------------------
     # Interactions and dormancy

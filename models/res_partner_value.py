@@ -745,20 +745,18 @@ class ResPartner(models.Model):
 
     @api.model
     def _idic_recompute_job_specs(self):
-        """The batched recomputes run by ``idic.recompute.run``: job -> what
-        it does (see ``idic.recompute.run._idic_job_spec``)."""
-        return {
-            "value": {
-                "per_company": True,
-                "stage": "_idic_job_stage_value",
-                "tables": ["res_partner"],
-                "apply": "_idic_job_apply_value",
-                "candidates": "_idic_value_candidates_sql",
-                "finish": None,
-                "cron": "partner_idic.ir_cron_idic_value_recompute",
-                "helper_code": "model._cron_idic_value_recompute(helper=True)",
-            },
+        specs = super()._idic_recompute_job_specs()
+        specs["value"] = {
+            "per_company": True,
+            "stage": "_idic_job_stage_value",
+            "tables": ["res_partner"],
+            "apply": "_idic_job_apply_value",
+            "candidates": "_idic_value_candidates_sql",
+            "finish": None,
+            "cron": "partner_idic.ir_cron_idic_value_recompute",
+            "helper_code": "model._cron_idic_value_recompute(helper=True)",
         }
+        return specs
 
     @api.model
     def _idic_run_info(self, job, company):

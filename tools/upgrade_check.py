@@ -49,6 +49,8 @@ REMOVED_PARAMS = {
     "their place in run tables (issue 17); migrations/19.0.1.1.0 deletes the cursor",
     "partner_idic.donor_recompute_cursor": "19.0.1.1.0: as the value cursor",
     "partner_idic.member_refresh_cursor": "19.0.1.1.0: as the value cursor",
+    "partner_idic.stage_advance_next_id": "19.0.1.1.0: the stage advance runs on "
+    "the recompute frame (issue 29); migrations/19.0.1.1.0 deletes its cursor",
 }
 # Stored columns whose meaning or type changes on purpose: (table, column).
 CHANGED_COLUMNS = {}
