@@ -17,7 +17,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, format_amount
 
-from .member_engine import valid_lines_sql
+from .member_engine import status_sql as member_status_sql
 from .res_partner_value import RFM_SEGMENT_GRID, RFM_SEGMENTS
 
 MONTHS = 12
@@ -498,88 +498,56 @@ class IdicOverview(models.AbstractModel):
 
     @api.model
     def _members_trend(self, today):
-        """Members by status at each month end, as the member engine defines
-        the statuses (:func:`member_engine.status_sql`) but as of that day:
-        per partner its latest line started by then; new (joined or re-joined
-        within the company's new-member days), current, in grace (a line
-        that reached its own end within the grace days), lapsed, withdrawn
-        (withdrawn by then, no line started since). With the renewal rate of
-        the periods that ended in the month. One statement over the lines."""
+        """Members by status at each month end, by the member engine's own
+        rule (:func:`member_engine.status_sql`) as of that day: free and
+        associate members, each member's company and its new-member and grace
+        days, withdrawals, as the stored statuses are computed. With the
+        renewal rate of the periods that ended in the month. One statement."""
         company = self.env.company
         months = self._months(today)
         partners = self.env["res.partner"]._search([])
         self.env.flush_all()
+        # The partners who are or were members: their own lines, an
+        # associate's, or free membership.
+        members = SQL(
+            """(p.id IN (%(partners)s)
+                AND (p.free_member OR p.associate_member_id IS NOT NULL
+                     OR EXISTS (SELECT 1 FROM membership_membership_line l
+                                 WHERE l.partner_id = p.id)))""",
+            partners=partners.select(SQL.identifier("res_partner", "id")),
+        )
         rows = self.env.execute_query(
             SQL(
                 """
-                WITH months (month, day) AS (VALUES %(months)s),
-                valid AS (
-                    SELECT vl.* FROM (%(valid)s) vl
-                     WHERE vl.partner_id IN (%(partners)s)
-                ),
-                cur AS (
-                    SELECT DISTINCT ON (m.month, v.partner_id)
-                           m.month, m.day, v.partner_id, v.company_id,
-                           v.date_end, v.natural_end
-                      FROM months m
-                      JOIN valid v ON v.date_from <= m.day
-                     ORDER BY m.month, v.partner_id, v.date_end DESC,
-                              v.date_from DESC, v.id DESC
-                ),
-                agg AS (
-                    SELECT m.month, v.partner_id,
-                           COALESCE(MAX(v.date_from) FILTER (
-                                        WHERE v.idic_join_kind IN ('join', 'rejoin')),
-                                    MIN(v.date_from)) AS since,
-                           MAX(v.date_from) AS last_start
-                      FROM months m
-                      JOIN valid v ON v.date_from <= m.day
-                     GROUP BY m.month, v.partner_id
-                ),
-                status AS (
-                    SELECT c.month,
-                           CASE
-                               WHEN p.idic_member_withdrawn_date <= c.day
-                                    AND NOT a.last_start >= p.idic_member_withdrawn_date
-                                   THEN 'withdrawn'
-                               WHEN c.date_end >= c.day
-                                    AND a.since + %(new)s > c.day THEN 'new'
-                               WHEN c.date_end >= c.day THEN 'current'
-                               WHEN c.natural_end
-                                    AND c.date_end + %(grace)s >= c.day THEN 'grace'
-                               ELSE 'lapsed'
-                           END AS status
-                      FROM cur c
-                      JOIN agg a ON a.month = c.month AND a.partner_id = c.partner_id
-                      JOIN res_partner p ON p.id = c.partner_id
-                     WHERE COALESCE(c.company_id, p.company_id,
-                                    (SELECT MIN(id) FROM res_company)) = %(company)s
-                )
-                SELECT month,
-                       COUNT(*) FILTER (WHERE status = 'new'),
-                       COUNT(*) FILTER (WHERE status = 'current'),
-                       COUNT(*) FILTER (WHERE status = 'grace'),
-                       COUNT(*) FILTER (WHERE status = 'lapsed'),
-                       COUNT(*) FILTER (WHERE status = 'withdrawn')
-                  FROM status
-                 GROUP BY month
+                SELECT s.status_day,
+                       COUNT(*) FILTER (WHERE s.idic_member_status = 'new'),
+                       COUNT(*) FILTER (WHERE s.idic_member_status = 'current'),
+                       COUNT(*) FILTER (WHERE s.idic_member_status = 'grace'),
+                       COUNT(*) FILTER (WHERE s.idic_member_status = 'lapsed'),
+                       COUNT(*) FILTER (WHERE s.idic_member_status = 'withdrawn')
+                  FROM (%(status)s) s
+                 WHERE s.status_company_id = %(company)s
+                 GROUP BY s.status_day
                 """,
-                # The month ends as literal rows: the planner knows there are 12.
-                months=SQL(", ").join(
-                    SQL(
-                        "(%s::date, %s::date)",
-                        month,
-                        month + relativedelta(months=1, days=-1),
-                    )
-                    for month in months
+                status=member_status_sql(
+                    today,
+                    members,
+                    self.env["res.partner"]._idic_member_fallback_company_id(),
+                    # The month ends as literal rows: the planner knows there
+                    # are 12.
+                    days=SQL(
+                        "SELECT day FROM (VALUES %s) AS v(day)",
+                        SQL(", ").join(
+                            SQL("(%s::date)", month + relativedelta(months=1, days=-1))
+                            for month in months
+                        ),
+                    ),
                 ),
-                valid=valid_lines_sql(),
                 company=company.id,
-                new=company.idic_member_new_days or 0,
-                grace=company.idic_member_grace_days or 0,
-                partners=partners.select(SQL.identifier("res_partner", "id")),
             )
         )
+        month_of = {month + relativedelta(months=1, days=-1): month for month in months}
+        rows = [(month_of[row[0]], *row[1:]) for row in rows]
         by_month = {row[0]: row[1:] for row in rows}
         rows = [(month, *by_month.get(month, (0,) * 5)) for month in months]
         if not any(any(row[1:]) for row in rows):

@@ -460,6 +460,59 @@ class TestOverviewCharts(IdicCase):
             self.overview_env(self.other_user, self.other_company)._members_trend(TODAY)
         )
 
+    def test_members_trend_is_the_engine_rule(self):
+        """Free members and associate members count in the trend as the
+        member engine counts them (issue #29: one rule, with a date)."""
+        product = self.env["product.product"].create(
+            {
+                "name": "Charts Rule Membership",
+                "type": "service",
+                "membership": True,
+                "list_price": 40.0,
+                "membership_date_from": d("2025-01-01"),
+                "membership_date_to": d("2026-12-31"),
+            }
+        )
+        holder = self.customers[3]
+        associate, free = self.env["res.partner"].create(
+            [
+                {"name": f"Chart {name}", "company_id": self.company_o.id}
+                for name in ("Associate", "Free Member")
+            ]
+        )
+        self.env["membership.membership_line"].create(
+            {
+                "partner_id": holder.id,
+                "membership_id": product.id,
+                "member_price": 40.0,
+                "date": d("2025-09-01"),
+                "date_from": d("2025-09-01"),
+                "date_to": d("2026-08-31"),
+                "state": "paid",
+            }
+        )
+        associate.associate_member_id = holder
+        free.free_member = True
+        self.env.flush_all()
+        trend = self.overview_env()._members_trend(TODAY)
+        by_status = dict(
+            zip(
+                ["new", "current", "grace", "lapsed", "withdrawn"],
+                (s["data"] for s in trend["datasets"]),
+                strict=False,
+            )
+        )
+        for index, day in [(4, "2025-08-31"), (5, "2025-09-30"), (11, "2026-03-31")]:
+            with freeze_time(day):
+                self.env["res.partner"]._idic_member_refresh()
+            self.env.invalidate_all()
+            statuses = (holder | associate | free).mapped("idic_member_status")
+            self.assertEqual(
+                {key: statuses.count(key) for key in by_status},
+                {key: column[index] for key, column in by_status.items()},
+                day,
+            )
+
     # ------------------------------------------------------------------------
     # Selectors, print, query count
     # ------------------------------------------------------------------------
