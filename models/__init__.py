@@ -12,6 +12,7 @@ from . import mail_thread
 from . import idic_value_tier
 from . import idic_tier_history
 from . import res_partner_value
+from . import product_pricelist
 from . import account_move
 from . import loyalty
 from . import account_partial_reconcile

@@ -216,21 +216,18 @@ class ResPartner(models.Model):
     idic_tier_lock_reason = fields.Char(
         string="Lock Reason", company_dependent=True, index=False
     )
-    idic_tier_pricelist_id = fields.Many2one(
-        "product.pricelist",
-        string="Pricelist Given by the Tier",
-        company_dependent=True,
-        index=False,
-        readonly=True,
-        help="Technical: the pricelist the tier applied, to tell it from a "
-        "pricelist set by hand.",
-    )
     idic_tier_history_ids = fields.One2many(
         "idic.tier.history",
         "partner_id",
         string="Tier History",
         groups="partner_idic.group_idic_user",
     )
+
+    @api.depends("idic_value_tier_id", "commercial_partner_id.idic_value_tier_id")
+    def _compute_product_pricelist(self):
+        # The tier gives its pricelist (product.pricelist): a tier move
+        # changes the pricelist a partner reads.
+        return super()._compute_product_pricelist()
 
     def init(self):
         result = super().init()
@@ -284,7 +281,7 @@ class ResPartner(models.Model):
 
     def _idic_tier_sync(self):
         """These partners, to write what follows a tier change (the previous
-        tier, the date, the pricelist, the contacts' tier) as the add-on."""
+        tier, the date, the contacts' tier) as the add-on."""
         return self.sudo().with_context(idic_tier_sync=internal())
 
     def _idic_record_manual_tier_change(self, old):
@@ -292,12 +289,6 @@ class ResPartner(models.Model):
         for partner in self:
             previous = old[partner.id]
             sync = {"idic_previous_tier_id": previous.id, "idic_tier_date": today}
-            pricelist = partner.sudo().specific_property_product_pricelist
-            if not pricelist or pricelist == partner.sudo().idic_tier_pricelist_id:
-                # Entering a tier gives its pricelist, unless one was set by hand.
-                new_pricelist = partner.idic_value_tier_id.pricelist_id
-                sync["specific_property_product_pricelist"] = new_pricelist.id
-                sync["idic_tier_pricelist_id"] = new_pricelist.id
             partner._idic_tier_sync().write(sync)
         moves = self._idic_record_tier_history(old)
         contacts = (
@@ -588,7 +579,7 @@ class ResPartner(models.Model):
     def _idic_apply_values_sql(self, company, today, id_from, id_to):
         """One statement writing the staged figures of ``company`` to the
         partners ``id_from <= id < id_to`` (commercial partners and their
-        contacts), moving tiers (locks kept, pricelists given), recording the
+        contacts), moving tiers (locks kept), recording the
         tier history of commercial partners. Returns the history rows."""
         key = str(company.id)
 
@@ -618,37 +609,23 @@ class ResPartner(models.Model):
                        t.partner_id AS staged_id, t.tier_figure, %(new_values)s,
                        (%(old_tier)s)::int AS old_tier,
                        CASE WHEN COALESCE((%(locked)s)::boolean, FALSE)
-                            THEN (%(cp_tier)s)::int ELSE t.tier_id END AS new_tier,
-                       (%(old_pricelist)s)::int AS old_pricelist,
-                       (%(tier_pricelist)s)::int AS tier_pricelist
+                            THEN (%(cp_tier)s)::int ELSE t.tier_id END AS new_tier
                   FROM res_partner p
                   JOIN res_partner cp ON cp.id = p.commercial_partner_id
                   LEFT JOIN %(staging)s t ON t.partner_id = p.commercial_partner_id
                  WHERE p.id >= %(id_from)s AND p.id < %(id_to)s
                    AND %(written)s
             ),
-            moved AS (
-                SELECT src.*, src.new_tier IS DISTINCT FROM src.old_tier AS tier_moved,
-                       src.new_tier IS DISTINCT FROM src.old_tier
-                       AND (src.old_pricelist IS NULL
-                            OR src.old_pricelist = src.tier_pricelist) AS give_pricelist
-                  FROM src
-            ),
             n AS (
-                SELECT moved.*,
-                       CASE WHEN moved.give_pricelist THEN tier.pricelist_id
-                            ELSE moved.old_pricelist END AS new_pricelist
-                  FROM moved
-                  LEFT JOIN idic_value_tier tier ON tier.id = moved.new_tier
+                SELECT src.*, src.new_tier IS DISTINCT FROM src.old_tier AS tier_moved
+                  FROM src
             ),
             upd AS (
                 UPDATE res_partner p
                    SET %(assignments)s,
                        %(set_tier)s,
                        %(set_previous)s,
-                       %(set_tier_date)s,
-                       %(set_pricelist)s,
-                       %(set_tier_pricelist)s
+                       %(set_tier_date)s
                   FROM n
                  WHERE p.id = n.id AND p.id >= %(id_from)s AND p.id < %(id_to)s
                    AND (n.tier_moved OR %(changed)s)
@@ -665,8 +642,6 @@ class ResPartner(models.Model):
             old_tier=SQL("p.idic_value_tier_id ->> %s", key),
             locked=SQL("cp.idic_tier_locked ->> %s", key),
             cp_tier=SQL("cp.idic_value_tier_id ->> %s", key),
-            old_pricelist=SQL("p.specific_property_product_pricelist ->> %s", key),
-            tier_pricelist=SQL("p.idic_tier_pricelist_id ->> %s", key),
             staging=self._idic_staging(),
             id_from=id_from,
             id_to=id_to,
@@ -687,17 +662,6 @@ class ResPartner(models.Model):
                     "CASE WHEN n.tier_moved THEN to_jsonb(%s::date)"
                     " ELSE p.idic_tier_date -> %s END",
                     today,
-                    key,
-                ),
-            ),
-            set_pricelist=put(
-                "specific_property_product_pricelist", SQL("to_jsonb(n.new_pricelist)")
-            ),
-            set_tier_pricelist=put(
-                "idic_tier_pricelist_id",
-                SQL(
-                    "CASE WHEN n.give_pricelist THEN to_jsonb(n.new_pricelist)"
-                    " ELSE p.idic_tier_pricelist_id -> %s END",
                     key,
                 ),
             ),
@@ -848,8 +812,6 @@ class ResPartner(models.Model):
             [
                 *self._idic_staged_value_columns(),
                 *TIER_COLUMNS,
-                "idic_tier_pricelist_id",
-                "specific_property_product_pricelist",
                 "property_product_pricelist",
             ]
         )

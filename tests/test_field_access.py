@@ -104,7 +104,6 @@ FIELDS = {
     "idic_tier_history_ids": (USER, None),
     "idic_tier_lock_reason": (INTERNAL, MANAGER),
     "idic_tier_locked": (INTERNAL, MANAGER),
-    "idic_tier_pricelist_id": (INTERNAL, None),
     "idic_value_tier_id": (INTERNAL, MANAGER),
 }
 

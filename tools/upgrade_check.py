@@ -55,7 +55,11 @@ REMOVED_PARAMS = {
 # Stored columns whose meaning or type changes on purpose: (table, column).
 CHANGED_COLUMNS = {}
 # Stored columns / tables the current release drops on purpose.
-REMOVED_COLUMNS = {}
+REMOVED_COLUMNS = {
+    ("res_partner", "idic_tier_pricelist_id"): "19.0.1.1.0: a tier's pricelist is "
+    "resolved when needed, no longer written on the partners (issue 29); "
+    "migrations/19.0.1.1.0/pre-tier_pricelists.py drops it",
+}
 REMOVED_TABLES = {}
 # Records defined by XML id that the current release changes or drops on
 # purpose: "module.name" -> reason.
