@@ -149,6 +149,8 @@ class TestHealth(IdicCase):
             "alignment_multi_user": (100 / 3, 3),
             # 6 interactions in February, 3 with an outcome
             "alignment_outcome": (50.0, 6),
+            # issue #30: no active customer has a pricelist or coupon of its own
+            "customize_tailored": (0.0, 3),
         }
         self.assertEqual(set(feb), set(expected))
         for figure, (value, sample) in expected.items():
