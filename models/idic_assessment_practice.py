@@ -10,6 +10,7 @@ from odoo import api, fields, models
 
 from .survey_survey_practice import AREA_GROUPS, CRM_TYPES
 
+
 def _mean(values):
     return sum(values) / len(values) if values else None
 
@@ -30,6 +31,9 @@ def weighted_overall(values, groups, weight):
 class IdicAssessment(models.Model):
     _inherit = "idic.assessment"
 
+    survey_id = fields.Many2one(
+        domain="[('idic_framework', '=', framework), ('idic_superseded', '=', False)]"
+    )
     overall_score = fields.Float(
         help="The mean of the areas' scores; for a survey that weighs its "
         "primary areas (Buttle's value chain), that weight of the primary "
@@ -68,6 +72,25 @@ class IdicAssessment(models.Model):
         compute="_compute_type_scores",
         help="The type of CRM whose areas scored lowest on average.",
     )
+
+    @api.depends("framework")
+    def _compute_survey_id(self):
+        """A new assessment takes the current version of the framework's
+        survey, never one an upgrade superseded."""
+        result = super()._compute_survey_id()
+        Survey = self.env["survey.survey"].sudo()
+        for assessment in self:
+            survey = assessment.survey_id
+            if survey.idic_superseded and survey != assessment._origin.survey_id:
+                current = Survey.search(
+                    [
+                        ("idic_framework", "=", assessment.framework),
+                        ("idic_superseded", "=", False),
+                    ],
+                    limit=1,
+                )
+                assessment.survey_id = current or survey
+        return result
 
     def _idic_group_labels(self):
         """Framework -> (label of its primary group, of its supporting group),
@@ -118,7 +141,9 @@ class IdicAssessment(models.Model):
                 assessment[f"{crm_type}_score"] = means[crm_type] or 0.0
             present = {t: m for t, m in means.items() if m is not None}
             assessment.weakest_crm_type = (
-                min(present, key=lambda t: (present[t], t)) if len(present) > 1 else False
+                min(present, key=lambda t: (present[t], t))
+                if len(present) > 1
+                else False
             )
 
     # ------------------------------------------------------------------------
@@ -132,13 +157,15 @@ class IdicAssessment(models.Model):
         scores["primary_weight"] = 0.0
         if not weight:
             return scores
-        groups = {area["page"].id: area["page"].idic_area_group for area in scores["areas"]}
+        groups = {
+            area["page"].id: area["page"].idic_area_group for area in scores["areas"]
+        }
         answered = {
             area["page"].id: area["score"]
             for area in scores["areas"]
             if area["participants"]
         }
-        if len(set(groups[page] == "supporting" for page in answered)) < 2:
+        if len({groups[page] == "supporting" for page in answered}) < 2:
             return scores  # one group answered: the plain mean
         scores["overall"] = weighted_overall(answered, groups, weight)
         overall = [
@@ -169,7 +196,7 @@ class IdicAssessmentArea(models.Model):
     _inherit = "idic.assessment.area"
 
     crm_type = fields.Selection(CRM_TYPES, string="CRM Type", readonly=True)
-    area_group = fields.Selection(AREA_GROUPS, string="Area Group", readonly=True)
+    area_group = fields.Selection(AREA_GROUPS, readonly=True)
 
     @api.model_create_multi
     def create(self, vals_list):

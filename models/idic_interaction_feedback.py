@@ -31,7 +31,11 @@ STAGE_STATUS = {
     "resolved": "accepted",
     "implemented": "implemented",
 }
-STATUS_STAGE = {"submitted": "new", "accepted": "in_progress", "implemented": "implemented"}
+STATUS_STAGE = {
+    "submitted": "new",
+    "accepted": "in_progress",
+    "implemented": "implemented",
+}
 # Outcomes that close an interaction of another kind (conversation...).
 CLOSING_OUTCOMES = ("positive", "neutral", "negative")
 
@@ -67,7 +71,6 @@ class IdicInteraction(models.Model):
     )
     owner_id = fields.Many2one(
         "res.users",
-        string="Owner",
         domain="[('share', '=', False)]",
         index="btree_not_null",
         copy=False,
@@ -218,7 +221,10 @@ class IdicInteraction(models.Model):
                 or own.get("knowledge_status")
             ):
                 own["feedback_stage"] = "new"
-            if "feedback_stage" in own and own["feedback_stage"] == interaction.feedback_stage:
+            if (
+                "feedback_stage" in own
+                and own["feedback_stage"] == interaction.feedback_stage
+            ):
                 if "knowledge_status" not in vals:
                     del own["feedback_stage"]
             super(IdicInteraction, interaction).write(
@@ -236,12 +242,15 @@ class IdicInteraction(models.Model):
             vals = {}
             if not interaction.owner_id:
                 vals["owner_id"] = interaction._idic_default_owner().id
-            if not interaction.feedback_deadline and interaction.feedback_stage in OPEN_STAGES:
+            if (
+                not interaction.feedback_deadline
+                and interaction.feedback_stage in OPEN_STAGES
+            ):
                 deadline = interaction._idic_deadline_for(interaction.kind)
                 if deadline:
                     vals["feedback_deadline"] = deadline
             if vals:
-                super(IdicInteraction, interaction).write(vals)
+                interaction.write(vals)
 
     def _idic_default_owner(self):
         """The customer's salesperson, else the company's default feedback
@@ -287,7 +296,9 @@ class IdicInteraction(models.Model):
     def action_feedback_implement(self):
         self._idic_check_resolution()
         self.filtered(
-            lambda i: i.kind in IMPLEMENTABLE_KINDS and i.feedback_stage != "implemented"
+            lambda i: (
+                i.kind in IMPLEMENTABLE_KINDS and i.feedback_stage != "implemented"
+            )
         ).write({"feedback_stage": "implemented"})
         return True
 
@@ -381,9 +392,7 @@ class IdicInteraction(models.Model):
             .create(vals_list)
         )
         for interaction, activity in zip(self, activities, strict=True):
-            super(IdicInteraction, interaction.sudo()).write(
-                {"followup_activity_id": activity.id}
-            )
+            interaction.sudo().write({"followup_activity_id": activity.id})
         return activities
 
     def _idic_followup_deadline(self, deadline):

@@ -77,11 +77,17 @@ class IdicInteraction(models.Model):
             deadline = company._idic_add_working_days(
                 interaction.date, company.idic_complaint_deadline_days
             )
-            survey = self.env["survey.user_input"].browse(
-                interaction.res_id if interaction.res_model == "survey.user_input" else []
-            ).survey_id
+            survey = (
+                self.env["survey.user_input"]
+                .browse(
+                    interaction.res_id
+                    if interaction.res_model == "survey.user_input"
+                    else []
+                )
+                .survey_id
+            )
             owner = interaction._idic_default_owner() or survey.user_id
-            super(IdicInteraction, interaction).write(
+            interaction.write(
                 {"feedback_deadline": deadline or today, "owner_id": owner.id}
             )
         self.sudo()._idic_schedule_followups(

@@ -197,7 +197,9 @@ class IdicVoiceRule(models.Model):
             )
         )
         survey = self.survey_id.with_user(sender).with_company(company).sudo()
-        for (_partner_id, customer_id, origin), partner in zip(rows, partners, strict=True):
+        for (_partner_id, customer_id, origin), partner in zip(
+            rows, partners, strict=True
+        ):
             answer = survey._create_answer(
                 partner=partner,
                 check_attempts=False,

@@ -100,9 +100,7 @@ class TestVoiceAnswers(VoiceCase):
             mine = partner.with_user(self.idic_user).with_company(self.company_v)
             self.assertEqual(mine.idic_nps_score, 9)
             self.assertEqual(mine.idic_nps_category, "promoter")
-            self.assertFalse(
-                partner.with_company(self.other_company).idic_nps_category
-            )
+            self.assertFalse(partner.with_company(self.other_company).idic_nps_category)
         # Answered twice (the page reloaded): one interaction.
         answer._idic_log_voice_answers()
         self.assertEqual(len(self.interaction_of(answer)), 1)
@@ -371,11 +369,19 @@ class TestVoiceRules(VoiceCase):
 
     def invitations(self):
         return self.env["survey.user_input"].search(
-            [("idic_voice_rule_id", "in", (self.rule_paid | self.rule_complaint | self.rule_yearly).ids)]
+            [
+                (
+                    "idic_voice_rule_id",
+                    "in",
+                    (self.rule_paid | self.rule_complaint | self.rule_yearly).ids,
+                )
+            ]
         )
 
     def run_job(self, day=TODAY):
-        with freeze_time(datetime.combine(day, datetime.min.time()) + timedelta(hours=6)):
+        with freeze_time(
+            datetime.combine(day, datetime.min.time()) + timedelta(hours=6)
+        ):
             with self.enter_registry_test_mode():
                 self.env.ref("partner_idic.ir_cron_idic_voice").method_direct_trigger()
         self.env.invalidate_all()
@@ -383,9 +389,7 @@ class TestVoiceRules(VoiceCase):
     def test_rules_pick_and_throttle(self):
         self.run_job()
         self.assertRunsEnded("voice")
-        sent = {
-            answer.idic_customer_id: answer for answer in self.invitations()
-        }
+        sent = {answer.idic_customer_id: answer for answer in self.invitations()}
         self.assertEqual(
             set(sent), {self.p["paid"], self.p["complaint"], self.p["active"]}
         )
@@ -395,7 +399,8 @@ class TestVoiceRules(VoiceCase):
             sent[self.p["active"]],
         )
         self.assertEqual(
-            (paid.idic_voice_rule_id, paid.survey_id), (self.rule_paid, self.csat_survey)
+            (paid.idic_voice_rule_id, paid.survey_id),
+            (self.rule_paid, self.csat_survey),
         )
         self.assertTrue(paid.idic_voice_origin.startswith("account.move,"))
         self.assertEqual(complaint.idic_voice_rule_id, self.rule_complaint)

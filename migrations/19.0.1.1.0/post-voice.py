@@ -38,8 +38,10 @@ def supersede_old_surveys(env):
             f"%{VERSION_SUFFIX}",
         )
     )
-    surveys = env["survey.survey"].with_context(active_test=False).browse(
-        row[0] for row in cr.fetchall()
+    surveys = (
+        env["survey.survey"]
+        .with_context(active_test=False)
+        .browse(row[0] for row in cr.fetchall())
     )
     surveys = surveys.exists()
     surveys.write({"idic_superseded": True})
