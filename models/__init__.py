@@ -60,3 +60,4 @@ from . import survey_survey_practice
 from . import idic_assessment_practice
 from . import idic_health_voice
 from . import idic_overview_voice
+from . import idic_demo_voice

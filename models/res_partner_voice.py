@@ -295,7 +295,7 @@ class ResPartner(models.Model):
                        SELECT 1 FROM survey_user_input ui
                         WHERE ui.idic_voice_origin = e.origin
                           AND ui.idic_company_id = %(company)s))
-                 ORDER BY e.customer_id, r.sequence, r.id
+                 ORDER BY e.customer_id, r.sequence, r.id, e.origin, e.partner_id
             )
             SELECT partner_id, customer_id, rule_id, survey_id, origin
               FROM (SELECT eligible.*, row_number() OVER (

@@ -162,7 +162,7 @@ class TestAssessmentPractice(IdicCase):
             (assessment.primary_score, assessment.supporting_score), (50.0, 75.0)
         )
         self.assertEqual(assessment.supporting_label, "The four supporting elements")
-        self.assertAlmostEqual(assessment.strategic_score, 425 / 6, places=6)
+        self.assertAlmostEqual(assessment.strategic_score, 425 / 6, delta=0.05)
         self.assertEqual(assessment.operational_score, 50.0)
         self.assertEqual(assessment.analytical_score, 25.0)
         self.assertEqual(assessment.collaborative_score, 0.0)
@@ -197,6 +197,15 @@ class TestAssessmentPractice(IdicCase):
         old.write({"idic_framework": "payne_frow"})
         self.assertFalse(any(old.page_ids.mapped("idic_crm_type")))
         Data = self.env["ir.model.data"]
+        # A database upgraded from 19.0.1.0.0 holds the real old version: its
+        # XML ids are this test's old version's now.
+        Data.search(
+            [
+                ("module", "=", "partner_idic"),
+                ("name", "=like", "idic_assessment_survey_payne_frow%"),
+                ("name", "=like", f"%{suffix}"),
+            ]
+        ).unlink()
         Data.create(
             {
                 "module": "partner_idic",
