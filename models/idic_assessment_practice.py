@@ -46,9 +46,13 @@ class IdicAssessment(models.Model):
         help="The weight the survey gave the primary areas when the assessment "
         "was closed (0: every area counted alike).",
     )
-    has_area_groups = fields.Boolean(compute="_compute_group_scores")
-    primary_label = fields.Char(compute="_compute_group_scores")
-    supporting_label = fields.Char(compute="_compute_group_scores")
+    has_area_groups = fields.Boolean(
+        string="Two Groups of Areas", compute="_compute_group_scores"
+    )
+    primary_label = fields.Char(string="Primary Group", compute="_compute_group_scores")
+    supporting_label = fields.Char(
+        string="Supporting Group", compute="_compute_group_scores"
+    )
     primary_score = fields.Float(
         string="Primary Areas (%)", compute="_compute_group_scores", digits=(16, 1)
     )
@@ -69,6 +73,7 @@ class IdicAssessment(models.Model):
     )
     weakest_crm_type = fields.Selection(
         CRM_TYPES,
+        string="Weakest CRM Type",
         compute="_compute_type_scores",
         help="The type of CRM whose areas scored lowest on average.",
     )

@@ -9,7 +9,7 @@ The stage drives the knowledge status that the knowledge value (CKV) reads
 moves the stage (``STATUS_STAGE``)."""
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
@@ -192,8 +192,27 @@ class IdicInteraction(models.Model):
                 vals["resolved_date"] = fields.Datetime.now()
         return vals
 
+    def _idic_check_feedback_vals(self, vals):
+        """The resolution date and the follow-up activity are the workflow's
+        to write; a deadline is the company's setting, moved by managers."""
+        if self.env.su:
+            return
+        if {"resolved_date", "followup_activity_id"} & set(vals):
+            raise AccessError(
+                self.env._(
+                    "The resolution date is set when the stage changes; the "
+                    "follow-up activity by the deadlines."
+                )
+            )
+        if "feedback_deadline" in vals and not self.env.user.has_group(
+            "partner_idic.group_idic_manager"
+        ):
+            raise AccessError(self.env._("Only relationship managers move a deadline."))
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._idic_check_feedback_vals(vals)
         prepared = []
         default_kind = self.default_get(["kind"]).get("kind")
         for vals in vals_list:
@@ -208,6 +227,7 @@ class IdicInteraction(models.Model):
         return interactions
 
     def write(self, vals):
+        self._idic_check_feedback_vals(vals)
         if not ({"kind", "feedback_stage"} & set(vals) or vals.get("knowledge_status")):
             return super().write(vals)
         for interaction in self:
@@ -250,7 +270,7 @@ class IdicInteraction(models.Model):
                 if deadline:
                     vals["feedback_deadline"] = deadline
             if vals:
-                interaction.write(vals)
+                interaction.sudo().write(vals)
 
     def _idic_default_owner(self):
         """The customer's salesperson, else the company's default feedback

@@ -56,6 +56,16 @@ class IdicInteraction(models.Model):
         self._idic_check_voice_vals(vals)
         return super().write(vals)
 
+    def unlink(self):
+        answers = self.filtered(lambda i: i.kind == "survey")
+        touched = [(i.company_id, i.commercial_partner_id.id) for i in answers]
+        result = super().unlink()
+        for company in {company for company, _pid in touched}:
+            self.env["res.partner"]._idic_refresh_voice_figures(
+                company, [pid for c, pid in touched if c == company]
+            )
+        return result
+
     def _idic_after_voice_answers(self):
         """After answers were logged as ``self``: their customers' figures
         of each company, and a call back for each detractor."""

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import IdicCase, new_user
@@ -136,6 +136,13 @@ class TestFeedback(IdicCase):
         self.assertEqual(talk.feedback_deadline, date(2026, 3, 10))
         talk.kind = "conversation"
         self.assertFalse(talk.feedback_stage)
+        # The workflow's dates are not typed in; managers move deadlines.
+        with self.assertRaises(AccessError):
+            mine.write({"resolved_date": "2026-03-06 11:00:00"})
+        with self.assertRaises(AccessError):
+            mine.write({"feedback_deadline": "2026-04-30"})
+        complaint.with_user(self.idic_manager).feedback_deadline = "2026-04-30"
+        self.assertEqual(complaint.feedback_deadline, date(2026, 4, 30))
         # The company's default owner for customers without a salesperson.
         self.company_f.idic_feedback_owner_id = self.idic_manager
         self.customer.user_id = False
