@@ -180,6 +180,12 @@ def parse_args(argv):
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs of each measurement (median)"
     )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print EXPLAIN (ANALYZE, BUFFERS) of the job's selection and of the "
+        "baseline instead of timing them",
+    )
     args = parser.parse_args(argv)
     if min(args.repeat, args.interactions, args.surveyed, args.send) < 1:
         parser.error("--repeat, --interactions, --surveyed and --send must be >= 1")
@@ -263,6 +269,39 @@ def rows_of(env, table):
         )
     )
     return set(env.cr.fetchall())
+
+
+def explain(registry, info, args):
+    from odoo import fields  # noqa: PLC0415
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    def measure(env):
+        company = env["res.company"].browse(info["company_id"])
+        today = fields.Date.context_today(env.user)
+        rules = add_activity(env, company, info, args, today)
+        env.flush_all()
+        for label, query in (
+            ("job", env["res.partner"]._idic_voice_candidates_sql(company, today)),
+            (
+                "baseline",
+                SQL(
+                    BASELINE_SQL.replace(
+                        "CREATE TEMP TABLE bench_voice_baseline AS", ""
+                    ),
+                    company=company.id,
+                    today=today,
+                    paid_rule=rules["paid"].id,
+                    closed_rule=rules["closed"].id,
+                    yearly_rule=rules["yearly"].id,
+                ),
+            ),
+        ):
+            env.cr.execute(SQL("SET LOCAL jit = %s", "off" if label == "job" else "on"))
+            env.cr.execute(SQL("EXPLAIN (ANALYZE, BUFFERS) %s", query))
+            print(f"--- {label}")
+            print("\n".join(row[0] for row in env.cr.fetchall()))
+
+    value_bench.transaction(registry, measure)
 
 
 def run(registry, args, info):
@@ -384,7 +423,10 @@ def main(argv=None):
     registry, info = value_bench.open_data_set(
         args.config, args.database, args.partners, args.moves
     )
-    run(registry, args, info)
+    if args.explain:
+        explain(registry, info, args)
+    else:
+        run(registry, args, info)
     return 0
 
 
