@@ -7,6 +7,7 @@ list."""
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 
 from .idic_interaction_feedback import OPEN_STAGES
 
@@ -23,20 +24,39 @@ class IdicOverview(models.AbstractModel):
         return sections
 
     @api.model
-    def _voice_list(self, name, domain):
-        return self._action("partner_idic.idic_interaction_action", name, domain)
-
-    @api.model
     def _section_voice(self, today):
         Interaction = self.env["idic.interaction"]
         company = self.env.company
         scope = [("company_id", "=", company.id)]
         since = self._voice_since(today)
+        # Three queries: the period's answers, what is open, what is overdue.
         answers = [*scope, ("kind", "=", "survey"), ("date", ">=", since)]
-        nps_domain = [*answers, ("nps_category", "!=", False)]
-        categories = dict(
-            Interaction._read_group(nps_domain, ["nps_category"], ["__count"])
-        )
+        categories, ratings = {}, {}
+        for category, rating, count in Interaction._read_group(
+            answers, ["nps_category", "satisfaction"], ["__count"]
+        ):
+            if category:
+                categories[category] = categories.get(category, 0) + count
+            if rating:
+                ratings[rating] = ratings.get(rating, 0) + count
+        uncalled = [
+            *scope,
+            ("nps_category", "=", "detractor"),
+            ("response_date", "=", False),
+        ]
+        open_domain = [*scope, ("feedback_stage", "in", OPEN_STAGES)]
+        pending = {}
+        overdue_count = 0
+        for kind, category, deadline, count in Interaction._read_group(
+            Domain.OR([open_domain, uncalled]),
+            ["kind", "nps_category", "feedback_deadline:day"],
+            ["__count"],
+        ):
+            key = "detractor" if category == "detractor" else kind
+            pending[key] = pending.get(key, 0) + count
+            if key != "detractor" and deadline and deadline < today:
+                overdue_count += count
+        overdue = [*scope, ("is_overdue", "=", True)]
         nps_count = sum(categories.values())
         nps = (
             round(
@@ -48,27 +68,32 @@ class IdicOverview(models.AbstractModel):
             if nps_count
             else 0.0
         )
-        csat_domain = [*answers, ("satisfaction", "!=", False)]
-        csat_count = Interaction.search_count(csat_domain)
-        satisfied = Interaction.search_count(
-            [*csat_domain, ("satisfaction", "in", ["4", "5"])]
-        )
-        uncalled = [
-            *scope,
-            ("nps_category", "=", "detractor"),
-            ("response_date", "=", False),
-        ]
-        uncalled_count = Interaction.search_count(uncalled)
-        overdue = [*scope, ("is_overdue", "=", True)]
-        overdue_count = Interaction.search_count(overdue)
-        open_domain = [*scope, ("feedback_stage", "in", OPEN_STAGES)]
-        open_complaints = [*open_domain, ("kind", "=", "complaint")]
+        csat_count = sum(ratings.values())
+        csat = self._share(ratings.get("4", 0) + ratings.get("5", 0), csat_count)
+        uncalled_count = pending.get("detractor", 0)
+        complaints = pending.get("complaint", 0)
+        others = pending.get("feedback", 0) + pending.get("idea", 0)
+
+        def open_list(name, domain):
+            return {
+                "type": "ir.actions.act_window",
+                "name": name,
+                "res_model": "idic.interaction",
+                "views": [(False, "list"), (False, "form")],
+                "view_mode": "list,form",
+                "domain": domain,
+                "context": {},
+            }
+
         tiles = [
             self._tile(
                 "voice_nps",
                 self.env._("Net Promoter Score"),
                 nps,
-                self._voice_list(self.env._("Recommendation answers"), nps_domain),
+                open_list(
+                    self.env._("Recommendation answers"),
+                    [*answers, ("nps_category", "!=", False)],
+                ),
                 display=f"{nps:+.0f}" if nps_count else "-",
                 hint=self.env._(
                     "%(count)s answers: %(promoters)s promoters, %(detractors)s "
@@ -81,18 +106,19 @@ class IdicOverview(models.AbstractModel):
             self._tile(
                 "voice_csat",
                 self.env._("Satisfied customers (CSAT)"),
-                self._share(satisfied, csat_count),
-                self._voice_list(self.env._("Satisfaction answers"), csat_domain),
-                display=f"{self._share(satisfied, csat_count):.0f} %"
-                if csat_count
-                else "-",
+                csat,
+                open_list(
+                    self.env._("Satisfaction answers"),
+                    [*answers, ("satisfaction", "!=", False)],
+                ),
+                display=f"{csat:.0f} %" if csat_count else "-",
                 hint=self.env._("%(count)s answers, 4 or 5 of 5", count=csat_count),
             ),
             self._tile(
                 "voice_detractors_uncalled",
                 self.env._("Detractors not contacted yet"),
                 uncalled_count,
-                self._voice_list(self.env._("Detractors not contacted yet"), uncalled),
+                open_list(self.env._("Detractors not contacted yet"), uncalled),
                 hint=self.env._("call them back: the call answers them"),
                 tone="danger" if uncalled_count else "",
             ),
@@ -100,19 +126,18 @@ class IdicOverview(models.AbstractModel):
                 "voice_overdue",
                 self.env._("Overdue complaints, feedback and ideas"),
                 overdue_count,
-                self._voice_list(self.env._("Overdue"), overdue),
+                open_list(self.env._("Overdue"), overdue),
                 tone="danger" if overdue_count else "",
             ),
             self._tile(
                 "voice_open_complaints",
                 self.env._("Open complaints"),
-                Interaction.search_count(open_complaints),
-                self._voice_list(self.env._("Open complaints"), open_complaints),
-                hint=self.env._(
-                    "%(count)s open feedback and ideas",
-                    count=Interaction.search_count(open_domain)
-                    - Interaction.search_count(open_complaints),
+                complaints,
+                open_list(
+                    self.env._("Open complaints"),
+                    [*open_domain, ("kind", "=", "complaint")],
                 ),
+                hint=self.env._("%(count)s open feedback and ideas", count=others),
             ),
         ]
         return {
