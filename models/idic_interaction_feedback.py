@@ -180,7 +180,11 @@ class IdicInteraction(models.Model):
         vals = dict(vals)
         if "feedback_stage" in vals and "knowledge_status" not in vals:
             vals["knowledge_status"] = STAGE_STATUS.get(vals["feedback_stage"], False)
-        elif vals.get("knowledge_status") and "feedback_stage" not in vals:
+        elif (
+            vals.get("knowledge_status")
+            and not vals.get("feedback_stage")
+            and kind in KNOWLEDGE_KINDS
+        ):
             stage = STATUS_STAGE.get(vals["knowledge_status"])
             if stage == "implemented" and kind not in IMPLEMENTABLE_KINDS:
                 stage = "resolved"
@@ -218,8 +222,14 @@ class IdicInteraction(models.Model):
         for vals in vals_list:
             kind = vals.get("kind") or default_kind
             if kind in KNOWLEDGE_KINDS:
+                # The web client sends every field, an empty stage among them.
+                vals = {
+                    key: value
+                    for key, value in vals.items()
+                    if key != "feedback_stage" or value
+                }
                 if not vals.get("feedback_stage") and not vals.get("knowledge_status"):
-                    vals = dict(vals, feedback_stage="new")
+                    vals["feedback_stage"] = "new"
                 vals = self.browse()._idic_stage_vals(vals, kind)
             prepared.append(vals)
         interactions = super().create(prepared)

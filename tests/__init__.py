@@ -27,3 +27,4 @@ from . import test_recompute_run
 from . import test_recompute_queue_job
 from . import test_voice
 from . import test_feedback
+from . import test_voice_tour

@@ -123,6 +123,11 @@ class TestFeedback(IdicCase):
         self.assertEqual(
             (idea.feedback_stage, idea.knowledge_status), ("implemented", "implemented")
         )
+        # As the web client sends it: every field, an empty stage among them.
+        sent = self.log(
+            "complaint", FRIDAY, feedback_stage=False, knowledge_status="submitted"
+        )
+        self.assertEqual(sent.feedback_stage, "new")
         # The status written the old way moves the stage.
         feedback = self.log("feedback", FRIDAY, knowledge_status="accepted")
         self.assertEqual(feedback.feedback_stage, "in_progress")
