@@ -374,7 +374,7 @@ class IdicInteraction(models.Model):
         """Give each overdue complaint, feedback or idea of ``company`` that
         has none one to-do activity for its owner, on the customer. Returns
         how many were raised."""
-        activity_type = self.env.ref("partner_idic.mail_activity_type_idic_overdue")
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
         raised = 0
         while True:
             self.env.flush_all()

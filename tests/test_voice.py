@@ -474,3 +474,26 @@ class TestVoiceRules(VoiceCase):
         self.assertFalse(
             self.env["idic.voice.rule"].with_user(self.other_user).search([])
         )
+
+
+@tagged("post_install", "-at_install")
+class TestVoicePersian(IdicCase):
+    def test_surveys_in_persian(self):
+        self.env["res.lang"]._activate_lang("fa_IR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["partner_idic"], ["fa_IR"], overwrite=True
+        )
+        nps = self.env.ref("partner_idic.idic_voice_survey_nps").with_context(
+            lang="fa_IR"
+        )
+        self.assertEqual(nps.title, "ما را توصیه می‌کنید؟")
+        self.assertEqual(
+            nps.question_ids.sorted("sequence")[0].title,
+            "چقدر احتمال دارد ما را به یک دوست یا همکار توصیه کنید؟",
+        )
+        csat = self.env.ref("partner_idic.idic_voice_survey_csat").with_context(
+            lang="fa_IR"
+        )
+        self.assertEqual(
+            csat.question_ids.sorted("sequence")[0].scale_max_label, "بسیار راضی"
+        )
