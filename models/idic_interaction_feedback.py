@@ -261,7 +261,9 @@ class IdicInteraction(models.Model):
                 interaction._idic_stage_vals(own, kind)
             )
         self._idic_feedback_defaults()
-        self.filtered(lambda i: i.feedback_stage in DONE_STAGES)._idic_cancel_followups()
+        self.filtered(
+            lambda i: i.feedback_stage in DONE_STAGES
+        )._idic_cancel_followups()
         return True
 
     def _idic_feedback_defaults(self):
