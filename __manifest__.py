@@ -18,6 +18,7 @@
         "utm",
         "membership",
         "survey",
+        "resource",
     ],
     "external_dependencies": {"python": ["numpy", "scipy"]},
     "data": [
@@ -57,11 +58,18 @@
         "views/idic_assessment_views.xml",
         "views/idic_health_views.xml",
         "views/idic_recompute_run_views.xml",
+        "security/idic_voice_security.xml",
+        "data/idic_voice_surveys.xml",
+        "data/idic_voice_data.xml",
+        "data/ir_cron_idic_voice_data.xml",
+        "views/idic_voice_views.xml",
+        "views/idic_assessment_practice_views.xml",
     ],
     "demo": [
         "demo/partner_idic_demo.xml",
         "demo/partner_idic_donor_demo.xml",
         "demo/partner_idic_member_demo.xml",
+        "demo/partner_idic_voice_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -52,3 +52,16 @@ from . import res_company_recompute
 from . import res_config_settings_recompute
 from . import idic_recompute_queue
 from . import res_partner_access
+from . import res_company_voice
+from . import res_config_settings_voice
+from . import idic_interaction_kind
+from . import idic_interaction_feedback
+from . import survey_survey_voice
+from . import idic_interaction_voice
+from . import idic_voice_rule
+from . import res_partner_voice
+from . import survey_survey_practice
+from . import idic_assessment_practice
+from . import idic_health_voice
+from . import idic_overview_voice
+from . import idic_demo_voice

@@ -341,10 +341,12 @@ class IdicAssessment(models.Model):
             per_page[page_id][input_id] = 100.0 * earned / obtainable
         areas = []
         per_input = defaultdict(list)
+        by_input = defaultdict(dict)
         for page in self.survey_id.sudo().page_ids:
             values = per_page.get(page.id, {})
             for input_id, value in values.items():
                 per_input[input_id].append(value)
+                by_input[input_id][page.id] = value
             areas.append(
                 {
                     "page": page,
@@ -362,6 +364,8 @@ class IdicAssessment(models.Model):
             "overall": sum(answered) / len(answered) if answered else 0.0,
             "spread": max(overall) - min(overall) if overall else 0.0,
             "participants": len(per_input),
+            # Each participant's score of each area it answered (page id).
+            "by_input": dict(by_input),
         }
 
     def _store_snapshot(self, scores):

@@ -32,7 +32,6 @@ class IdicTierHistory(models.Model):
         help="The figure the tiers of the company were placed on at the move.",
     )
     figure = fields.Float(
-        string="Figure",
         help="For a move by the value recompute: the customer's figure on the "
         "basis of the tiers, which reached the new tier's minimum (or fell "
         "below the old one's).",

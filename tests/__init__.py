@@ -28,3 +28,6 @@ from . import test_recompute_run
 from . import test_recompute_queue_job
 from . import test_query_counts
 from . import test_job_changes_visible
+from . import test_voice
+from . import test_feedback
+from . import test_voice_tour

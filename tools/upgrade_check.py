@@ -64,7 +64,12 @@ REMOVED_TABLES = {}
 # Records defined by XML id that the current release changes or drops on
 # purpose: "module.name" -> reason.
 CHANGED_XMLIDS = {}
-REMOVED_XMLIDS = {}
+REMOVED_XMLIDS = {
+    "partner_idic.field_res_partner__idic_tier_pricelist_id": "19.0.1.1.0: the "
+    "field is gone (a tier's pricelist is resolved when needed, issue 29)",
+    "partner_idic.field_res_users__idic_tier_pricelist_id": "19.0.1.1.0: the "
+    "field of the users' partners, gone with it",
+}
 
 IGNORED_COLUMNS = {"write_date", "write_uid"}
 # Host figures the demo story is made of, kept with the add-on's columns.
