@@ -18,6 +18,8 @@
         "utm",
         "membership",
         "survey",
+        "account_payment",
+        "auth_signup",
     ],
     "external_dependencies": {"python": ["numpy", "scipy"]},
     "data": [
@@ -57,11 +59,19 @@
         "views/idic_assessment_views.xml",
         "views/idic_health_views.xml",
         "views/idic_recompute_run_views.xml",
+        "report/idic_membership_card.xml",
+        "data/idic_portal_data.xml",
+        "views/idic_portal_relationship_templates.xml",
+        "views/idic_portal_membership_templates.xml",
+        "views/idic_portal_giving_templates.xml",
+        "views/idic_portal_referral_templates.xml",
+        "views/idic_portal_settings_views.xml",
     ],
     "demo": [
         "demo/partner_idic_demo.xml",
         "demo/partner_idic_donor_demo.xml",
         "demo/partner_idic_member_demo.xml",
+        "demo/partner_idic_portal_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

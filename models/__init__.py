@@ -51,3 +51,11 @@ from . import res_company_recompute
 from . import res_config_settings_recompute
 from . import idic_recompute_queue
 from . import res_partner_access
+from . import res_company_portal
+from . import res_config_settings_portal
+from . import res_partner_referral
+from . import res_partner_portal
+from . import res_partner_member_portal
+from . import res_partner_donor_portal
+from . import account_move_portal
+from . import idic_demo_portal

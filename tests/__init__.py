@@ -26,3 +26,8 @@ from . import test_faults
 from . import test_field_access
 from . import test_recompute_run
 from . import test_recompute_queue_job
+from . import test_portal_relationship
+from . import test_portal_referral
+from . import test_portal_membership
+from . import test_portal_giving
+from . import test_portal_tours
