@@ -35,6 +35,32 @@ def idic_payment_url(invoice):
     return f"/payment/pay?{url_encode(params)}"
 
 
+def idic_pdf_response(report_ref, records, name, download, data=None):
+    """The PDF of the report ``report_ref`` for ``records`` (already checked
+    to be the user's own), printed as superuser."""
+    report = (
+        request.env["ir.actions.report"]
+        .sudo()
+        .with_company(request.env.company)
+        ._render_qweb_pdf(report_ref, records.ids, data=data)[0]
+    )
+    filename = re.sub(r"\W+", "_", name)
+    return request.make_response(
+        report,
+        headers=[
+            ("Content-Type", "application/pdf"),
+            ("Content-Length", len(report)),
+            (
+                "Content-Disposition",
+                content_disposition(
+                    f"{filename}.pdf",
+                    disposition_type="attachment" if download else "inline",
+                ),
+            ),
+        ],
+    )
+
+
 class IdicGivingPortal(CustomerPortal):
     def _idic_donor(self):
         return request.env.user.partner_id
@@ -132,29 +158,13 @@ class IdicGivingPortal(CustomerPortal):
         years = {y["fiscal_year_end"] for y in donor._idic_portal_giving_values(company)}
         if fiscal_year_end not in years:
             raise NotFound()
-        report = (
-            request.env["ir.actions.report"]
-            .sudo()
-            .with_company(company)
-            ._render_qweb_pdf(
-                "partner_idic.report_idic_donation_summary",
-                donor.ids,
-                data={"company_id": company.id, "fiscal_year_end": fiscal_year_end},
-            )[0]
+        return idic_pdf_response(
+            "partner_idic.report_idic_donation_summary",
+            donor,
+            f"{donor.name}_{fiscal_year_end}",
+            download == "true",
+            data={"company_id": company.id, "fiscal_year_end": fiscal_year_end},
         )
-        name = re.sub(r"\W+", "_", f"{donor.name}_{fiscal_year_end}")
-        headers = [
-            ("Content-Type", "application/pdf"),
-            ("Content-Length", len(report)),
-            (
-                "Content-Disposition",
-                content_disposition(
-                    f"{name}.pdf",
-                    disposition_type="attachment" if download == "true" else "inline",
-                ),
-            ),
-        ]
-        return request.make_response(report, headers=headers)
 
 
 class IdicPaymentLanding(PaymentPortal):

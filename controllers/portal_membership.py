@@ -9,7 +9,7 @@ from odoo.http import request, route
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from .portal_giving import idic_payment_url
+from .portal_giving import idic_payment_url, idic_pdf_response
 
 
 class IdicMembershipPortal(CustomerPortal):
@@ -53,9 +53,9 @@ class IdicMembershipPortal(CustomerPortal):
         member = self._idic_member()
         if member.idic_member_status not in ("new", "current", "grace"):
             raise NotFound()
-        return self._show_report(
-            model=member,
-            report_type="pdf",
-            report_ref="partner_idic.report_idic_membership_card",
-            download=download == "true",
+        return idic_pdf_response(
+            "partner_idic.report_idic_membership_card",
+            member,
+            request.env._("Membership card %s", member.name),
+            download == "true",
         )

@@ -44,6 +44,7 @@ class PortalCase(HttpCase):
 
     @classmethod
     def portal_user(cls, login, partner, **values):
+        values.setdefault("name", partner.name)
         return new_user(
             cls.env,
             login=login,
@@ -74,7 +75,10 @@ class PortalCase(HttpCase):
         """The CSRF token of the form on the page ``url``."""
         page = self.url_open(url)
         self.assertEqual(page.status_code, 200, url)
-        return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page.text) or re.search(
+            r'csrf_token: "([^"]+)"', page.text
+        )
+        return found.group(1)
 
     def post_form(self, url, page, data, token=True):
         """POST ``data`` to ``url`` as the form of ``page`` does (with its
@@ -82,14 +86,14 @@ class PortalCase(HttpCase):
         data = dict(data)
         if token:
             data["csrf_token"] = self.csrf(page)
-        return self.url_open(url, data=data, allow_redirects=False)
+        return self.url_open(url, data=data, allow_redirects=False, timeout=60)
 
     def pay_with_demo(self, pay_url, state="done"):
         """Pay on the host's payment page ``pay_url`` with the demo provider,
         as its payment form does: the transaction route, the provider's
         simulated answer, then the status page's poll (which post-processes
         the transaction). Returns the poll's answer (its landing route)."""
-        page = self.url_open(pay_url)
+        page = self.url_open(pay_url, timeout=60)
         self.assertEqual(page.status_code, 200, page.text[:500])
         tree = html.fromstring(page.content)
         form = tree.xpath("//form[@id='o_payment_form']")
@@ -112,6 +116,7 @@ class PortalCase(HttpCase):
                 "is_validation": False,
                 "access_token": form.get("data-access-token"),
             },
+            timeout=60,
         )
         self.make_jsonrpc_request(
             "/payment/demo/simulate_payment",
@@ -120,8 +125,9 @@ class PortalCase(HttpCase):
                 "payment_details": "4242",
                 "simulated_state": state,
             },
+            timeout=60,
         )
-        return self.make_jsonrpc_request("/payment/status/poll", {})
+        return self.make_jsonrpc_request("/payment/status/poll", {}, timeout=60)
 
     @staticmethod
     def path_of(response):
