@@ -95,8 +95,8 @@ class ResPartner(models.Model):
         return sorted(years.values(), key=lambda y: y["fiscal_year_end"], reverse=True)
 
     def _idic_portal_receipt(self, move):
-        """``move`` when it is a paid gift of this donor (its receipt may be
-        shown), else an empty recordset."""
+        """``move`` when it is a paid gift of this donor, not refunded in
+        full (its receipt may be shown), else an empty recordset."""
         self.ensure_one()
         move = move.sudo()
         if (
@@ -105,6 +105,10 @@ class ResPartner(models.Model):
             and move.commercial_partner_id == self.commercial_partner_id
             and move.payment_state in ("paid", "in_payment")
             and move._idic_donation_lines()
+            and move.company_id.currency_id.compare_amounts(
+                move._idic_donation_net_amount(), 0.0
+            )
+            > 0
         ):
             return move
         return move.browse()
