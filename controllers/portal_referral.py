@@ -31,9 +31,8 @@ class IdicReferralLink(http.Controller):
         if not request.env.user._is_public():
             return request.redirect("/my/relationship#idic_referral")
         Users = request.env["res.users"].sudo()
-        if Users._get_signup_invitation_scope() == "b2c":
-            return request.redirect("/web/signup")
-        return request.redirect("/web/login")
+        page = "/web/signup" if Users._get_signup_invitation_scope() == "b2c" else "/web/login"
+        return request.redirect(f"{page}?redirect=/my/relationship")
 
 
 class IdicReferralSignup(AuthSignupHome):

@@ -211,7 +211,7 @@ class TestReferralSignup(PortalCase):
         code = self.acme.idic_referral_code
         response = self.url_open(f"/r/{code.lower()}", allow_redirects=False)
         self.assertEqual(response.status_code, 303)
-        self.assertTrue(response.headers["Location"].endswith("/web/signup"))
+        self.assertEqual(self.path_of(response), "/web/signup?redirect=/my/relationship")
         page = self.url_open("/web/signup").text
         self.assertIn("o_idic_signup_referral", page)
         self.assertIn(code, page)
@@ -236,4 +236,4 @@ class TestReferralSignup(PortalCase):
         response = self.url_open(
             f"/r/{self.acme.idic_referral_code}", allow_redirects=False
         )
-        self.assertTrue(response.headers["Location"].endswith("/web/login"))
+        self.assertEqual(self.path_of(response), "/web/login?redirect=/my/relationship")
