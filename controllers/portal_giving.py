@@ -21,7 +21,9 @@ def idic_payment_url(invoice):
     draft or an open invoice: the payment page of ``/payment/pay`` for the
     invoice, which posts a draft once paid."""
     invoice = invoice.sudo()
-    amount = float(invoice.amount_residual if invoice.state == "posted" else invoice.amount_total)
+    amount = float(
+        invoice.amount_residual if invoice.state == "posted" else invoice.amount_total
+    )
     params = {
         "invoice_id": invoice.id,
         "amount": amount,
@@ -112,7 +114,9 @@ class IdicGivingPortal(CustomerPortal):
     def portal_my_idic_give(self, **post):
         try:
             with request.env.cr.savepoint():
-                invoice = self._idic_donor()._idic_portal_give(post, request.env.company)
+                invoice = self._idic_donor()._idic_portal_give(
+                    post, request.env.company
+                )
         except (UserError, ValidationError) as error:
             return self._idic_giving_page(error=error.args[0], form=post)
         return request.redirect(idic_payment_url(invoice), local=True)
@@ -155,7 +159,9 @@ class IdicGivingPortal(CustomerPortal):
         """The donor's own annual summary of a fiscal year it gave in."""
         company = request.env.company
         donor = self._idic_donor().commercial_partner_id
-        years = {y["fiscal_year_end"] for y in donor._idic_portal_giving_values(company)}
+        years = {
+            y["fiscal_year_end"] for y in donor._idic_portal_giving_values(company)
+        }
         if fiscal_year_end not in years:
             raise NotFound()
         return idic_pdf_response(
@@ -168,7 +174,9 @@ class IdicGivingPortal(CustomerPortal):
 
 
 class IdicPaymentLanding(PaymentPortal):
-    def _get_extra_payment_form_values(self, invoice_id=None, access_token=None, **kwargs):
+    def _get_extra_payment_form_values(
+        self, invoice_id=None, access_token=None, **kwargs
+    ):
         """A member paying its renewal, a donor its gift, comes back to its
         membership or giving page (which thanks it)."""
         values = super()._get_extra_payment_form_values(

@@ -43,12 +43,16 @@ class IdicMembershipPortal(CustomerPortal):
     def portal_my_idic_membership_renew(self, product_id=None, **post):
         try:
             with request.env.cr.savepoint():
-                invoice = self._idic_member()._idic_portal_member_renew(product_id or "")
+                invoice = self._idic_member()._idic_portal_member_renew(
+                    product_id or ""
+                )
         except (UserError, ValidationError) as error:
             return self._idic_membership_page(error=error.args[0])
         return request.redirect(idic_payment_url(invoice), local=True)
 
-    @route("/my/membership/card", type="http", auth="user", website=True, methods=["GET"])
+    @route(
+        "/my/membership/card", type="http", auth="user", website=True, methods=["GET"]
+    )
     def portal_my_idic_membership_card(self, download=None, **kw):
         member = self._idic_member()
         if member.idic_member_status not in ("new", "current", "grace"):

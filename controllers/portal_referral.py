@@ -31,7 +31,11 @@ class IdicReferralLink(http.Controller):
         if not request.env.user._is_public():
             return request.redirect("/my/relationship#idic_referral")
         Users = request.env["res.users"].sudo()
-        page = "/web/signup" if Users._get_signup_invitation_scope() == "b2c" else "/web/login"
+        page = (
+            "/web/signup"
+            if Users._get_signup_invitation_scope() == "b2c"
+            else "/web/login"
+        )
         return request.redirect(f"{page}?redirect=/my/relationship")
 
 

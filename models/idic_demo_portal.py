@@ -68,7 +68,9 @@ class IdicDemo(models.AbstractModel):
             (120.0, 300, "Spring order"),
             (65.0, 60, "Autumn order"),
         ):
-            card._idic_add_line(points, "earn", text, date=today - timedelta(days=days_ago))
+            card._idic_add_line(
+                points, "earn", text, date=today - timedelta(days=days_ago)
+            )
         card._idic_redeem(30.0, "Coffee mug")
         friend = self.env["res.partner"].create(
             {"name": "Sam Willis", "email": "sam.willis@example.com"}

@@ -16,7 +16,7 @@ class ResCompany(models.Model):
         string="Referral Claim Window (days)",
         default=30,
         help="A customer may enter the referral code of whoever referred it "
-        "(\"Who referred you?\" in the portal) until this many days after its "
+        '("Who referred you?" in the portal) until this many days after its '
         "first invoice; 0: only before its first invoice.",
     )
     idic_portal_donation_product_id = fields.Many2one(

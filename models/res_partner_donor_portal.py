@@ -78,7 +78,10 @@ class ResPartner(models.Model):
             gift["amount"] += row.amount
             gift["is_gift"] |= row.move_type == "out_invoice"
         for gift in gifts.values():
-            if not gift["is_gift"] or currency.compare_amounts(gift["amount"], 0.0) <= 0:
+            if (
+                not gift["is_gift"]
+                or currency.compare_amounts(gift["amount"], 0.0) <= 0
+            ):
                 continue
             gift["paid"] = gift["move"].payment_state in ("paid", "in_payment")
             year = years.setdefault(

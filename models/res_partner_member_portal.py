@@ -66,7 +66,10 @@ class ResPartner(models.Model):
                 m.move_type == "out_invoice"
                 and (
                     m.state == "draft"
-                    or (m.state == "posted" and m.payment_state in ("not_paid", "partial"))
+                    or (
+                        m.state == "posted"
+                        and m.payment_state in ("not_paid", "partial")
+                    )
                 )
             )
         )
@@ -158,7 +161,9 @@ class ResPartner(models.Model):
         self.ensure_one()
         moves = self.sudo().member_line_ids.account_invoice_id
         found = moves.filtered(
-            lambda m: str(m.id) == str(invoice_id or "")
-            and m.payment_state in ("paid", "in_payment")
+            lambda m: (
+                str(m.id) == str(invoice_id or "")
+                and m.payment_state in ("paid", "in_payment")
+            )
         )
         return found[:1]

@@ -55,9 +55,9 @@ class ResPartner(models.Model):
     def _idic_portal_channels(self):
         return [
             (key, label)
-            for key, label in self._fields["idic_preferred_channel"]._description_selection(
-                self.env
-            )
+            for key, label in self._fields[
+                "idic_preferred_channel"
+            ]._description_selection(self.env)
         ]
 
     def _idic_portal_relationship_values(self, company):
@@ -86,7 +86,9 @@ class ResPartner(models.Model):
             "card": card,
             "points_expiring": card._idic_open_lots(today)[:3] if card else [],
             "channels": self._idic_portal_channels(),
-            "frequencies": self._idic_portal_frequencies(customer.idic_contact_frequency),
+            "frequencies": self._idic_portal_frequencies(
+                customer.idic_contact_frequency
+            ),
             "interests": interests,
             "preferences": {
                 "channel": customer.idic_preferred_channel or "",
@@ -177,7 +179,9 @@ class ResPartner(models.Model):
         changes = customer._idic_portal_preference_changes(new)
         if not changes:
             return []
-        vals = dict(new, idic_interest_ids=[fields.Command.set(new["idic_interest_ids"].ids)])
+        vals = dict(
+            new, idic_interest_ids=[fields.Command.set(new["idic_interest_ids"].ids)]
+        )
         (customer | user.partner_id.sudo()).write(vals)
         summary = Markup("<ul>%s</ul>") % Markup().join(
             Markup("<li>%s: %s → %s</li>")

@@ -31,7 +31,11 @@ class PortalCase(HttpCase):
             {"name": "Anna Acme", "parent_id": cls.acme.id, "email": "anna@example.com"}
         )
         cls.rival = Partner.create(
-            {"name": "Rival Portal Co", "is_company": True, "email": "rival@example.com"}
+            {
+                "name": "Rival Portal Co",
+                "is_company": True,
+                "email": "rival@example.com",
+            }
         )
         cls.rob = Partner.create(
             {"name": "Rob Rival", "parent_id": cls.rival.id, "email": "rob@example.com"}
@@ -45,7 +49,9 @@ class PortalCase(HttpCase):
             {
                 "move_type": "out_invoice",
                 "partner_id": cls.rival.id,
-                "invoice_line_ids": [Command.create({"name": "Warm-up", "price_unit": 1.0})],
+                "invoice_line_ids": [
+                    Command.create({"name": "Warm-up", "price_unit": 1.0})
+                ],
             }
         ).unlink()
 

@@ -43,8 +43,12 @@ class TestPortalGiving(PortalCase):
             move_type="out_refund",
             refund_of=cls.gift_refunded,
         )
-        cls.gift_unpaid = cls.gift(cls.acme, date(this_year - 1, 7, 1), 10.0, paid=False)
-        cls.order = cls.make_invoice(cls.acme, date(this_year, 1, 3), [("Order", 500.0)], cls.company)
+        cls.gift_unpaid = cls.gift(
+            cls.acme, date(this_year - 1, 7, 1), 10.0, paid=False
+        )
+        cls.order = cls.make_invoice(
+            cls.acme, date(this_year, 1, 3), [("Order", 500.0)], cls.company
+        )
         pay_at_desk(cls.env, cls.order)
         cls.rival_gift = cls.gift(cls.rob, date(this_year, 1, 10), 999.0)
 
@@ -145,11 +149,24 @@ class TestPortalGiving(PortalCase):
         self.assertEqual(len(mail), 1)
         self.assertIn("Thank you for your gift", mail.subject)
         self.assertTrue(mail.attachment_ids)
-        self.assertEqual(self.url_open(f"/my/giving/receipt/{gift.id}").status_code, 200)
+        self.assertEqual(
+            self.url_open(f"/my/giving/receipt/{gift.id}").status_code, 200
+        )
 
     def test_bad_amounts_are_refused(self):
         self.login(self.anna_user)
-        for amount in ("", "abc", "nan", "inf", "-inf", "-5", "0", "1e9", "1e400", "0.001"):
+        for amount in (
+            "",
+            "abc",
+            "nan",
+            "inf",
+            "-inf",
+            "-5",
+            "0",
+            "1e9",
+            "1e400",
+            "0.001",
+        ):
             with self.subTest(amount=amount):
                 response = self.post_form(
                     "/my/giving/give", "/my/giving", {"amount": amount}

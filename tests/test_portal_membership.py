@@ -39,7 +39,9 @@ class TestPortalMembership(PortalCase):
         cls.max = Partner.create({"name": "Max Member", "email": "max@example.com"})
         cls.max_user = cls.portal_user("idic_pt_max", cls.max)
         cls.end = cls.today + timedelta(days=10)
-        cls.mia_line = cls.member_line(cls.mia, cls.today - timedelta(days=355), cls.end)
+        cls.mia_line = cls.member_line(
+            cls.mia, cls.today - timedelta(days=355), cls.end
+        )
         cls.max_line = cls.member_line(
             cls.max, cls.today - timedelta(days=380), cls.today - timedelta(days=15)
         )
@@ -120,9 +122,7 @@ class TestPortalMembership(PortalCase):
         """A member in grace renewing online gets the period, join kind and
         status a renewal invoiced and paid at the desk gives."""
         desk_member = self.env["res.partner"].create({"name": "Desk Member"})
-        self.member_line(
-            desk_member, self.max_line.date_from, self.max_line.date_to
-        )
+        self.member_line(desk_member, self.max_line.date_from, self.max_line.date_to)
         wizard = (
             self.env["idic.member.renew"]
             .with_user(self.env.ref("base.user_admin"))
@@ -143,7 +143,11 @@ class TestPortalMembership(PortalCase):
         )
         self.assertEqual(online.date_from, self.max_line.date_to + timedelta(days=1))
         self.assertEqual(
-            (self.max.idic_member_status, self.max.idic_member_end, self.max.idic_member_since),
+            (
+                self.max.idic_member_status,
+                self.max.idic_member_end,
+                self.max.idic_member_since,
+            ),
             (
                 desk_member.idic_member_status,
                 desk_member.idic_member_end,
@@ -240,7 +244,9 @@ class TestPortalMembership(PortalCase):
         self.assertNotIn("Mia Member", page.text)
         # The host's record rules keep Mia's invoice from Max.
         self.assertNotEqual(
-            self.url_open(f"/my/invoices/{invoice.id}", allow_redirects=False).status_code,
+            self.url_open(
+                f"/my/invoices/{invoice.id}", allow_redirects=False
+            ).status_code,
             200,
         )
 

@@ -36,7 +36,9 @@ class TestReferralCodes(PortalCase):
         self.assertNotEqual(copy.idic_referral_code, company.idic_referral_code)
         # A contact that leaves its company gets one when it is asked for.
         contact.parent_id = False
-        self.assertNotEqual(contact._idic_referral_code_get(), company.idic_referral_code)
+        self.assertNotEqual(
+            contact._idic_referral_code_get(), company.idic_referral_code
+        )
         self.assertTrue(contact.idic_referral_code)
 
     def test_codes_given_to_the_customers_without_one(self):
@@ -66,7 +68,9 @@ class TestReferralCodes(PortalCase):
         for user in (manager, self.anna_user):
             with self.subTest(user=user.login):
                 with self.assertRaises(AccessError):
-                    self.acme.with_user(user).write({"idic_referral_code": "MINE123456"})
+                    self.acme.with_user(user).write(
+                        {"idic_referral_code": "MINE123456"}
+                    )
         self.assertNotEqual(self.acme.idic_referral_code, "MINE123456")
 
 
@@ -80,7 +84,9 @@ class TestReferralClaims(PortalCase):
 
     def claim(self, user, code):
         self.login(user)
-        return self.post_form("/my/relationship/referral", "/my/relationship", {"code": code})
+        return self.post_form(
+            "/my/relationship/referral", "/my/relationship", {"code": code}
+        )
 
     def assertRefused(self, response, message):
         self.assertEqual(response.status_code, 200)
@@ -105,13 +111,23 @@ class TestReferralClaims(PortalCase):
         # The referrer sees it brought one customer; once Acme's first
         # invoice is paid, the points it earned.
         self.login(self.rob_user)
-        stats = re.search(r"o_idic_referral_stats(.*?)</p>", self.url_open("/my/relationship").text, re.S).group(1)
+        stats = re.search(
+            r"o_idic_referral_stats(.*?)</p>",
+            self.url_open("/my/relationship").text,
+            re.S,
+        ).group(1)
         self.assertIn("Customers you brought: <strong>1</strong>", stats)
-        invoice = self.make_invoice(self.acme, self.today, [("Order", 100.0)], self.company)
+        invoice = self.make_invoice(
+            self.acme, self.today, [("Order", 100.0)], self.company
+        )
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoice.ids
         ).create({}).action_create_payments()
-        stats = re.search(r"o_idic_referral_stats(.*?)</p>", self.url_open("/my/relationship").text, re.S).group(1)
+        stats = re.search(
+            r"o_idic_referral_stats(.*?)</p>",
+            self.url_open("/my/relationship").text,
+            re.S,
+        ).group(1)
         self.assertIn("25 Points", stats)
 
     def test_own_code_unknown_code_and_reuse_are_refused(self):
@@ -119,8 +135,13 @@ class TestReferralClaims(PortalCase):
             self.claim(self.anna_user, self.acme.idic_referral_code),
             "This is your own referral code",
         )
-        self.assertRefused(self.claim(self.anna_user, "NOSUCHCODE"), "No customer has the referral code")
-        self.assertRefused(self.claim(self.anna_user, "<script>"), "No customer has the referral code")
+        self.assertRefused(
+            self.claim(self.anna_user, "NOSUCHCODE"),
+            "No customer has the referral code",
+        )
+        self.assertRefused(
+            self.claim(self.anna_user, "<script>"), "No customer has the referral code"
+        )
         self.assertFalse(self.acme.idic_referred_by_id)
         self.claim(self.anna_user, self.rival.idic_referral_code)
         self.assertEqual(self.acme.idic_referred_by_id, self.rival)
@@ -175,9 +196,14 @@ class TestReferralClaims(PortalCase):
         code = self.rival.idic_referral_code
         response = self.url_open(f"/r/{code}", allow_redirects=False)
         self.assertEqual(response.status_code, 303)
-        self.assertTrue(response.headers["Location"].endswith("/my/relationship#idic_referral"))
+        self.assertTrue(
+            response.headers["Location"].endswith("/my/relationship#idic_referral")
+        )
         page = self.url_open("/my/relationship").text
-        self.assertIn(f'name="code" class="form-control" maxlength="32" autocomplete="off" value="{code}"', page)
+        self.assertIn(
+            f'name="code" class="form-control" maxlength="32" autocomplete="off" value="{code}"',
+            page,
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -211,7 +237,9 @@ class TestReferralSignup(PortalCase):
         code = self.acme.idic_referral_code
         response = self.url_open(f"/r/{code.lower()}", allow_redirects=False)
         self.assertEqual(response.status_code, 303)
-        self.assertEqual(self.path_of(response), "/web/signup?redirect=/my/relationship")
+        self.assertEqual(
+            self.path_of(response), "/web/signup?redirect=/my/relationship"
+        )
         page = self.url_open("/web/signup").text
         self.assertIn("o_idic_signup_referral", page)
         self.assertIn(code, page)

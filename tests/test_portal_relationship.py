@@ -15,7 +15,9 @@ class TestPortalRelationship(PortalCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.pricelist = cls.env["product.pricelist"].create({"name": "Portal VIP Prices"})
+        cls.pricelist = cls.env["product.pricelist"].create(
+            {"name": "Portal VIP Prices"}
+        )
         Tier = cls.env["idic.value.tier"]
         Tier.search([("company_id", "=", cls.company.id)]).active = False
         cls.bronze = Tier.create(

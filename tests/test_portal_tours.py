@@ -31,7 +31,9 @@ class TestPortalTours(PortalCase):
         books = self.env["idic.interest"].create({"name": "Tour Books"})
         self.persian(self.anna_user)
         self.start_tour(
-            "/my/relationship", "partner_idic_portal_preferences", login=self.anna_user.login
+            "/my/relationship",
+            "partner_idic_portal_preferences",
+            login=self.anna_user.login,
         )
         self.assertEqual(self.acme.idic_preferred_channel, "sms")
         self.assertEqual(self.acme.idic_contact_frequency, 90)
@@ -39,7 +41,9 @@ class TestPortalTours(PortalCase):
         interaction = self.env["idic.interaction"].search(
             [("commercial_partner_id", "=", self.acme.id)]
         )
-        self.assertEqual((interaction.channel, interaction.direction), ("web_form", "inbound"))
+        self.assertEqual(
+            (interaction.channel, interaction.direction), ("web_form", "inbound")
+        )
 
     def test_tour_renew_and_pay(self):
         product = self.env["product.product"].create(
@@ -67,18 +71,23 @@ class TestPortalTours(PortalCase):
             }
         )
         self.env["res.partner"]._idic_member_refresh()
-        self.start_tour("/my/membership", "partner_idic_portal_renew", login=self.anna_user.login)
+        self.start_tour(
+            "/my/membership", "partner_idic_portal_renew", login=self.anna_user.login
+        )
         invoice = self.anna.member_line_ids.account_invoice_id
         self.assertEqual((invoice.state, invoice.payment_state), ("posted", "paid"))
         self.assertEqual(
-            invoice.invoice_line_ids.membership_line_ids.date_from, end + timedelta(days=1)
+            invoice.invoice_line_ids.membership_line_ids.date_from,
+            end + timedelta(days=1),
         )
         self.assertGreater(self.anna.idic_member_end, end)
 
     def test_tour_give_in_persian(self):
         self.company.idic_portal_donation_product_id = donation_product(self.env)
         self.persian(self.anna_user)
-        self.start_tour("/my/giving", "partner_idic_portal_give", login=self.anna_user.login)
+        self.start_tour(
+            "/my/giving", "partner_idic_portal_give", login=self.anna_user.login
+        )
         gift = self.env["account.move"].search(
             [("partner_id", "=", self.anna.id), ("move_type", "=", "out_invoice")]
         )
@@ -92,8 +101,12 @@ class TestPortalTours(PortalCase):
             {"name": "Tour Referrer Co", "is_company": True}
         )
         self.start_tour(
-            f"/r/{referrer.idic_referral_code}", "partner_idic_portal_referral", login=None
+            f"/r/{referrer.idic_referral_code}",
+            "partner_idic_portal_referral",
+            login=None,
         )
-        user = self.env["res.users"].search([("login", "=", "tina.tourist@example.com")])
+        user = self.env["res.users"].search(
+            [("login", "=", "tina.tourist@example.com")]
+        )
         self.assertTrue(user.share)
         self.assertEqual(user.partner_id.idic_referred_by_id, referrer)
