@@ -10,6 +10,7 @@ from werkzeug.urls import url_encode
 
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import content_disposition, request, route
+from odoo.tools.misc import formatLang
 
 from odoo.addons.account_payment.controllers.payment import PaymentPortal
 from odoo.addons.payment import utils as payment_utils
@@ -101,9 +102,18 @@ class IdicGivingPortal(CustomerPortal):
                 "gift_bounds": company._idic_portal_gift_bounds(),
                 "error": error,
                 "form": form or {},
-                "thanked": donor._idic_portal_gift_paid(kw.get("paid"), company),
             }
         )
+        thanked = donor._idic_portal_gift_paid(kw.get("paid"), company)
+        values["thanked"] = thanked
+        if thanked:
+            values["thanks_text"] = request.env._(
+                "Thank you for your gift of %(amount)s! We also sent you its "
+                "receipt by e-mail.",
+                amount=formatLang(
+                    request.env, thanked.amount_total, currency_obj=thanked.currency_id
+                ),
+            )
         return request.render("partner_idic.portal_my_idic_giving", values)
 
     @route("/my/giving", type="http", auth="user", website=True, methods=["GET"])

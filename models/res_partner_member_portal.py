@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
+from odoo.tools.misc import format_date, formatLang
 
 RENEWABLE_STATUSES = ("new", "current", "grace", "lapsed")
 
@@ -118,8 +119,24 @@ class ResPartner(models.Model):
                     "date_to": date_to,
                     "price": member._idic_portal_member_price(product),
                 }
+        due = (
+            open_invoice.amount_residual
+            if open_invoice.state == "posted"
+            else open_invoice.amount_total
+        )
         return {
             "member": member,
+            "open_invoice_text": self.env._(
+                "Your renewal of %(amount)s is waiting for its payment.",
+                amount=formatLang(self.env, due, currency_obj=open_invoice.currency_id),
+            )
+            if open_invoice
+            else "",
+            "paid_text": self.env._(
+                "Thank you: your payment is received and your membership runs "
+                "until %(date)s.",
+                date=format_date(self.env, member.idic_member_end),
+            ),
             "status": member.idic_member_status,
             "status_label": dict(
                 member._fields["idic_member_status"]._description_selection(self.env)

@@ -101,6 +101,10 @@ class ResPartner(models.Model):
             "referral_brought": brought,
             "referral_points": referral_points,
             "referred_by": customer.idic_referred_by_id,
+            "referred_by_text": self.env._(
+                "You were referred by %(referrer)s.",
+                referrer=customer.idic_referred_by_id.commercial_partner_id.name,
+            ),
             "may_claim_referral": customer._idic_referral_may_claim(company),
         }
 

@@ -64,8 +64,8 @@ class TestPortalGiving(PortalCase):
         text = page.text
         this_year, last_year = self.today.year, self.today.year - 1
         self.assertEqual(text.count("o_idic_gift_year"), 2)
-        self.assertIn(f"Fiscal year {this_year}:", text)
-        self.assertIn(f"Fiscal year {last_year}:", text)
+        self.assertIn(f"<span>Fiscal year</span> {this_year}", text)
+        self.assertIn(f"<span>Fiscal year</span> {last_year}", text)
         # This year: 100 + (50 - 20) = 130; last year 70 + 10 (to pay).
         self.assertIn("130.00", text)
         self.assertIn("80.00", text)

@@ -61,7 +61,7 @@ class TestPortalRelationship(PortalCase):
         self.assertIn("Portal Gold", text)
         self.assertIn("Free delivery and VIP prices.", text)
         self.assertIn("Portal VIP Prices", text)
-        self.assertIn("Points multiplied by <strong>1.5</strong>", text)
+        self.assertIn("Points multiplier: <strong>1.5</strong>", text)
         # The ladder of tiers with their benefits.
         self.assertIn("Points on every order.", text)
         self.assertIn("321", text)
