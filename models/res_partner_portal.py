@@ -66,8 +66,9 @@ class ResPartner(models.Model):
         whatever its history."""
         self.ensure_one()
         customer = self.commercial_partner_id.sudo().with_company(company)
-        # The interests first, in one read: the customer's are among them.
-        interests = self.env["idic.interest"].sudo().search([])
+        # The interests first, in one read: the customer's are among them
+        # (configuration: a list of tags the company keeps).
+        interests = self.env["idic.interest"].sudo().search([])  # pylint: disable=no-search-all
         interests.fetch(["name", "active"])
         tier = customer.idic_value_tier_id
         tiers = (
