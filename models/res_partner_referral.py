@@ -143,7 +143,8 @@ class ResPartner(models.Model):
         self.env.flush_all()
         self.env.cr.execute(referral_codes_sql(SQL("p.id = p.commercial_partner_id")))
         count = self.env.cr.rowcount
-        self._idic_referral_dedupe()
+        if count:
+            self._idic_referral_dedupe()
         self.invalidate_model(["idic_referral_code"])
         return count
 
