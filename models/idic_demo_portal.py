@@ -65,7 +65,7 @@ class IdicDemo(models.AbstractModel):
         card = self.env["loyalty.card"]._idic_card(partner, company)
         for points, days_ago, text in (
             (40.0, 700, "Welcome order"),
-            (120.0, 300, "Spring order"),
+            (120.0, 200, "Spring order"),
             (65.0, 60, "Autumn order"),
         ):
             card._idic_add_line(

@@ -7,7 +7,7 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .portal_common import PortalCase
+from .portal_common import PortalCase, pay_at_desk
 
 
 @tagged("post_install", "-at_install")
@@ -222,4 +222,28 @@ class TestPortalRelationship(PortalCase):
         )
         friends.idic_referred_by_id = self.rival
         self.rival.idic_interest_ids = [Command.set((self.books | self.travel).ids)]
+        self.assertEqual(queries(), short)
+
+    def test_points_page_queries_do_not_grow_with_history(self):
+        """The points statement the page links to: the same number of
+        queries for two invoices' points as for sixty."""
+
+        def queries():
+            self.url_open("/my/points")
+            before = self.cr.sql_log_count
+            self.assertEqual(self.url_open("/my/points").status_code, 200)
+            return self.cr.sql_log_count - before
+
+        def earn(count):
+            for _index in range(count):
+                invoice = self.make_invoice(
+                    self.rival, self.today, [("Order", 10.0)], self.company
+                )
+                pay_at_desk(self.env, invoice)
+
+        self.company.idic_points_rate = 1.0
+        earn(2)
+        self.login(self.rob_user)
+        short = queries()
+        earn(20)
         self.assertEqual(queries(), short)
