@@ -7,7 +7,7 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .portal_common import PortalCase, pay_at_desk
+from .portal_common import PortalCase, donation_product, pay_at_desk
 
 
 @tagged("post_install", "-at_install")
@@ -247,3 +247,30 @@ class TestPortalRelationship(PortalCase):
         short = queries()
         earn(20)
         self.assertEqual(queries(), short)
+
+    def test_home_entries(self):
+        """My Account lists the relationship for every customer, membership
+        and giving only for members and donors (or when gifts are open)."""
+        counters = [
+            "idic_relationship_count",
+            "idic_membership_count",
+            "idic_giving_count",
+        ]
+        self.company.idic_portal_donation_product_id = False
+        self.login(self.anna_user)
+        values = self.make_jsonrpc_request("/my/counters", {"counters": counters})
+        self.assertEqual(
+            values,
+            {
+                "idic_relationship_count": 1,
+                "idic_membership_count": 0,
+                "idic_giving_count": 0,
+            },
+        )
+        # Gifts open: every customer may give.
+        self.company.idic_portal_donation_product_id = donation_product(self.env)
+        values = self.make_jsonrpc_request("/my/counters", {"counters": counters})
+        self.assertEqual(values["idic_giving_count"], 1)
+        page = self.url_open("/my").text
+        for url in ("/my/relationship", "/my/membership", "/my/giving"):
+            self.assertIn(f'href="{url}"', page)
