@@ -201,7 +201,9 @@ class ResPartner(models.Model):
                 "subject": self.env._("Preferences changed in the customer portal"),
                 "summary": summary,
                 "user_id": customer.user_id.id or False,
-                "company_id": (customer.company_id or user.company_id).id,
+                "company_id": (
+                    user.partner_id.company_id or customer.company_id or user.company_id
+                ).id,
             }
         )
         return changes
