@@ -19,6 +19,8 @@
         "membership",
         "survey",
         "resource",
+        "account_payment",
+        "auth_signup",
     ],
     "external_dependencies": {"python": ["numpy", "scipy"]},
     "data": [
@@ -64,12 +66,20 @@
         "data/ir_cron_idic_voice_data.xml",
         "views/idic_voice_views.xml",
         "views/idic_assessment_practice_views.xml",
+        "report/idic_membership_card.xml",
+        "data/idic_portal_data.xml",
+        "views/idic_portal_relationship_templates.xml",
+        "views/idic_portal_membership_templates.xml",
+        "views/idic_portal_giving_templates.xml",
+        "views/idic_portal_referral_templates.xml",
+        "views/idic_portal_settings_views.xml",
     ],
     "demo": [
         "demo/partner_idic_demo.xml",
         "demo/partner_idic_donor_demo.xml",
         "demo/partner_idic_member_demo.xml",
         "demo/partner_idic_voice_demo.xml",
+        "demo/partner_idic_portal_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

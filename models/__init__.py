@@ -65,3 +65,11 @@ from . import idic_assessment_practice
 from . import idic_health_voice
 from . import idic_overview_voice
 from . import idic_demo_voice
+from . import res_company_portal
+from . import res_config_settings_portal
+from . import res_partner_referral
+from . import res_partner_portal
+from . import res_partner_member_portal
+from . import res_partner_donor_portal
+from . import account_move_portal
+from . import idic_demo_portal

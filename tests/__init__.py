@@ -31,3 +31,8 @@ from . import test_job_changes_visible
 from . import test_voice
 from . import test_feedback
 from . import test_voice_tour
+from . import test_portal_relationship
+from . import test_portal_referral
+from . import test_portal_membership
+from . import test_portal_giving
+from . import test_portal_tours

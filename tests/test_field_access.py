@@ -88,6 +88,7 @@ FIELDS = {
     "idic_recency_days": (INTERNAL, None),
     "idic_recent_interaction_ids": (USER, None),
     "idic_referral_causal_share": (INTERNAL, USER),
+    "idic_referral_code": (INTERNAL, None),
     "idic_referral_count": (INTERNAL, None),
     "idic_referral_ids": (INTERNAL, USER),
     "idic_referred_by_id": (INTERNAL, USER),

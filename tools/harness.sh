@@ -668,6 +668,19 @@ install_optional() {  # config database logfile
         --logfile "$3" && ! grep -qE ' (ERROR|CRITICAL) ' "$3"
 }
 
+# Host add-ons the tests use and a database in use never needs: the demo
+# payment provider pays renewals and gifts in the portal's tests and tours.
+TEST_MODULES=payment_demo
+
+install_test_modules() {  # config database logfile
+    local state
+    state="$(psql_run -d "$2" -c "SELECT state FROM ir_module_module WHERE name = '$TEST_MODULES'")"
+    [ "$state" = installed ] && return 0
+    rm -f "$3"
+    "$PYTHON" -m odoo -c "$1" -d "$2" -i "$TEST_MODULES" --stop-after-init --no-http \
+        --logfile "$3" && ! grep -qE ' (ERROR|CRITICAL) ' "$3"
+}
+
 # --------------------------------------------------------------------------
 # The upgrade from the previous release (tools/previous_release): its add-on,
 # taken from this checkout's git history, installed with its demo data, then
@@ -850,6 +863,11 @@ cmd_test() {
             upgrade_ok=0
             say "installing $OPTIONAL_MODULES FAILED, see $RUN/test-optional.log"
         }
+        say "installing $TEST_MODULES (used by the tests only)"
+        install_test_modules "$cfg" "$db" "$RUN/test-modules.log" || {
+            upgrade_ok=0
+            say "installing $TEST_MODULES FAILED, see $RUN/test-modules.log"
+        }
 
         say "checking that i18n/$MODULE.pot is current"
         if ! export_pot "$cfg" "$db" "$RUN/$MODULE.pot"; then
@@ -992,6 +1010,8 @@ cmd_test_one() {
         --logfile "$RUN/test-one-upgrade.log" || die "upgrade failed, see $RUN/test-one-upgrade.log"
     install_optional "$cfg" "$DEMO_DB" "$RUN/test-one-optional.log" \
         || die "installing $OPTIONAL_MODULES failed, see $RUN/test-one-optional.log"
+    install_test_modules "$cfg" "$DEMO_DB" "$RUN/test-one-modules.log" \
+        || die "installing $TEST_MODULES failed, see $RUN/test-one-modules.log"
     cd "$RUN" && "$PYTHON" -m pytest -p no:cacheprovider -q --odoo-config "$cfg" \
         --odoo-database "$DEMO_DB" --odoo-http -k "$expr" "$ADDONS/$MODULE/tests"
 }

@@ -36,6 +36,7 @@ import re
 import sys
 import time
 import urllib.request
+from datetime import timedelta
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.join(os.path.dirname(HERE), "bench")]
@@ -159,6 +160,22 @@ def seed(dbname):
             )
         )
         gift.action_post()
+        # The portal's PDFs (issue #27): the gift paid, the customer a member.
+        env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=gift.ids
+        ).create({}).action_create_payments()
+        today = fields.Date.today()
+        env["membership.membership_line"].create(
+            {
+                "partner_id": customer.id,
+                "membership_id": membership.id,
+                "member_price": 10.0,
+                "date": today,
+                "date_from": today,
+                "date_to": today.replace(year=today.year + 1) - timedelta(days=1),
+                "state": "paid",
+            }
+        )
         cr.commit()
         return {
             "company": company.id,
@@ -167,6 +184,7 @@ def seed(dbname):
             "tiers": tiers.ids,
             "membership": membership.id,
             "gift": gift.id,
+            "fiscal_year_end": company._idic_fiscal_year_end(today),
             "users": {
                 "manager": manager.login,
                 "user": rel_user.login,
@@ -445,6 +463,7 @@ def run_pdfs(url, dbname, data):
         ("donation receipt", "report_idic_donation_receipt_document", data["gift"]),
         ("donation summary", "report_idic_donation_summary_document", data["customer"]),
         ("printable overview", "report_idic_overview_document", data["company"]),
+        ("membership card", "report_idic_membership_card_document", data["customer"]),
     ]
     failures = 0
     admin = session(url, dbname, "admin", data["company"])
@@ -458,6 +477,12 @@ def run_pdfs(url, dbname, data):
         ("points statement (portal)", portal,
          f"{url}/my/points/{data['card']}/statement?report_type=pdf&download=true")
     )  # fmt: skip
+    for name, path in (
+        ("donation receipt", f"/my/giving/receipt/{data['gift']}"),
+        ("donation summary", f"/my/giving/summary/{data['fiscal_year_end']}"),
+        ("membership card", "/my/membership/card"),
+    ):
+        pages.append((f"{name} (portal)", portal, f"{url}{path}?download=true"))
     for name, opener, page in pages:
         status, content = fetch_pdf(opener, page)
         ok = status == 200 and content.startswith(b"%PDF")
