@@ -49,7 +49,7 @@ class IdicActionRule(models.Model):
         help="Empty: the rule applies in every company.",
     )
     domain = fields.Char(
-        string="Customers",
+        string="Applies To",
         default="[]",
         required=True,
         help="The customers this rule applies to (a filter on contacts, with "

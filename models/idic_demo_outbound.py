@@ -1,0 +1,54 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Demo story (issue #25): the customers' requests get answers as in real
+life: most within hours, some a few days late, a few never."""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+# Answer channel of a request by its channel (e-mail otherwise).
+ANSWER_CHANNELS = {"phone": "phone", "chat": "chat", "email": "email"}
+
+
+class IdicDemo(models.AbstractModel):
+    _inherit = "idic.demo"
+
+    @api.model
+    def _story_interactions(self, customers, rng, today):
+        result = super()._story_interactions(customers, rng, today)
+        self._story_answers([partner for partner, _profile in customers], rng)
+        return result
+
+    @api.model
+    def _story_answers(self, partners, rng):
+        Interaction = self.env["idic.interaction"]
+        ids = [partner.id for partner in partners]
+        interactions = Interaction.search([("commercial_partner_id", "in", ids)])
+        last = {}
+        for interaction in interactions.sorted("date"):
+            last[interaction.commercial_partner_id.id] = interaction
+        now = fields.Datetime.now()
+        user = self.env.ref("partner_idic.user_idic_demo", raise_if_not_found=False)
+        vals_list = []
+        for request in interactions.filtered(lambda i: i.direction == "inbound"):
+            draw = rng.random()
+            if last[request.commercial_partner_id.id] == request and draw < 0.5:
+                continue  # the last word was the customer's: never answered
+            hours = rng.uniform(26, 96) if draw < 0.25 else rng.uniform(0.5, 8)
+            date = min(request.date + timedelta(hours=hours), now)
+            vals_list.append(
+                {
+                    "partner_id": request.partner_id.id,
+                    "date": date,
+                    "channel": ANSWER_CHANNELS.get(request.channel, "email"),
+                    "direction": "outbound",
+                    "subject": self.env._("Re: %(subject)s", subject=request.subject),
+                    "outcome": "positive",
+                    "user_id": (user or self.env.user).id,
+                }
+            )
+        Interaction.create(vals_list)
+        Interaction._idic_refresh_responses(
+            SQL("request.commercial_partner_id IN %s", tuple(ids) or (0,))
+        )
