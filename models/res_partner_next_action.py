@@ -94,6 +94,22 @@ class ResPartner(models.Model):
         groups="base.group_user",
     )
 
+    def write(self, vals):
+        if self.env.context.get("idic_partner_merge"):
+            # The host's merge carried them over in SQL already; ignoring them
+            # changes nothing.
+            vals = {k: v for k, v in vals.items() if k not in NEXT_ACTION_COLUMNS}
+        written = set(NEXT_ACTION_COLUMNS) & set(vals)
+        if written and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The next best action is set by its rules, never typed: "
+                    "%(fields)s cannot be changed.",
+                    fields=", ".join(sorted(written)),
+                )
+            )
+        return super().write(vals)
+
     # ------------------------------------------------------------------------
     # Progress to the next tier
     # ------------------------------------------------------------------------

@@ -27,3 +27,4 @@ from . import test_recompute_run
 from . import test_recompute_queue_job
 from . import test_campaign_stats
 from . import test_outbound
+from . import test_next_action
