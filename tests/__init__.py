@@ -28,3 +28,4 @@ from . import test_recompute_queue_job
 from . import test_campaign_stats
 from . import test_outbound
 from . import test_next_action
+from . import test_segment_action

@@ -363,20 +363,20 @@ class IdicSegmentAction(models.TransientModel):
         by_email = {}
         for contact in existing:
             by_email.setdefault(contact.email_normalized, contact)
-        new_contacts = Contact.create(
+        Contact.create(
             [
-                {"name": partner.name, "email": partner.email}
+                {
+                    "name": partner.name,
+                    "email": partner.email,
+                    "list_ids": [Command.link(mailing_list.id)],
+                }
                 for partner in partners
                 if partner.email_normalized not in by_email
             ]
         )
-        contacts = new_contacts | Contact.union(*by_email.values())
-        subscribed = mailing_list.subscription_ids.contact_id
-        self.env["mailing.subscription"].create(
-            [
-                {"contact_id": contact.id, "list_id": mailing_list.id}
-                for contact in contacts - subscribed
-            ]
+        existing = Contact.union(*by_email.values())
+        existing.filtered(lambda c: mailing_list not in c.list_ids).write(
+            {"list_ids": [Command.link(mailing_list.id)]}
         )
         campaign.sudo().write({"idic_mailing_list_id": mailing_list.id})
         if self.create_mailing:
