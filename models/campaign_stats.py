@@ -61,7 +61,9 @@ def two_proportion_interval(x1, n1, x2, n2, confidence=0.95):
     else:
         statistic = diff / se0
         p_value = float(2 * stats.norm.sf(abs(statistic)))
-    return Interval(diff, diff - z_crit * se, diff + z_crit * se, statistic, None, p_value)
+    return Interval(
+        diff, diff - z_crit * se, diff + z_crit * se, statistic, None, p_value
+    )
 
 
 def welch_interval(mean1, var1, n1, mean2, var2, n2, confidence=0.95):
@@ -82,4 +84,6 @@ def welch_interval(mean1, var1, n1, mean2, var2, n2, confidence=0.95):
     t_crit = float(stats.t.ppf(0.5 + confidence / 2, df))
     statistic = diff / se
     p_value = float(2 * stats.t.sf(abs(statistic), df))
-    return Interval(diff, diff - t_crit * se, diff + t_crit * se, statistic, df, p_value)
+    return Interval(
+        diff, diff - t_crit * se, diff + t_crit * se, statistic, df, p_value
+    )

@@ -71,7 +71,6 @@ class IdicActionRule(models.Model):
     )
     activity_type_id = fields.Many2one(
         "mail.activity.type",
-        string="Activity Type",
         domain="[('res_model', 'in', (False, 'res.partner'))]",
         help="The to-do scheduled when the action is done without a plan, a "
         "template or an offer. Empty: by the customer's preferred channel.",
@@ -97,12 +96,9 @@ class IdicActionRule(models.Model):
     offer_points = fields.Float(
         string="Points / Coupon Value",
         default=1.0,
-        help="What each coupon or card is granted (loyalty points or coupon "
-        "value).",
+        help="What each coupon or card is granted (loyalty points or coupon value).",
     )
-    partner_count = fields.Integer(
-        string="Customers", compute="_compute_partner_count"
-    )
+    partner_count = fields.Integer(string="Customers", compute="_compute_partner_count")
 
     @api.constrains("domain")
     def _check_domain(self):

@@ -29,7 +29,9 @@ class IdicCampaignMember(models.Model):
     )
     group = fields.Selection(CAMPAIGN_GROUPS, required=True, readonly=True)
     date = fields.Datetime(required=True, readonly=True)
-    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     bought = fields.Boolean(
         readonly=True, help="Bought (a posted customer invoice) in the window."

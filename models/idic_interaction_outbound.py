@@ -12,7 +12,6 @@ class IdicInteraction(models.Model):
 
     mailing_id = fields.Many2one(
         "mailing.mailing",
-        string="Mailing",
         readonly=True,
         index="btree_not_null",
         ondelete="set null",
@@ -20,7 +19,6 @@ class IdicInteraction(models.Model):
     )
     campaign_id = fields.Many2one(
         "utm.campaign",
-        string="Campaign",
         index="btree_not_null",
         ondelete="set null",
     )

@@ -176,7 +176,10 @@ class IdicOverview(models.AbstractModel):
                     "res_model": "utm.campaign",
                     "res_id": c.id,
                     "views": [
-                        (self.env.ref("partner_idic.utm_campaign_view_form_idic").id, "form")
+                        (
+                            self.env.ref("partner_idic.utm_campaign_view_form_idic").id,
+                            "form",
+                        )
                     ],
                 }
                 for c in campaigns
@@ -196,7 +199,11 @@ class IdicOverview(models.AbstractModel):
         labels = {segment["key"]: segment["label"] for segment in data["segments"]}
         for cell in data["cells"]:
             action = Wizard._idic_open(
-                [*base, ("idic_r_score", "=", cell["r"]), ("idic_f_score", "=", cell["f"])],
+                [
+                    *base,
+                    ("idic_r_score", "=", cell["r"]),
+                    ("idic_f_score", "=", cell["f"]),
+                ],
                 self.env._(
                     "%(segment)s (R %(r)s, F %(f)s)",
                     segment=labels[cell["segment"]],

@@ -42,7 +42,9 @@ class IdicRecommendation(models.Model):
         "idic.interest", string="Matching Interest", readonly=True, ondelete="set null"
     )
     reason = fields.Char(compute="_compute_reason")
-    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True
+    )
 
     @api.depends_context("lang")
     @api.depends("because_product_id", "interest_id")

@@ -186,9 +186,9 @@ class ResPartner(models.Model):
                 default_type,
             )
         default_user = self._idic_cadence_default_user(company.sudo())
-        subtypes = self.env["mail.message.subtype"].sudo()._default_subtypes(
-            "res.partner"
-        )[0]
+        subtypes = (
+            self.env["mail.message.subtype"].sudo()._default_subtypes("res.partner")[0]
+        )
         where = SQL(
             """p.id >= %(start)s AND p.id < %(end)s
                AND NOT COALESCE(p.idic_do_not_contact, FALSE)

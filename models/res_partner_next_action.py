@@ -200,13 +200,17 @@ class ResPartner(models.Model):
         cadence = partner.idic_contact_frequency or (
             partner.idic_value_tier_id.contact_frequency_days
         )
-        last = env["idic.interaction"].sudo().search(
-            [
-                ("commercial_partner_id", "=", self.commercial_partner_id.id),
-                ("direction", "=", "outbound"),
-                ("company_id", "=", env.company.id),
-            ],
-            limit=1,
+        last = (
+            env["idic.interaction"]
+            .sudo()
+            .search(
+                [
+                    ("commercial_partner_id", "=", self.commercial_partner_id.id),
+                    ("direction", "=", "outbound"),
+                    ("company_id", "=", env.company.id),
+                ],
+                limit=1,
+            )
         )
         return {
             "clv": format_amount(env, partner.idic_clv, currency),
@@ -433,7 +437,9 @@ class ResPartner(models.Model):
                 for partner in self
             ]
         )
-        labels = dict(self.env["idic.action.log"]._fields["how"]._description_selection(self.env))
+        labels = dict(
+            self.env["idic.action.log"]._fields["how"]._description_selection(self.env)
+        )
         for partner in self.sudo():
             partner.message_post(
                 body=self.env._(

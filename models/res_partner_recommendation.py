@@ -128,7 +128,9 @@ class ResPartner(models.Model):
         rows = cr.rowcount
         cr.execute(SQL("CREATE INDEX ON %s (x)", table))
         cr.execute(SQL("ANALYZE %s", table))
-        _logger.info("IDIC recommendations: %s similar pairs for %s", rows, company.name)
+        _logger.info(
+            "IDIC recommendations: %s similar pairs for %s", rows, company.name
+        )
         return rows
 
     @api.model

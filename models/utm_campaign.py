@@ -103,12 +103,8 @@ class UtmCampaign(models.Model):
     idic_uplift_p_value = _result(
         "Uplift p-value", "Two-proportion z-test of equal shares.", digits=(16, 4)
     )
-    idic_target_revenue = _result(
-        "Target Revenue per Member", digits="Account"
-    )
-    idic_control_revenue = _result(
-        "Control Revenue per Member", digits="Account"
-    )
+    idic_target_revenue = _result("Target Revenue per Member", digits="Account")
+    idic_control_revenue = _result("Control Revenue per Member", digits="Account")
     idic_revenue_uplift = _result(
         "Revenue Uplift per Member",
         "Target revenue per member minus control revenue per member.",
@@ -129,9 +125,7 @@ class UtmCampaign(models.Model):
         readonly=True,
         copy=False,
     )
-    idic_results_date = fields.Datetime(
-        string="Measured On", readonly=True, copy=False
-    )
+    idic_results_date = fields.Datetime(string="Measured On", readonly=True, copy=False)
     idic_significant = fields.Boolean(
         string="Significant",
         compute="_compute_idic_significant",
@@ -272,7 +266,12 @@ class UtmCampaign(models.Model):
                 idic_uplift_p_value=share.p_value if share.p_value is not None else 1.0,
             )
         revenue = campaign_stats.welch_interval(
-            float(mt or 0), float(vt or 0), nt, float(mc or 0), float(vc or 0), nc,
+            float(mt or 0),
+            float(vt or 0),
+            nt,
+            float(mc or 0),
+            float(vc or 0),
+            nc,
             confidence=CONFIDENCE,
         )
         if revenue:
@@ -295,8 +294,9 @@ class UtmCampaign(models.Model):
             [("idic_action_date", "!=", False)], order="idic_action_date desc"
         )
         todo = campaigns.filtered(
-            lambda c: c._idic_window()[1] + timedelta(days=MEASURE_AFTER_DAYS)
-            >= now.date()
+            lambda c: (
+                c._idic_window()[1] + timedelta(days=MEASURE_AFTER_DAYS) >= now.date()
+            )
         )
         Cron = self.env["ir.cron"]
         for index, campaign in enumerate(todo):
@@ -307,9 +307,7 @@ class UtmCampaign(models.Model):
     def action_idic_measure(self):
         """Relationship users: measure the results of these campaigns now."""
         if not self.env.user.has_group("partner_idic.group_idic_user"):
-            raise AccessError(
-                self.env._("Only relationship users measure campaigns.")
-            )
+            raise AccessError(self.env._("Only relationship users measure campaigns."))
         self.check_access("read")
         self.sudo()._idic_measure()
         return True
@@ -343,21 +341,20 @@ class UtmCampaign(models.Model):
         in the legend."""
         self.ensure_one()
         currency = self.idic_currency_id or self.env.company.currency_id
-        _ = self.env._
         return {
             "type": "campaign_groups",
             "key": f"campaign_{self.id}",
             "title": self.title,
-            "groups": [_("Target"), _("Control")],
+            "groups": [self.env._("Target"), self.env._("Control")],
             "charts": [
                 {
-                    "label": _("Bought in the window (%)"),
+                    "label": self.env._("Bought in the window (%)"),
                     "unit": "%",
                     "values": [
                         round(self.idic_target_conversion, 1),
                         round(self.idic_control_conversion, 1),
                     ],
-                    "caption": _(
+                    "caption": self.env._(
                         "Uplift %(uplift)s points (95%% interval %(low)s to %(high)s)",
                         uplift=round(self.idic_uplift, 1),
                         low=round(self.idic_uplift_low, 1),
@@ -365,16 +362,22 @@ class UtmCampaign(models.Model):
                     ),
                 },
                 {
-                    "label": _("Revenue per member (%(currency)s)", currency=currency.name),
+                    "label": self.env._(
+                        "Revenue per member (%(currency)s)", currency=currency.name
+                    ),
                     "unit": currency.symbol,
                     "values": [
                         round(self.idic_target_revenue, 2),
                         round(self.idic_control_revenue, 2),
                     ],
-                    "caption": _(
+                    "caption": self.env._(
                         "Uplift %(uplift)s per member (95%% interval %(low)s to %(high)s)",
-                        uplift=format_amount(self.env, self.idic_revenue_uplift, currency),
-                        low=format_amount(self.env, self.idic_revenue_uplift_low, currency),
+                        uplift=format_amount(
+                            self.env, self.idic_revenue_uplift, currency
+                        ),
+                        low=format_amount(
+                            self.env, self.idic_revenue_uplift_low, currency
+                        ),
                         high=format_amount(
                             self.env, self.idic_revenue_uplift_high, currency
                         ),

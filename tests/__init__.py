@@ -29,3 +29,4 @@ from . import test_campaign_stats
 from . import test_outbound
 from . import test_next_action
 from . import test_segment_action
+from . import test_tours_actions

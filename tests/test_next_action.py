@@ -60,12 +60,19 @@ class ActionsCase(IdicCase):
         )
         cls.due_tier = customer("Gold Co")
         cls.recent = customer("Recent Co", idic_contact_frequency=30)
-        cls.dnc = customer("Quiet Co", idic_contact_frequency=10, idic_do_not_contact=True)
+        cls.dnc = customer(
+            "Quiet Co", idic_contact_frequency=10, idic_do_not_contact=True
+        )
         cls.blacklisted = customer("Black Co", idic_contact_frequency=10)
         cls.env["mail.blacklist"].create({"email": cls.blacklisted.email})
         cls.no_cadence = customer("Free Co")
         cls.customers = (
-            cls.due_own | cls.due_tier | cls.recent | cls.dnc | cls.blacklisted | cls.no_cadence
+            cls.due_own
+            | cls.due_tier
+            | cls.recent
+            | cls.dnc
+            | cls.blacklisted
+            | cls.no_cadence
         )
         cls.due_tier.with_company(cls.co).sudo().idic_value_tier_id = cls.tiers[2]
         cls.no_cadence.with_company(cls.co).sudo().idic_value_tier_id = cls.tiers[0]
@@ -113,7 +120,9 @@ class TestContactCadence(ActionsCase):
         due = Partner.search(
             [("idic_contact_due", "=", True), ("id", "in", self.customers.ids)]
         )
-        self.assertEqual(due, self.due_own | self.due_tier | self.dnc | self.blacklisted)
+        self.assertEqual(
+            due, self.due_own | self.due_tier | self.dnc | self.blacklisted
+        )
         self.assertTrue(self.due_own.with_company(self.co).idic_contact_due)
         self.assertFalse(self.recent.with_company(self.co).idic_contact_due)
 
@@ -123,21 +132,25 @@ class TestContactCadence(ActionsCase):
         by_partner = {a.res_id: a for a in activities}
         self.assertEqual(set(by_partner), {self.due_own.id, self.due_tier.id})
         call = by_partner[self.due_own.id]
-        self.assertEqual(call.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual(
+            call.activity_type_id, self.env.ref("mail.mail_activity_data_call")
+        )
         self.assertEqual(call.user_id, self.seller)
         self.assertEqual(call.date_deadline, fields.Date.context_today(call))
         self.assertIn("10", call.summary)
         todo = by_partner[self.due_tier.id]
-        self.assertEqual(todo.activity_type_id, self.env.ref("mail.mail_activity_data_todo"))
+        self.assertEqual(
+            todo.activity_type_id, self.env.ref("mail.mail_activity_data_todo")
+        )
         self.assertEqual(todo.user_id, self.other_user)  # the company's default user
         self.assertIn("30", todo.summary)
         # The salesperson follows its customer, as when the ORM schedules it.
         self.assertIn(self.seller.partner_id, self.due_own.message_partner_ids)
         # The seller finds it in its own activities.
         self.assertEqual(
-            self.env["mail.activity"].with_user(self.seller).search(
-                [("id", "in", activities.ids), ("user_id", "=", self.seller.id)]
-            ),
+            self.env["mail.activity"]
+            .with_user(self.seller)
+            .search([("id", "in", activities.ids), ("user_id", "=", self.seller.id)]),
             call,
         )
         # At most one open cadence to-do per customer, whatever the runs.
@@ -174,7 +187,12 @@ class TestNextAction(ActionsCase):
         cls.books = cls.env["idic.interest"].create({"name": "NA Books"})
         cls.no_cadence.idic_interest_ids = [Command.link(cls.books.id)]
         cls.bare = cls.env["res.partner"].create(
-            {"name": "Bare Co", "is_company": True, "customer_rank": 1, "company_id": cls.co.id}
+            {
+                "name": "Bare Co",
+                "is_company": True,
+                "customer_rank": 1,
+                "company_id": cls.co.id,
+            }
         )
         cls.customers |= cls.bare
         cls.offer_rule = (
@@ -224,7 +242,7 @@ class TestNextAction(ActionsCase):
         )
         Partner = self.env["res.partner"].with_user(self.seller).with_company(self.co)
         domain = ast.literal_eval(action["domain"])
-        mine = Partner.search(domain + [("user_id", "=", self.seller.id)])
+        mine = Partner.search([*domain, ("user_id", "=", self.seller.id)])
         self.assertEqual(mine, self.due_own)
         result = mine.action_idic_do_next_action()
         self.assertEqual(result["tag"], "display_notification")
@@ -232,11 +250,17 @@ class TestNextAction(ActionsCase):
             [("res_id", "=", self.due_own.id), ("idic_origin", "=", "next_action")]
         )
         self.assertEqual(todo.user_id, self.seller)
-        self.assertEqual(todo.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
-        log = self.env["idic.action.log"].with_user(self.seller).search(
-            [("partner_id", "=", self.due_own.id)]
+        self.assertEqual(
+            todo.activity_type_id, self.env.ref("mail.mail_activity_data_call")
         )
-        self.assertEqual((log.kind, log.how, log.user_id), ("cadence", "activity", self.seller))
+        log = (
+            self.env["idic.action.log"]
+            .with_user(self.seller)
+            .search([("partner_id", "=", self.due_own.id)])
+        )
+        self.assertEqual(
+            (log.kind, log.how, log.user_id), ("cadence", "activity", self.seller)
+        )
         self.assertFalse(self.action_of(self.due_own)[0])
         # The job leaves the rule alone for its cool-down: the next one applies.
         self.run_cron(NEXT_ACTION_CRON)
@@ -250,7 +274,9 @@ class TestNextAction(ActionsCase):
                 "template_ids": [
                     Command.create(
                         {
-                            "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+                            "activity_type_id": self.env.ref(
+                                "mail.mail_activity_data_todo"
+                            ).id,
                             "summary": "Send the catalogue",
                             "responsible_type": "on_demand",
                         }
@@ -273,7 +299,9 @@ class TestNextAction(ActionsCase):
         self.offer_rule.write({"plan_id": False, "loyalty_program_id": program.id})
         self.bare.idic_interest_ids = [Command.link(self.books.id)]
         self.run_cron(NEXT_ACTION_CRON)
-        self.bare.with_user(self.seller).with_company(self.co).action_idic_do_next_action()
+        self.bare.with_user(self.seller).with_company(
+            self.co
+        ).action_idic_do_next_action()
         card = self.env["loyalty.card"].search(
             [("partner_id", "=", self.bare.id), ("program_id", "=", program.id)]
         )

@@ -76,7 +76,9 @@ class TestOutbound(IdicCase, MockEmail):
         self.assertEqual(interaction.origin_key, f"mail.message,{message.id}")
         self.assertEqual(self.contact.idic_last_interaction_date, message.date)
         # A log note is not an interaction.
-        partner.message_post(body="Internal: they pay late.", subtype_xmlid="mail.mt_note")
+        partner.message_post(
+            body="Internal: they pay late.", subtype_xmlid="mail.mt_note"
+        )
         self.assertEqual(len(self._interactions()), 1)
 
     def test_message_on_a_document_of_the_customer(self):
@@ -97,7 +99,9 @@ class TestOutbound(IdicCase, MockEmail):
     def test_not_an_employee_or_not_a_customer(self):
         # The system writing (OdooBot) is nobody talking to the customer.
         self.customer.with_user(self.env.ref("base.user_root")).message_post(
-            body="Automatic notice", message_type="comment", subtype_xmlid="mail.mt_comment"
+            body="Automatic notice",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
         )
         self.assertFalse(self._interactions())
         # A colleague's own contact card is not a customer.
@@ -121,7 +125,9 @@ class TestOutbound(IdicCase, MockEmail):
         self.assertFalse(request.response_date)
         with freeze_time(RECEIVED + timedelta(hours=3)):
             self.customer.with_user(self.seller).message_post(
-                body="Here it is.", message_type="comment", subtype_xmlid="mail.mt_comment"
+                body="Here it is.",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
             )
         self.assertEqual(request.response_date, RECEIVED + timedelta(hours=3))
         self.assertEqual(round(request.response_hours, 1), 3.0)
@@ -144,12 +150,17 @@ class TestOutbound(IdicCase, MockEmail):
         # Odoo's own SMTP stand-in: the e-mails leave, nothing goes out.
         with self.mock_mail_gateway(mail_unlink_sent=False):
             mailing.action_send_mail()
-            self.env["mail.mail"].sudo().search([("mailing_id", "=", mailing.id)]).send()
+            self.env["mail.mail"].sudo().search(
+                [("mailing_id", "=", mailing.id)]
+            ).send()
         return mailing.sudo()
 
     def test_mailing_logs_its_delivered_emails_once(self):
         others = self.env["res.partner"].create(
-            [{"name": f"Reader {n}", "email": f"reader{n}@out.example.com"} for n in range(3)]
+            [
+                {"name": f"Reader {n}", "email": f"reader{n}@out.example.com"}
+                for n in range(3)
+            ]
         )
         request = self.env["idic.interaction"].create(
             {
@@ -176,35 +187,49 @@ class TestOutbound(IdicCase, MockEmail):
         self.customer.invalidate_recordset()
         self.assertEqual(
             self.customer.idic_last_interaction_date,
-            max(logged.filtered(lambda i: i.partner_id == self.customer).mapped("date")),
+            max(
+                logged.filtered(lambda i: i.partner_id == self.customer).mapped("date")
+            ),
         )
         # A newsletter answers nobody's question.
         self.assertFalse(request.response_date)
         # Logged once, whatever the number of calls.
         self.assertEqual(mailing._idic_log_interactions(), 0)
         self.assertEqual(
-            self.env["idic.interaction"].search_count([("mailing_id", "=", mailing.id)]),
+            self.env["idic.interaction"].search_count(
+                [("mailing_id", "=", mailing.id)]
+            ),
             4,
         )
 
     def test_mailing_to_a_list_finds_the_customer_by_email(self):
         mailing_list = self.env["mailing.list"].create({"name": "Newsletter"})
+        link = [(4, mailing_list.id)]
         self.env["mailing.contact"].create(
             [
-                {"name": "Tina", "email": "TINA@out.example.com", "list_ids": [(4, mailing_list.id)]},
-                {"name": "Nobody", "email": "nobody@else.example.com", "list_ids": [(4, mailing_list.id)]},
+                {"name": "Tina", "email": "TINA@out.example.com", "list_ids": link},
+                {
+                    "name": "Nobody",
+                    "email": "nobody@else.example.com",
+                    "list_ids": link,
+                },
             ]
-        )  # fmt: skip
+        )
         mailing = self._send_mailing(None, model="mailing.list", lists=mailing_list)
         self.assertEqual(mailing._idic_log_interactions(), 1)
-        self.assertEqual(self._interactions(mailing_id=mailing.id).partner_id, self.contact)
+        self.assertEqual(
+            self._interactions(mailing_id=mailing.id).partner_id, self.contact
+        )
 
     def test_mailing_cron_and_active_communication(self):
         """The hourly job logs the mailing and does not look at it again;
         its e-mails count in the "active communication" health figure."""
         self.load_chart(self.company)
         self.make_invoice(
-            self.customer, self.today - timedelta(days=20), [("Service", 100.0)], self.company
+            self.customer,
+            self.today - timedelta(days=20),
+            [("Service", 100.0)],
+            self.company,
         )
         Snapshot = self.env["idic.health.snapshot"]
         month = self.today.replace(day=1)
@@ -213,7 +238,9 @@ class TestOutbound(IdicCase, MockEmail):
             # Measured a minute later (the e-mails are dated to the second).
             later = fields.Datetime.now() + timedelta(minutes=1)
             snapshots = Snapshot._measure_month(self.company, month, now=later)
-            return snapshots.filtered(lambda s: s.figure == "communication_outbound").value
+            return snapshots.filtered(
+                lambda s: s.figure == "communication_outbound"
+            ).value
 
         before = figure()
         mailing = self._send_mailing(self.customer)

@@ -99,7 +99,9 @@ class TestSegmentAction(SegmentCase):
                 "template_ids": [
                     Command.create(
                         {
-                            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                            "activity_type_id": self.env.ref(
+                                "mail.mail_activity_data_call"
+                            ).id,
                             "summary": "Call about the spring offer",
                             "responsible_type": "on_demand",
                         }
@@ -126,7 +128,10 @@ class TestSegmentAction(SegmentCase):
         self.assertEqual(wizard.excluded_count, 1)
         action = wizard.action_apply()
         campaign = self.env["utm.campaign"].browse(action["res_id"])
-        target, control = self._members(campaign, "target"), self._members(campaign, "control")
+        target, control = (
+            self._members(campaign, "target"),
+            self._members(campaign, "control"),
+        )
         self.assertEqual((len(target), len(control)), (15, 5))
         self.assertEqual((target | control).partner_id, self.customers)
         self.assertEqual(campaign.idic_company_id, self.co)
@@ -144,9 +149,12 @@ class TestSegmentAction(SegmentCase):
         self.assertEqual(cards.idic_campaign_id, campaign)
         mailing_list = campaign.idic_mailing_list_id
         self.assertEqual(
-            set(mailing_list.contact_ids.mapped("email")), set(target.partner_id.mapped("email"))
+            set(mailing_list.contact_ids.mapped("email")),
+            set(target.partner_id.mapped("email")),
         )
-        mailing = self.env["mailing.mailing"].search([("campaign_id", "=", campaign.id)])
+        mailing = self.env["mailing.mailing"].search(
+            [("campaign_id", "=", campaign.id)]
+        )
         self.assertEqual(mailing.subject, "We miss you")
         self.assertEqual(mailing.contact_list_ids, mailing_list)
         # A tailored offer: the targets enter the Customize stage, not the others.
@@ -154,7 +162,9 @@ class TestSegmentAction(SegmentCase):
         self.assertEqual(
             set(target.partner_id.mapped("idic_stage_id")), {self.stage_customized}
         )
-        self.assertNotIn(self.stage_customized, control.partner_id.mapped("idic_stage_id"))
+        self.assertNotIn(
+            self.stage_customized, control.partner_id.mapped("idic_stage_id")
+        )
 
     def test_results_uplift_and_interval(self):
         wizard = self._wizard(self.marketer, control_share=50.0, add_to_list=True)
@@ -175,14 +185,28 @@ class TestSegmentAction(SegmentCase):
         # Six of ten targets and two of ten controls buy after the action.
         revenue_t = [100.0, 200.0, 300.0, 400.0, 500.0, 600.0]
         for partner, amount in zip(target[:6], revenue_t, strict=True):
-            self.make_invoice(partner, day + timedelta(days=3), [("Spring", amount)], self.co)
+            self.make_invoice(
+                partner, day + timedelta(days=3), [("Spring", amount)], self.co
+            )
         revenue_c = [150.0, 50.0]
         for partner, amount in zip(control[:2], revenue_c, strict=True):
-            self.make_invoice(partner, day + timedelta(days=5), [("Spring", amount)], self.co)
+            self.make_invoice(
+                partner, day + timedelta(days=5), [("Spring", amount)], self.co
+            )
         # Never counted: before the action, after the window, not posted.
-        self.make_invoice(control[2], day - timedelta(days=2), [("Old", 999.0)], self.co)
-        self.make_invoice(control[3], day + timedelta(days=40), [("Late", 999.0)], self.co)
-        self.make_invoice(control[4], day + timedelta(days=1), [("Draft", 999.0)], self.co, state="draft")
+        self.make_invoice(
+            control[2], day - timedelta(days=2), [("Old", 999.0)], self.co
+        )
+        self.make_invoice(
+            control[3], day + timedelta(days=40), [("Late", 999.0)], self.co
+        )
+        self.make_invoice(
+            control[4],
+            day + timedelta(days=1),
+            [("Draft", 999.0)],
+            self.co,
+            state="draft",
+        )
         campaign.with_user(self.seller).action_idic_measure()
         self.assertAlmostEqual(campaign.idic_target_conversion, 60.0)
         self.assertAlmostEqual(campaign.idic_control_conversion, 20.0)
@@ -210,12 +234,16 @@ class TestSegmentAction(SegmentCase):
         chart = campaign.idic_results_chart
         self.assertEqual(chart["charts"][0]["values"], [60.0, 20.0])
         # Reporting > Campaigns lists it; the Overview draws it.
-        campaigns = self.env["utm.campaign"].with_user(self.seller).search(
-            [("idic_action_date", "!=", False)]
+        campaigns = (
+            self.env["utm.campaign"]
+            .with_user(self.seller)
+            .search([("idic_action_date", "!=", False)])
         )
         self.assertIn(campaign, campaigns)
-        overview = self.env["idic.overview"].with_user(self.seller).get_overview(
-            company_id=self.co.id
+        overview = (
+            self.env["idic.overview"]
+            .with_user(self.seller)
+            .get_overview(company_id=self.co.id)
         )
         section = next(s for s in overview["sections"] if s["key"] == "actions")
         chart = section["charts"][0]
@@ -245,9 +273,15 @@ class TestSegmentAction(SegmentCase):
         program = self.env["loyalty.program"].create(
             {"name": "SA Points", "program_type": "coupons", "company_id": self.co.id}
         )
-        Wizard = self.env["idic.segment.action"].with_user(self.seller).with_company(self.co)
+        Wizard = (
+            self.env["idic.segment.action"].with_user(self.seller).with_company(self.co)
+        )
         wizard = Wizard.create(
-            {"name": "x", "partner_ids": self.customers.ids, "loyalty_program_id": program.id}
+            {
+                "name": "x",
+                "partner_ids": self.customers.ids,
+                "loyalty_program_id": program.id,
+            }
         )
         with self.assertRaises(AccessError):
             wizard.action_apply()
@@ -257,34 +291,44 @@ class TestSegmentAction(SegmentCase):
             ).action_apply()
         # A plain user has no segment action at all.
         with self.assertRaises(AccessError):
-            self.env["idic.segment.action"].with_user(self.plain_user).create({"name": "x"})
+            self.env["idic.segment.action"].with_user(self.plain_user).create(
+                {"name": "x"}
+            )
         wizard = self._wizard(self.marketer, add_to_list=True)
         campaign = self.env["utm.campaign"].browse(wizard.action_apply()["res_id"])
         # Results and members are measured, never typed.
         with self.assertRaises(AccessError):
             campaign.with_user(self.marketer).write({"idic_uplift": 99.0})
         with self.assertRaises(AccessError):
-            self._members(campaign)[:1].with_user(self.marketer).write({"group": "control"})
+            self._members(campaign)[:1].with_user(self.marketer).write(
+                {"group": "control"}
+            )
         # Another company's users see neither the campaign nor its members.
         self.assertFalse(
-            self.env["idic.campaign.member"].with_user(self.idic_user).search(
-                [("campaign_id", "=", campaign.id)]
-            )
+            self.env["idic.campaign.member"]
+            .with_user(self.idic_user)
+            .search([("campaign_id", "=", campaign.id)])
         )
         self.assertFalse(
-            self.env["utm.campaign"].with_user(self.idic_user).search([("id", "=", campaign.id)])
+            self.env["utm.campaign"]
+            .with_user(self.idic_user)
+            .search([("id", "=", campaign.id)])
         )
 
     def test_opened_on_a_map_cell_and_a_tier(self):
         tiers = self.make_tiers(self.co, "SA")
-        overview = self.env["idic.overview"].with_user(self.seller).with_company(self.co)
+        overview = (
+            self.env["idic.overview"].with_user(self.seller).with_company(self.co)
+        )
         data = overview.get_rfm_map(company_id=self.co.id)
         cell = next(c for c in data["cells"] if c["r"] == 5 and c["f"] == 5)
         context = cell["act_action"]["context"]
         self.assertEqual(context["default_company_id"], self.co.id)
         self.assertIn("idic_r_score", context["default_domain"])
         wizard = Form(
-            self.env["idic.segment.action"].with_user(self.seller).with_context(context)
+            self.env["idic.segment.action"]
+            .with_user(self.seller)
+            .with_context(**context)
         )
         self.assertIn("R 5, F 5", wizard.source)
         action = tiers[2].with_user(self.seller).action_idic_act_on_customers()
@@ -308,7 +352,12 @@ class TestRecommendations(SegmentCase):
             ]
         )
         cls.d = Product.create(
-            {"name": "SA D", "type": "service", "categ_id": novels.id, "taxes_id": [Command.clear()]}
+            {
+                "name": "SA D",
+                "type": "service",
+                "categ_id": novels.id,
+                "taxes_id": [Command.clear()],
+            }
         )
         interest = cls.env["idic.interest"].create(
             {"name": "SA Reading", "product_category_ids": [Command.link(books.id)]}
@@ -327,8 +376,10 @@ class TestRecommendations(SegmentCase):
             cls.make_invoice(partner, day, [(p, 10.0) for p in products], cls.co)
 
     def recommendations(self, partner):
-        return self.env["idic.recommendation"].with_user(self.seller).search(
-            [("partner_id", "=", partner.id)], order="rank"
+        return (
+            self.env["idic.recommendation"]
+            .with_user(self.seller)
+            .search([("partner_id", "=", partner.id)], order="rank")
         )
 
     def test_co_purchase_weighted_by_interests(self):
@@ -355,14 +406,18 @@ class TestRecommendations(SegmentCase):
         self.assertEqual(Partner._idic_refresh_recommendations(self.co), 0)
         # Another company's users do not see them.
         self.assertFalse(
-            self.env["idic.recommendation"].with_user(self.idic_user).search(
-                [("partner_id", "=", self.w.id)]
-            )
+            self.env["idic.recommendation"]
+            .with_user(self.idic_user)
+            .search([("partner_id", "=", self.w.id)])
         )
 
     def test_coupon_on_the_top_recommendation(self):
         self.env["res.partner"]._idic_refresh_recommendations(self.co)
-        Wizard = self.env["idic.segment.action"].with_user(self.marketer).with_company(self.co)
+        Wizard = (
+            self.env["idic.segment.action"]
+            .with_user(self.marketer)
+            .with_company(self.co)
+        )
         form = Form(
             Wizard.with_context(
                 active_model="res.partner", active_ids=self.w.ids, active_domain=[]
@@ -394,7 +449,10 @@ class TestCustomizeRuleMigration(IdicCase):
     def test_shipped_rule_migrated_changed_rule_kept(self):
         script = self.script()
         stage = self.stage_customized
-        shipped = '["|", ("idic_preferred_channel", "!=", False), ("idic_interest_ids", "!=", False)]'
+        shipped = (
+            '["|", ("idic_preferred_channel", "!=", False), '
+            '("idic_interest_ids", "!=", False)]'
+        )
         stage.write({"rule_domain": shipped, "description": script.OLD_DESCRIPTION})
         script.migrate(self.env.cr, "19.0.1.0.0")
         self.assertEqual(stage.rule_domain, script.NEW_RULE)

@@ -55,7 +55,6 @@ class IdicSegmentAction(models.TransientModel):
     add_to_list = fields.Boolean(string="Add to a Mailing List")
     mailing_list_id = fields.Many2one(
         "mailing.list",
-        string="Mailing List",
         help="Empty: a new list named after the campaign.",
     )
     create_mailing = fields.Boolean(
@@ -184,7 +183,11 @@ class IdicSegmentAction(models.TransientModel):
     @api.constrains("control_share", "window_days", "offer_points", "discount_percent")
     def _check_bounds(self):
         for wizard in self:
-            numbers = (wizard.control_share, wizard.offer_points, wizard.discount_percent)
+            numbers = (
+                wizard.control_share,
+                wizard.offer_points,
+                wizard.discount_percent,
+            )
             if not all(math.isfinite(n) for n in numbers):
                 raise ValidationError(self.env._("Every number must be finite."))
             if not 0 <= wizard.control_share <= MAX_CONTROL_SHARE:
@@ -221,7 +224,9 @@ class IdicSegmentAction(models.TransientModel):
             raise AccessError(self.env._("Only relationship users act on segments."))
         if self.company_id not in user.company_ids:
             raise AccessError(
-                self.env._("You do not work in %(company)s.", company=self.company_id.name)
+                self.env._(
+                    "You do not work in %(company)s.", company=self.company_id.name
+                )
             )
         offers = self.loyalty_program_id or self.offer_recommended
         if offers and not user.has_group("partner_idic.group_idic_manager"):
@@ -236,8 +241,7 @@ class IdicSegmentAction(models.TransientModel):
         if not (mailing or self.plan_id or offers):
             raise UserError(
                 self.env._(
-                    "Choose what to do: a mailing, an activity plan, coupons or "
-                    "points."
+                    "Choose what to do: a mailing, an activity plan, coupons or points."
                 )
             )
         if self.loyalty_program_id and self.offer_points <= 0:
@@ -315,9 +319,12 @@ class IdicSegmentAction(models.TransientModel):
         return campaign
 
     def _idic_targets(self, campaign):
-        return self.env["idic.campaign.member"].sudo().search(
-            [("campaign_id", "=", campaign.id), ("group", "=", "target")]
-        ).partner_id
+        return (
+            self.env["idic.campaign.member"]
+            .sudo()
+            .search([("campaign_id", "=", campaign.id), ("group", "=", "target")])
+            .partner_id
+        )
 
     def action_apply(self):
         """Create the campaign and do the actions for its target group."""
@@ -333,7 +340,11 @@ class IdicSegmentAction(models.TransientModel):
         description = self.env._("Campaign: %(name)s", name=campaign.title)
         if self.loyalty_program_id:
             wizard._idic_give_offer(
-                self.loyalty_program_id, self.offer_points, targets, description, campaign
+                self.loyalty_program_id,
+                self.offer_points,
+                targets,
+                description,
+                campaign,
             )
         if self.offer_recommended:
             wizard._idic_offer_recommended(targets, description, campaign)
@@ -344,7 +355,9 @@ class IdicSegmentAction(models.TransientModel):
         action.update(
             res_id=campaign.id,
             view_mode="form",
-            views=[(self.env.ref("partner_idic.utm_campaign_view_form_idic").id, "form")],
+            views=[
+                (self.env.ref("partner_idic.utm_campaign_view_form_idic").id, "form")
+            ],
         )
         return action
 
@@ -418,12 +431,16 @@ class IdicSegmentAction(models.TransientModel):
         discount on its top recommended product (one coupon program per
         product, made once)."""
         self.ensure_one()
-        recommendations = self.env["idic.recommendation"].sudo().search(
-            [
-                ("partner_id", "in", targets.ids),
-                ("rank", "=", 1),
-                ("company_id", "=", self.company_id.id),
-            ]
+        recommendations = (
+            self.env["idic.recommendation"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", targets.ids),
+                    ("rank", "=", 1),
+                    ("company_id", "=", self.company_id.id),
+                ]
+            )
         )
         for product, recs in recommendations.grouped("product_id").items():
             program = self._idic_product_program(product)

@@ -19,7 +19,9 @@ class LoyaltyGenerateWizard(models.TransientModel):
         )
         cards = Card
         if self - relationship:
-            cards |= super(LoyaltyGenerateWizard, self - relationship).generate_coupons()
+            cards |= super(
+                LoyaltyGenerateWizard, self - relationship
+            ).generate_coupons()
         for wizard in relationship:
             cards |= wizard._idic_grant_points()
         return cards
