@@ -63,11 +63,9 @@ class IdicOverview(models.AbstractModel):
             ("date_deadline", "<", fields.Date.to_string(today)),
         ]
         overdue = Activity.search_count(overdue_domain)
+        campaigns_domain = [("idic_company_id", "=", company.id)]
         campaigns = self.env["utm.campaign"].search(
-            [
-                ("idic_company_id", "=", company.id),
-                ("idic_action_date", "!=", False),
-            ],
+            [*campaigns_domain, ("idic_action_date", "!=", False)],
             order="idic_action_date desc, id desc",
             limit=CAMPAIGNS_SHOWN,
         )
@@ -116,7 +114,7 @@ class IdicOverview(models.AbstractModel):
                 self._action(
                     "partner_idic.utm_campaign_action_idic",
                     self.env._("Campaigns"),
-                    [("idic_company_id", "=", company.id)],
+                    campaigns_domain,
                 ),
                 hint=self.env._(
                     "%(count)s with a significant uplift", count=len(significant)

@@ -131,7 +131,9 @@ class UtmCampaign(models.Model):
         compute="_compute_idic_significant",
         help="The 95% interval of the uplift of the share who bought excludes 0.",
     )
-    idic_results_chart = fields.Json(compute="_compute_idic_results_chart")
+    idic_results_chart = fields.Json(
+        string="Results Chart", compute="_compute_idic_results_chart"
+    )
 
     @api.depends("idic_uplift_low", "idic_uplift_high", "idic_results_state")
     def _compute_idic_significant(self):

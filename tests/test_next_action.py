@@ -232,8 +232,19 @@ class TestNextAction(ActionsCase):
         self.assertFalse(self.bare.with_company(self.company).idic_next_action)
         # The reason is in the reader's language.
         self.env["res.lang"]._activate_lang("fa_IR")
-        reason_fa = self.bare.with_company(self.co).with_context(lang="fa_IR")
-        self.assertTrue(reason_fa.idic_next_action_reason)
+        self.env["ir.module.module"]._load_module_terms(
+            ["partner_idic"], ["fa_IR"], overwrite=True
+        )
+        bare_fa = self.bare.with_company(self.co).with_context(lang="fa_IR")
+        completeness = self.bare.idic_profile_completeness
+        self.assertEqual(
+            bare_fa.idic_next_action_reason,
+            f"فقط {completeness}% از پروفایل شناخته شده است.",
+        )
+        self.assertEqual(
+            self.action_of(self.bare)[1],
+            f"Only {completeness}% of the profile is known.",
+        )
 
     def test_my_next_actions_and_doing_it(self):
         self.run_cron(NEXT_ACTION_CRON)
