@@ -35,13 +35,19 @@ class ResPartner(models.Model):
     @api.model
     def _idic_customer_scope_sql(self, company):
         """Predicate on ``p``: an active customer (a commercial partner that
-        bought or stands in a stage) ``company`` works with: its own or a
-        shared one."""
+        bought or stands in a stage) ``company`` works with: its own, or a
+        shared one that bought from it (or any shared one, for the default
+        company)."""
         return SQL(
             """p.id = p.commercial_partner_id AND p.active
-               AND (p.company_id = %(company)s OR p.company_id IS NULL)
-               AND (COALESCE(p.customer_rank, 0) > 0 OR p.idic_stage_id IS NOT NULL)""",
+               AND (COALESCE(p.customer_rank, 0) > 0 OR p.idic_stage_id IS NOT NULL)
+               AND (p.company_id = %(company)s
+                    OR (p.company_id IS NULL
+                        AND (%(company)s = %(default)s
+                             OR p.idic_lifetime_revenue ? %(key)s)))""",
             company=company.id,
+            default=self.env.company.id,
+            key=str(company.id),
         )
 
     @api.model

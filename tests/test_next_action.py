@@ -340,3 +340,41 @@ class TestNextAction(ActionsCase):
             self.offer_rule.with_user(self.idic_manager).cooldown_days = -3
         with self.assertRaises(ValidationError):
             self.offer_rule.with_user(self.idic_manager).offer_points = float("nan")
+
+    def test_overview_actions_section(self):
+        self.run_cron(NEXT_ACTION_CRON)
+        self.run_cron(CADENCE_CRON)
+        overdue = self.cadence_activities()[:1]
+        overdue.date_deadline = self.today - timedelta(days=3)
+        data = (
+            self.env["idic.overview"]
+            .with_user(self.seller)
+            .get_overview(company_id=self.co.id)
+        )
+        section = next(s for s in data["sections"] if s["key"] == "actions")
+        tiles = {tile["key"]: tile for tile in section["tiles"] + section["rows"]}
+        self.assertEqual(tiles["next_actions"]["value"], 7)
+        self.assertEqual(tiles["next_cadence"]["value"], 3)
+        self.assertEqual(tiles["next_offer"]["value"], 1)
+        self.assertEqual(tiles["next_complete_profile"]["value"], 3)
+        self.assertEqual(tiles["cadence_overdue"]["value"], 1)
+        # Each figure opens its list.
+        domain = tiles["next_cadence"]["action"]["domain"]
+        Partner = self.env["res.partner"].with_user(self.seller).with_company(self.co)
+        self.assertEqual(
+            Partner.search(domain), self.due_own | self.due_tier | self.blacklisted
+        )
+
+    def test_portal_users_cannot_read_the_figures(self):
+        portal = new_user(self.env, login="idic_na_portal", groups="base.group_portal")
+        partner = portal.partner_id.with_user(portal)
+        for name in (
+            "idic_next_action",
+            "idic_next_action_rule_id",
+            "idic_next_action_reason",
+            "idic_contact_due",
+            "idic_next_tier_progress",
+            "idic_last_offer_date",
+        ):
+            with self.assertRaises(AccessError, msg=name):
+                partner.read([name])
