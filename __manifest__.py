@@ -69,6 +69,7 @@
         "demo/partner_idic_demo.xml",
         "demo/partner_idic_donor_demo.xml",
         "demo/partner_idic_member_demo.xml",
+        "demo/partner_idic_actions_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -66,4 +66,4 @@ from . import idic_recommendation
 from . import res_partner_recommendation
 from . import res_partner_offer
 from . import idic_overview_actions
-from . import idic_demo_outbound
+from . import idic_demo_actions

@@ -52,3 +52,43 @@ class IdicDemo(models.AbstractModel):
         Interaction._idic_refresh_responses(
             SQL("request.commercial_partner_id IN %s", tuple(ids) or (0,))
         )
+
+    @api.model
+    def _story_actions(self):
+        """After the value recompute: the next best actions, the cadence
+        to-dos and the recommendations of the demo company, and a campaign on
+        the best customers acted on six weeks ago, with its results."""
+        company = self.env.company
+        Run = self.env["idic.recompute.run"]
+        for job in ("next_action", "cadence", "recommend"):
+            Run._idic_execute(job, company, commit=False)
+        admin = self.env.ref("base.user_admin")
+        Wizard = self.env["idic.segment.action"].with_user(admin).with_company(company)
+        segments = ["champions", "loyal", "potential_loyalist", "need_attention"]
+        wizard = Wizard.create(
+            {
+                "name": self.env._("Spring thank-you"),
+                "source": self.env._("Best customers"),
+                "domain": repr(
+                    [("idic_rfm_segment", "in", segments), ("parent_id", "=", False)]
+                ),
+                "control_share": 20.0,
+                "add_to_list": True,
+            }
+        )
+        campaign = self.env["utm.campaign"].browse(wizard.action_apply()["res_id"])
+        acted = fields.Datetime.now() - timedelta(days=42)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE utm_campaign SET idic_action_date = %(acted)s
+                    WHERE id = %(campaign)s;
+                   UPDATE idic_campaign_member SET date = %(acted)s
+                    WHERE campaign_id = %(campaign)s""",
+                acted=acted,
+                campaign=campaign.id,
+            )
+        )
+        self.env.invalidate_all()
+        campaign._idic_measure()
+        return True
