@@ -33,7 +33,8 @@ class MailingMailing(models.Model):
     @api.model
     def _idic_trace_partners_sql(self, model):
         """SQL selecting ``(trace_id, partner_id)`` of the traces ``t`` of a
-        mailing on ``model``: the partner each e-mail went to (a hook). A
+        mailing on ``model``: the partner each e-mail went to, one per trace
+        (a hook). A
         mailing on contacts names them; on mailing-list contacts, the partner
         with the same e-mail (the commercial partner first); on any other
         document, its ``partner_id``. None: the model has no partner."""
@@ -92,14 +93,13 @@ class MailingMailing(models.Model):
                 ),
                 tp AS (%(partners)s),
                 rows AS (
-                    SELECT DISTINCT ON (t.id) t.id AS trace_id, p.id AS partner_id,
+                    SELECT t.id AS trace_id, p.id AS partner_id,
                            p.commercial_partner_id,
                            COALESCE(t.sent_datetime, %(sent)s, t.create_date) AS date,
                            COALESCE(p.company_id, %(company)s) AS company_id
                       FROM t
                       JOIN tp ON tp.trace_id = t.id
                       JOIN res_partner p ON p.id = tp.partner_id
-                     ORDER BY t.id
                 ),
                 ins AS (
                     INSERT INTO idic_interaction
@@ -151,7 +151,10 @@ class MailingMailing(models.Model):
         Partner = self.env["res.partner"]
         Partner.invalidate_model(["idic_last_interaction_date"])
         if moved:
-            Partner._idic_refresh_dormant(SQL("p.id = ANY(%s)", moved))
+            # A newer interaction can only wake a dormant customer up.
+            Partner._idic_refresh_dormant(
+                SQL("p.idic_dormant AND p.id IN (SELECT unnest(%s::int[]))", moved)
+            )
         return int(logged)
 
     def _idic_traces_waiting(self):
