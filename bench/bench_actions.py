@@ -162,7 +162,7 @@ def measure(registry, info, job, kind, batch_size):
         else:
             statement = SQL(
                 NEXT_ACTION_BASELINE_SQL,
-                matches=Partner._idic_next_action_matches_sql(company, 0, 2**31 - 1),
+                matches=Partner._idic_next_action_matches_sql(company),
                 key=str(company.id),
             )
         env.flush_all()

@@ -37,9 +37,11 @@ class ResPartner(models.Model):
         """Predicate on ``p``: an active customer (a commercial partner that
         bought or stands in a stage) ``company`` works with: its own, or a
         shared one that bought from it (or any shared one, for the default
-        company)."""
+        company). A commercial partner is a company or a partner without a
+        parent (as the host computes it; written so, the planner estimates
+        it, where ``id = commercial_partner_id`` would be a blind guess)."""
         return SQL(
-            """p.id = p.commercial_partner_id AND p.active
+            """(p.is_company OR p.parent_id IS NULL) AND p.active
                AND (COALESCE(p.customer_rank, 0) > 0 OR p.idic_stage_id IS NOT NULL)
                AND (p.company_id = %(company)s
                     OR (p.company_id IS NULL
@@ -200,9 +202,10 @@ class ResPartner(models.Model):
                AND NOT COALESCE(p.idic_do_not_contact, FALSE)
                AND NOT EXISTS (SELECT 1 FROM mail_blacklist b
                                 WHERE b.active AND b.email = p.email_normalized)
-               AND NOT EXISTS (SELECT 1 FROM mail_activity a
-                                WHERE a.res_model = 'res.partner' AND a.res_id = p.id
-                                  AND a.active AND a.idic_origin = 'cadence')""",
+               AND p.id NOT IN (SELECT a.res_id FROM mail_activity a
+                                 WHERE a.idic_origin = 'cadence' AND a.active
+                                   AND a.res_model = 'res.partner'
+                                   AND a.res_id IS NOT NULL)""",
             start=start,
             end=end,
         )

@@ -94,6 +94,17 @@ class ResPartner(models.Model):
         groups="base.group_user",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            # Set by the rules only: a new contact (an import, a copy) starts
+            # without.
+            vals_list = [
+                {k: v for k, v in vals.items() if k not in NEXT_ACTION_COLUMNS}
+                for vals in vals_list
+            ]
+        return super().create(vals_list)
+
     def write(self, vals):
         if self.env.context.get("idic_partner_merge"):
             # The host's merge carried them over in SQL already; ignoring them
@@ -248,9 +259,10 @@ class ResPartner(models.Model):
         specs = super()._idic_recompute_job_specs()
         specs["next_action"] = {
             "per_company": True,
-            "stage": None,
+            "stage": "_idic_job_stage_next_action",
             "tables": ["res_partner"],
             "apply": "_idic_job_apply_next_action",
+            "candidates": "_idic_next_action_candidates_sql",
             "finish": None,
             "cron": "partner_idic.ir_cron_idic_next_action",
             "helper_code": "model._cron_idic_next_action(helper=True)",
@@ -267,9 +279,10 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _idic_next_action_matches_sql(self, company, start, end):
+    def _idic_next_action_matches_sql(self, company, start=None, end=None):
         """SQL selecting ``(partner_id, rule_id, kind, priority)`` of every
-        rule of ``company`` each partner ``start <= id < end`` matches."""
+        rule of ``company`` each partner (``start <= id < end`` when given)
+        matches."""
         rules = (
             self.env["idic.action.rule"]
             .sudo()
@@ -278,9 +291,9 @@ class ResPartner(models.Model):
         Partner = self.sudo().with_company(company).with_context(active_test=True)
         parts = []
         for rule in rules:
-            domain = (
-                rule._get_domain() & Domain("id", ">=", start) & Domain("id", "<", end)
-            )
+            domain = rule._get_domain()
+            if start is not None:
+                domain &= Domain("id", ">=", start) & Domain("id", "<", end)
             query = Partner._search(domain)
             parts.append(
                 query.select(
@@ -298,46 +311,85 @@ class ResPartner(models.Model):
         return SQL(" UNION ALL ").join(parts)
 
     @api.model
+    def _idic_job_stage_next_action(self, company, today):
+        """The staging table of ``company``: per customer, the first rule
+        (by priority) it matches, out of its cool-down, in one statement:
+        each rule's filter is evaluated once for the whole run. Returns its
+        rows."""
+        cr = self.env.cr
+        table = self._idic_staging()
+        matches = self._idic_next_action_matches_sql(company)
+        self.env.flush_all()
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
+        cr.execute(
+            SQL(
+                """
+                CREATE %(kind)s TABLE %(table)s AS
+                WITH matches AS (%(matches)s)
+                SELECT DISTINCT ON (m.partner_id)
+                       m.partner_id, m.rule_id, m.kind::varchar AS kind,
+                       m.priority
+                  FROM matches m
+                  JOIN res_partner p ON p.id = m.partner_id
+                  JOIN idic_action_rule r ON r.id = m.rule_id
+                 WHERE %(scope)s
+                   AND (NOT COALESCE(p.idic_do_not_contact, FALSE)
+                        OR m.kind IN %(internal)s)
+                   AND NOT EXISTS (
+                       SELECT 1 FROM idic_action_log l
+                        WHERE l.partner_id = m.partner_id
+                          AND l.rule_id = m.rule_id
+                          AND l.company_id = %(company)s
+                          AND l.date >= %(now)s - make_interval(days => r.cooldown_days))
+                 ORDER BY m.partner_id, m.priority, m.rule_id
+                """,
+                kind=self._idic_staging_kind(),
+                table=table,
+                matches=matches,
+                scope=self._idic_customer_scope_sql(company),
+                internal=INTERNAL_KINDS,
+                company=company.id,
+                now=SQL("(now() AT TIME ZONE 'UTC')"),
+            )
+        )
+        rows = cr.rowcount
+        cr.execute(SQL("CREATE UNIQUE INDEX ON %s (partner_id)", table))
+        cr.execute(SQL("ANALYZE %s", table))
+        return rows
+
+    @api.model
+    def _idic_next_action_candidates_sql(self, company):
+        """The ids of the partners the next action job of ``company`` may
+        write: those with a staged action, and those with one to clear."""
+        return SQL(
+            """SELECT t.partner_id AS id FROM %s t
+               UNION
+               SELECT p.id FROM res_partner p WHERE p.idic_next_action_rule_id ? %s""",
+            self._idic_staging(),
+            str(company.id),
+        )
+
+    @api.model
     def _idic_job_apply_next_action(self, company, today, phase, start, end):
-        """Set the next action of the customers ``start <= id < end`` of
-        ``company`` (and clear it where no rule applies any more) in one
-        statement; returns how many partners changed."""
+        """Write the staged next actions of ``company`` to the customers
+        ``start <= id < end`` (and clear it where no rule applies any more)
+        in one statement; returns how many partners changed."""
         key = str(company.id)
 
         def put(column, value):
             return put_company_value(column, key, value)
 
-        matches = self._idic_next_action_matches_sql(company, start, end)
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
-                WITH matches AS (%(matches)s),
-                best AS (
-                    SELECT DISTINCT ON (m.partner_id)
-                           m.partner_id, m.rule_id, m.kind, m.priority
-                      FROM matches m
-                      JOIN res_partner p ON p.id = m.partner_id
-                      JOIN idic_action_rule r ON r.id = m.rule_id
-                     WHERE %(scope)s
-                       AND (NOT COALESCE(p.idic_do_not_contact, FALSE)
-                            OR m.kind IN %(internal)s)
-                       AND NOT EXISTS (
-                           SELECT 1 FROM idic_action_log l
-                            WHERE l.partner_id = m.partner_id
-                              AND l.rule_id = m.rule_id
-                              AND l.company_id = %(company)s
-                              AND l.date >= %(now)s
-                                  - make_interval(days => r.cooldown_days))
-                     ORDER BY m.partner_id, m.priority, m.rule_id
-                ),
-                src AS (
-                    SELECT p.id, b.rule_id, b.kind, b.priority,
+                WITH src AS (
+                    SELECT p.id, t.rule_id, t.kind, t.priority,
                            (p.idic_next_action_rule_id ->> %(key)s)::int AS old_rule
                       FROM res_partner p
-                      LEFT JOIN best b ON b.partner_id = p.id
+                      LEFT JOIN %(staging)s t ON t.partner_id = p.id
                      WHERE p.id >= %(start)s AND p.id < %(end)s
-                       AND (b.partner_id IS NOT NULL
+                       AND (t.partner_id IS NOT NULL
                             OR p.idic_next_action_rule_id ? %(key)s)
                 )
                 UPDATE res_partner p
@@ -349,11 +401,7 @@ class ResPartner(models.Model):
                         OR (p.idic_next_action_priority ->> %(key)s)::int
                            IS DISTINCT FROM src.priority)
                 """,
-                matches=matches,
-                scope=self._idic_customer_scope_sql(company),
-                internal=INTERNAL_KINDS,
-                company=company.id,
-                now=SQL("(now() AT TIME ZONE 'UTC')"),
+                staging=self._idic_staging(),
                 key=key,
                 start=start,
                 end=end,

@@ -151,6 +151,17 @@ class UtmCampaign(models.Model):
                 campaign._idic_chart_data() if campaign.idic_action_date else False
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        protected = set(RESULT_FIELDS + SETUP_FIELDS)
+        if not self.env.su and any(protected & set(vals) for vals in vals_list):
+            raise AccessError(
+                self.env._(
+                    "A campaign of a segment action is made by the segment action."
+                )
+            )
+        return super().create(vals_list)
+
     def write(self, vals):
         protected = set(RESULT_FIELDS + SETUP_FIELDS) & set(vals)
         if protected and not self.env.su:

@@ -334,6 +334,13 @@ class TestNextAction(ActionsCase):
         # The figures are the job's: nobody types them over RPC.
         with self.assertRaises(AccessError):
             self.bare.with_user(self.idic_admin).write({"idic_next_action": "reward"})
+        typed = (
+            self.env["res.partner"]
+            .with_user(self.idic_manager)
+            .with_company(self.co)
+            .create({"name": "Typed Co", "idic_next_action": "reward"})
+        )
+        self.assertFalse(typed.idic_next_action)
         with self.assertRaises(ValidationError):
             self.offer_rule.with_user(self.idic_manager).domain = "[('nope', '=', 1)]"
         with self.assertRaises(ValidationError):

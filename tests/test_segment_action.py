@@ -300,6 +300,10 @@ class TestSegmentAction(SegmentCase):
         with self.assertRaises(AccessError):
             campaign.with_user(self.marketer).write({"idic_uplift": 99.0})
         with self.assertRaises(AccessError):
+            self.env["utm.campaign"].with_user(self.marketer).create(
+                {"title": "Fake", "idic_uplift": 99.0, "idic_action_date": "2026-01-01"}
+            )
+        with self.assertRaises(AccessError):
             self._members(campaign)[:1].with_user(self.marketer).write(
                 {"group": "control"}
             )
