@@ -19,9 +19,9 @@ ten got an outbound interaction 10 days ago.
   customer (same due rule, without the do-not-contact, blacklist and open
   activity checks, nor the followers).
 * **Next action** (the default rules, ``_idic_execute("next_action")``)
-  against the least work: the same rules' queries, the first per partner, one
-  ``UPDATE res_partner`` merging the action into the four jsonb columns (no
-  scope, cool-down or clearing).
+  against the least work: the same rules' queries, the first per customer of
+  the company (the same scope), one ``UPDATE res_partner`` merging the action
+  into the four jsonb columns (no cool-down, no clearing, no ranges).
 
     python3 bench/bench_actions.py -c .run/bench.conf -d partner_idic_bench
 
@@ -85,8 +85,10 @@ SELECT %(model)s, 'res.partner', p.id, p.complete_name, %(type)s,
 NEXT_ACTION_BASELINE_SQL = """
 WITH matches AS (%(matches)s),
 best AS (
-    SELECT DISTINCT ON (partner_id) partner_id, rule_id, kind, priority
-      FROM matches ORDER BY partner_id, priority
+    SELECT DISTINCT ON (m.partner_id) m.partner_id, m.rule_id, m.kind, m.priority
+      FROM matches m JOIN res_partner p ON p.id = m.partner_id
+     WHERE %(scope)s
+     ORDER BY m.partner_id, m.priority
 )
 UPDATE res_partner p
    SET idic_next_action = COALESCE(p.idic_next_action, '{}'::jsonb)
@@ -163,6 +165,7 @@ def measure(registry, info, job, kind, batch_size):
             statement = SQL(
                 NEXT_ACTION_BASELINE_SQL,
                 matches=Partner._idic_next_action_matches_sql(company),
+                scope=Partner._idic_customer_scope_sql(company),
                 key=str(company.id),
             )
         env.flush_all()
