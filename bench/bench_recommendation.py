@@ -76,7 +76,9 @@ def parse_args(argv):
     )
     add_data_set_arguments(parser)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--batch-size", type=int, default=50000)
+    parser.add_argument(
+        "--batch-size", type=int, default=10000, help="partners per range (the job's)"
+    )
     return parser.parse_args(argv)
 
 

@@ -20,8 +20,11 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 TOP_PRODUCTS = 5  # recommendations kept per customer
-NEIGHBOURS = 20  # similar products kept per product
+NEIGHBOURS = 10  # similar products kept per product
 INTEREST_BOOST = 0.5  # score x (1 + boost) for a product of an interest
+# Partners per range: the candidates of a range (each customer's purchases
+# times their neighbours) are hashed and sorted in memory.
+RANGE_SIZE = 10000
 
 
 class ResPartner(models.Model):
@@ -49,7 +52,7 @@ class ResPartner(models.Model):
         return specs
 
     @api.model
-    def _cron_idic_recommendations(self, helper=False, batch_size=50000):
+    def _cron_idic_recommendations(self, helper=False, batch_size=RANGE_SIZE):
         """Nightly: the recommended products of every customer of every
         company. A ``helper`` action only takes ranges of the runs its job's
         own action started."""
@@ -61,7 +64,7 @@ class ResPartner(models.Model):
     def _idic_refresh_recommendations(self, companies=None):
         """Tests and buttons: the whole job now, in this transaction."""
         return self.env["idic.recompute.run"]._idic_execute(
-            "recommend", companies, commit=False
+            "recommend", companies, batch_size=RANGE_SIZE, commit=False
         )
 
     @api.model
@@ -126,6 +129,7 @@ class ResPartner(models.Model):
             )
         )
         rows = cr.rowcount
+        cr.execute(SQL("SET LOCAL work_mem TO DEFAULT"))
         cr.execute(SQL("CREATE INDEX ON %s (x)", table))
         cr.execute(SQL("ANALYZE %s", table))
         _logger.info(
@@ -139,6 +143,9 @@ class ResPartner(models.Model):
         ``company``, in one statement: rows that changed are replaced, the
         others left alone. Returns how many customers got a new list."""
         self.env.flush_all()
+        # The candidates of a range (a few million rows for the heaviest
+        # buyers) are hashed and sorted in memory.
+        self.env.cr.execute(SQL("SET LOCAL work_mem = '128MB'"))
         self.env.cr.execute(
             SQL(
                 """
@@ -159,33 +166,42 @@ class ResPartner(models.Model):
                      WHERE r.partner_id >= %(start)s AND r.partner_id < %(end)s
                      GROUP BY r.partner_id, c.id
                 ),
-                candidates AS (
-                    SELECT b.cp, s.y, SUM(s.s) AS score,
-                           (ARRAY_AGG(s.x ORDER BY s.s DESC, s.x))[1] AS because
+                scores AS (
+                    SELECT b.cp, s.y, SUM(s.s) AS score
                       FROM bought b
                       JOIN %(staging)s s ON s.x = b.product_id
-                     WHERE NOT EXISTS (SELECT 1 FROM bought o
-                                        WHERE o.cp = b.cp AND o.product_id = s.y)
                      GROUP BY b.cp, s.y
                 ),
                 scored AS (
-                    SELECT c.cp, c.y, c.because, i.interest_id,
+                    SELECT c.cp, c.y, i.interest_id,
                            ROUND((c.score * CASE WHEN i.interest_id IS NULL THEN 1
                                                  ELSE 1 + %(boost)s END)::numeric, 3)
                                AS score
-                      FROM candidates c
+                      FROM scores c
                       JOIN product_product pp ON pp.id = c.y AND pp.active
                       JOIN product_template pt
                         ON pt.id = pp.product_tmpl_id AND pt.active AND pt.sale_ok
                       LEFT JOIN interests i ON i.cp = c.cp AND i.categ_id = pt.categ_id
+                     WHERE NOT EXISTS (SELECT 1 FROM bought o
+                                        WHERE o.cp = c.cp AND o.product_id = c.y)
                 ),
-                new AS MATERIALIZED (
+                top AS (
                     SELECT * FROM (
                         SELECT scored.*, ROW_NUMBER() OVER (
                                    PARTITION BY scored.cp
                                    ORDER BY scored.score DESC, scored.y) AS rank
                           FROM scored
                     ) r WHERE r.rank <= %(top)s
+                ),
+                new AS MATERIALIZED (
+                    -- Of what the customer bought, the product this one goes
+                    -- with most (looked up for the kept ones only).
+                    SELECT DISTINCT ON (t.cp, t.y)
+                           t.cp, t.y, t.rank, t.score, t.interest_id, s.x AS because
+                      FROM top t
+                      JOIN bought b ON b.cp = t.cp
+                      JOIN %(staging)s s ON s.x = b.product_id AND s.y = t.y
+                     ORDER BY t.cp, t.y, s.s DESC, s.x
                 ),
                 gone AS (
                     DELETE FROM idic_recommendation o
@@ -241,5 +257,6 @@ class ResPartner(models.Model):
             )
         )
         count = self.env.cr.fetchone()[0]
+        self.env.cr.execute(SQL("SET LOCAL work_mem TO DEFAULT"))
         self.env["idic.recommendation"].invalidate_model()
         return count
