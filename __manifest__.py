@@ -21,12 +21,14 @@
         "resource",
         "account_payment",
         "auth_signup",
+        "mass_mailing",
     ],
     "external_dependencies": {"python": ["numpy", "scipy"]},
     "data": [
         "security/partner_idic_groups.xml",
         "security/ir.model.access.csv",
         "security/partner_idic_security.xml",
+        "security/idic_actions_security.xml",
         "data/idic_stage_data.xml",
         "data/ir_cron_data.xml",
         "data/idic_loyalty_data.xml",
@@ -42,6 +44,11 @@
         "views/res_config_settings_views.xml",
         "data/idic_member_data.xml",
         "views/idic_member_views.xml",
+        "data/idic_action_rule_data.xml",
+        "data/ir_cron_idic_actions_data.xml",
+        "views/idic_action_rule_views.xml",
+        "views/idic_campaign_views.xml",
+        "views/idic_actions_views.xml",
         "views/partner_idic_menus.xml",
         "report/idic_donation_receipt.xml",
         "data/idic_donor_data.xml",
@@ -80,6 +87,7 @@
         "demo/partner_idic_member_demo.xml",
         "demo/partner_idic_voice_demo.xml",
         "demo/partner_idic_portal_demo.xml",
+        "demo/partner_idic_actions_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -87,6 +95,7 @@
             "partner_idic/static/src/charts/*",
             "partner_idic/static/src/assessment/*",
             "partner_idic/static/src/health/*",
+            "partner_idic/static/src/campaign/*",
         ],
         "web.assets_tests": [
             "partner_idic/static/tests/tours/*.js",

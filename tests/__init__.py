@@ -36,3 +36,8 @@ from . import test_portal_referral
 from . import test_portal_membership
 from . import test_portal_giving
 from . import test_portal_tours
+from . import test_campaign_stats
+from . import test_outbound
+from . import test_next_action
+from . import test_segment_action
+from . import test_tours_actions

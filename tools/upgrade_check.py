@@ -53,7 +53,13 @@ REMOVED_PARAMS = {
     "the recompute frame (issue 29); migrations/19.0.1.1.0 deletes its cursor",
 }
 # Stored columns whose meaning or type changes on purpose: (table, column).
-CHANGED_COLUMNS = {}
+CHANGED_COLUMNS = {
+    ("idic_stage", "rule_domain"): "19.0.1.1.0: the shipped rule of the Customize "
+    "stage becomes the tailored offer of the last 12 months (issue 25); "
+    "migrations/19.0.1.1.0/post-customize_rule.py, only where still the shipped one",
+    ("idic_stage", "description"): "19.0.1.1.0: the description of the Customize "
+    "stage follows its new rule (issue 25), only where still the shipped one",
+}
 # Stored columns / tables the current release drops on purpose.
 REMOVED_COLUMNS = {
     ("res_partner", "idic_tier_pricelist_id"): "19.0.1.1.0: a tier's pricelist is "

@@ -43,4 +43,11 @@ export class IdicRfmMap extends Component {
     open(segment) {
         this.action.doAction(segment.action);
     }
+
+    /** Act on the customers of a cell or a segment (the segment action). */
+    act(item) {
+        if (item.act_action) {
+            this.action.doAction(item.act_action);
+        }
+    }
 }
