@@ -18,6 +18,7 @@
         "utm",
         "membership",
         "survey",
+        "account_payment",
     ],
     "external_dependencies": {"python": ["numpy", "scipy"]},
     "data": [
@@ -57,11 +58,23 @@
         "views/idic_assessment_views.xml",
         "views/idic_health_views.xml",
         "views/idic_recompute_run_views.xml",
+        "security/idic_fundraising_security.xml",
+        "data/idic_fundraising_data.xml",
+        "views/idic_fund_views.xml",
+        "views/idic_soft_credit_views.xml",
+        "views/idic_pledge_views.xml",
+        "views/idic_recurring_gift_views.xml",
+        "views/idic_appeal_views.xml",
+        "views/account_move_fundraising_views.xml",
+        "views/res_partner_fundraising_views.xml",
+        "views/res_config_settings_fundraising_views.xml",
+        "report/idic_donation_receipt_household.xml",
     ],
     "demo": [
         "demo/partner_idic_demo.xml",
         "demo/partner_idic_donor_demo.xml",
         "demo/partner_idic_member_demo.xml",
+        "demo/partner_idic_fundraising_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
