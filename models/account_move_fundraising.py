@@ -42,8 +42,7 @@ class AccountMove(models.Model):
         string="Recurring Gift Period",
         readonly=True,
         copy=False,
-        help="The first day of the period of the recurring gift this invoice "
-        "is for.",
+        help="The first day of the period of the recurring gift this invoice is for.",
     )
     idic_charge_date = fields.Date(
         string="Last Charge Attempt",
@@ -162,7 +161,10 @@ class AccountMove(models.Model):
             move = self.browse(row[0]).sudo()
             transaction = move._idic_prepare_charge(today)
             cr.execute(
-                SQL("SELECT COUNT(*) FROM (%s) c", self._idic_charge_candidates_sql(today, ids))
+                SQL(
+                    "SELECT COUNT(*) FROM (%s) c",
+                    self._idic_charge_candidates_sql(today, ids),
+                )
             )
             remaining = cr.fetchone()[0]
             # The attempt is recorded before the provider hears of it.
@@ -206,7 +208,7 @@ class AccountMove(models.Model):
         try:
             with self.env.cr.savepoint():
                 transaction._charge_with_token()
-        except Exception as error:  # noqa: BLE001 - any provider failure
+        except Exception as error:
             _logger.warning(
                 "Recurring gift charge %s failed: %s", transaction.reference, error
             )
@@ -215,7 +217,7 @@ class AccountMove(models.Model):
             try:
                 with self.env.cr.savepoint():
                     transaction._post_process()
-            except Exception:  # noqa: BLE001 - payment's own cron retries it
+            except Exception:
                 _logger.exception(
                     "Recurring gift charge %s: post-processing left to the "
                     "payment module's scheduled action",

@@ -51,8 +51,7 @@ class AccountMoveLine(models.Model):
             if line.idic_fund_id and line.idic_fund_id.company_id != line.company_id:
                 raise ValidationError(
                     self.env._(
-                        "The fund %(fund)s belongs to another company than the "
-                        "gift.",
+                        "The fund %(fund)s belongs to another company than the gift.",
                         fund=line.idic_fund_id.display_name,
                     )
                 )
@@ -70,7 +69,6 @@ class AccountMoveLine(models.Model):
     def create(self, vals_list):
         lines = super().create(vals_list)
         lines._idic_fill_gift_defaults()
-        lines.filtered("idic_matches_line_id")._idic_sync_matching_credits()
         return lines
 
     def write(self, vals):
@@ -78,7 +76,10 @@ class AccountMoveLine(models.Model):
         if "idic_pledge_id" in vals:
             self._idic_fill_gift_defaults()
         if "idic_matches_line_id" in vals:
-            self.filtered("idic_matches_line_id")._idic_sync_matching_credits()
+            # Drafts are synced when posted (their amounts may still change).
+            self.filtered(
+                lambda line: line.idic_matches_line_id and line.parent_state == "posted"
+            )._idic_sync_matching_credits()
         return result
 
     def _idic_fill_gift_defaults(self):
@@ -101,14 +102,12 @@ class AccountMoveLine(models.Model):
                 line.write(vals)
 
     def _idic_sync_matching_credits(self):
-        """Each matching gift soft-credits the employee whose gift it matches
-        with its own amount (role: matching gift), once."""
+        """Each posted matching gift soft-credits the employee whose gift it
+        matches with its own amount (role: matching gift), once."""
         SoftCredit = self.env["idic.soft.credit"].sudo()
         for line in self:
             employee = line.idic_matches_line_id.move_id.partner_id
-            credit = line.idic_soft_credit_ids.filtered(
-                lambda c: c.role == "matching"
-            )
+            credit = line.idic_soft_credit_ids.filtered(lambda c: c.role == "matching")
             vals = {
                 "line_id": line.id,
                 "partner_id": employee.id,

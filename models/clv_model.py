@@ -983,16 +983,10 @@ def _bgbb_objective(x, t_x, n, weights):
         psi_gd = special.digamma(gamma + delta)
         psi_p = special.digamma(alpha + p_a + beta + p_b)
         psi_g = special.digamma(gamma + g_a + delta + g_b)
-        d_alpha = (
-            special.digamma(alpha + p_a) - psi_p - special.digamma(alpha) + psi_ab
-        )
+        d_alpha = special.digamma(alpha + p_a) - psi_p - special.digamma(alpha) + psi_ab
         d_beta = special.digamma(beta + p_b) - psi_p - special.digamma(beta) + psi_ab
-        d_gamma = (
-            special.digamma(gamma + g_a) - psi_g - special.digamma(gamma) + psi_gd
-        )
-        d_delta = (
-            special.digamma(delta + g_b) - psi_g - special.digamma(delta) + psi_gd
-        )
+        d_gamma = special.digamma(gamma + g_a) - psi_g - special.digamma(gamma) + psi_gd
+        d_delta = special.digamma(delta + g_b) - psi_g - special.digamma(delta) + psi_gd
         gradient = np.array(
             [
                 alpha * _dot(weights, np.sum(share * d_alpha, axis=1)),
@@ -1021,9 +1015,7 @@ def bgbb_log_likelihood(params, x, t_x, n):
     params = _params("BG/BB", params, 4)
     x, t_x, n, _weights = _bgbb_data(x, t_x, n)
     px, pt, pn, inverse = _bgbb_patterns(x, t_x, n)
-    log_l = special.logsumexp(
-        _bgbb_log_terms(params, _bgbb_terms(px, pt, pn)), axis=1
-    )
+    log_l = special.logsumexp(_bgbb_log_terms(params, _bgbb_terms(px, pt, pn)), axis=1)
     return log_l[inverse]
 
 
@@ -1068,7 +1060,7 @@ def bgbb_fit_result(x, t_x, n, weights=None):
         log_likelihood=float(-value * customers),
         converged=converged,
         message=message,
-        n_customers=int(round(customers)) if customers == round(customers) else customers,
+        n_customers=round(customers) if customers == round(customers) else customers,
         n_evaluations=evaluations,
         std_errors=tuple(float(v) for v in params * errors),
     )
@@ -1159,9 +1151,7 @@ def bgbb_expected_transactions(params, n_future, x, t_x, n):
     log_l = special.logsumexp(
         _bgbb_log_terms((alpha, beta, gamma, delta), _bgbb_terms(px, pt, pn)), axis=1
     )[inverse]
-    log_head = special.betaln(alpha + x + 1, beta + n - x) - special.betaln(
-        alpha, beta
-    )
+    log_head = special.betaln(alpha + x + 1, beta + n - x) - special.betaln(alpha, beta)
     survival = _bgbb_survival_sum(gamma, delta, n, n_future)
     return np.where(n_future > 0, np.exp(log_head - log_l) * survival, 0.0)
 

@@ -29,7 +29,7 @@ class IdicAppealReport(models.Model):
     _rec_name = "appeal_id"
     _order = "amount desc, appeal_id"
 
-    appeal_id = fields.Many2one("utm.campaign", string="Appeal", readonly=True)
+    appeal_id = fields.Many2one("utm.campaign", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     donor_count = fields.Integer(string="Donors", readonly=True)
@@ -74,7 +74,12 @@ class IdicAppealReport(models.Model):
             "reversed_entry_id",
             "company_id",
         ],
-        "account.move.line": ["balance", "display_type", "product_id", "idic_appeal_id"],
+        "account.move.line": [
+            "balance",
+            "display_type",
+            "product_id",
+            "idic_appeal_id",
+        ],
         "product.template": ["idic_is_donation"],
         "utm.campaign": [
             "idic_appeal_cost",

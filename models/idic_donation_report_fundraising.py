@@ -9,12 +9,10 @@ class IdicDonationReport(models.Model):
 
     _inherit = "idic.donation.report"
 
-    appeal_id = fields.Many2one("utm.campaign", string="Appeal", readonly=True)
-    fund_id = fields.Many2one("idic.fund", string="Fund", readonly=True)
-    pledge_id = fields.Many2one("idic.pledge", string="Pledge", readonly=True)
-    recurring_gift_id = fields.Many2one(
-        "idic.recurring.gift", string="Recurring Gift", readonly=True
-    )
+    appeal_id = fields.Many2one("utm.campaign", readonly=True)
+    fund_id = fields.Many2one("idic.fund", readonly=True)
+    pledge_id = fields.Many2one("idic.pledge", readonly=True)
+    recurring_gift_id = fields.Many2one("idic.recurring.gift", readonly=True)
 
     _depends = {
         "account.move.line": ["idic_appeal_id", "idic_fund_id", "idic_pledge_id"],

@@ -9,7 +9,7 @@ import math
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 PLEDGE_STATES = [
@@ -22,6 +22,16 @@ PLEDGE_STATES = [
 INTERVALS = [("monthly", "Monthly"), ("quarterly", "Quarterly"), ("yearly", "Yearly")]
 INTERVAL_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 MAX_AMOUNT = 1e12
+# Fields only the pledge's own flows write (after their checks, as sudo).
+PROTECTED_FIELDS = {
+    "paid_amount",
+    "outstanding_amount",
+    "state",
+    "written_off_amount",
+    "confirmed",
+    "cancelled",
+}
+DONOR_DATA = "partner_idic.group_idic_donor_data"
 
 
 class IdicPledge(models.Model):
@@ -58,7 +68,7 @@ class IdicPledge(models.Model):
         string="Promised", required=True, tracking=True, help="In company currency."
     )
     fund_id = fields.Many2one("idic.fund", check_company=True, tracking=True)
-    appeal_id = fields.Many2one("utm.campaign", string="Appeal", tracking=True)
+    appeal_id = fields.Many2one("utm.campaign", tracking=True)
     installment_ids = fields.One2many(
         "idic.pledge.installment", "pledge_id", string="Installments", copy=True
     )
@@ -77,10 +87,11 @@ class IdicPledge(models.Model):
         string="Paid",
         compute="_compute_paid_amount",
         store=True,
-        help="The posted donation lines naming this pledge, net of their credit "
-        "notes.",
+        help="The posted donation lines naming this pledge, net of their credit notes.",
     )
-    written_off_amount = fields.Monetary(string="Written Off", readonly=True, copy=False)
+    written_off_amount = fields.Monetary(
+        string="Written Off", readonly=True, copy=False
+    )
     write_off_reason = fields.Char(copy=False, tracking=True)
     outstanding_amount = fields.Monetary(
         string="Outstanding", compute="_compute_outstanding", store=True
@@ -124,7 +135,9 @@ class IdicPledge(models.Model):
             )
             pledge.paid_amount = -sum(lines.mapped("balance"))
 
-    @api.depends("amount", "paid_amount", "written_off_amount", "confirmed", "cancelled")
+    @api.depends(
+        "amount", "paid_amount", "written_off_amount", "confirmed", "cancelled"
+    )
     def _compute_outstanding(self):
         for pledge in self:
             currency = pledge.currency_id or self.env.company.currency_id
@@ -165,8 +178,10 @@ class IdicPledge(models.Model):
         for pledge in self:
             pledge.gift_count = len(
                 pledge.line_ids.filtered(
-                    lambda line: line.parent_state == "posted"
-                    and line.move_id.move_type == "out_invoice"
+                    lambda line: (
+                        line.parent_state == "posted"
+                        and line.move_id.move_type == "out_invoice"
+                    )
                 ).move_id
             )
 
@@ -181,9 +196,7 @@ class IdicPledge(models.Model):
                     )
                 )
             if not 1 <= pledge.installment_count <= 600:
-                raise ValidationError(
-                    self.env._("A pledge has 1 to 600 installments.")
-                )
+                raise ValidationError(self.env._("A pledge has 1 to 600 installments."))
             if pledge.installment_ids and not float_is_zero(
                 sum(pledge.installment_ids.mapped("amount")) - pledge.amount,
                 precision_rounding=pledge.currency_id.rounding or 0.01,
@@ -201,25 +214,65 @@ class IdicPledge(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._idic_check_vals(vals)
             if vals.get("name", self.env._("New")) == self.env._("New"):
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("idic.pledge")
-                    or self.env._("New")
-                )
+                vals["name"] = self.env["ir.sequence"].next_by_code(
+                    "idic.pledge"
+                ) or self.env._("New")
         return super().create(vals_list)
 
+    def write(self, vals):
+        self._idic_check_vals(vals)
+        return super().write(vals)
+
+    def _idic_check_vals(self, vals):
+        """Refuse what only the pledge's flows write, and amounts that are
+        not finite numbers (before the ORM rounds them)."""
+        if "amount" in vals:
+            amount = vals["amount"]
+            if (
+                isinstance(amount, bool)
+                or not isinstance(amount, int | float)
+                or not math.isfinite(amount)
+                or not 0 < amount <= MAX_AMOUNT
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The promised amount of a pledge must be a positive number "
+                        "up to 1,000,000,000,000."
+                    )
+                )
+        if PROTECTED_FIELDS & set(vals) and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "What a pledge received, its write-off and its state change "
+                    "through its buttons only."
+                )
+            )
+
+    def _idic_check_user(self):
+        if not self.env.su and not self.env.user.has_group(DONOR_DATA):
+            raise AccessError(
+                self.env._(
+                    "Only relationship managers and donor-data readers manage pledges."
+                )
+            )
+        self.check_access("write")
+
     def action_confirm(self):
+        self._idic_check_user()
         for pledge in self.filtered(lambda p: p.state == "draft"):
             if not pledge.installment_ids:
                 pledge.installment_ids = [
                     Command.create({"date": pledge.date, "amount": pledge.amount})
                 ]
-            pledge.confirmed = True
+            pledge.sudo().confirmed = True
 
     def action_schedule(self):
         """Replace the installments by ``installment_count`` equal ones, every
         ``installment_interval`` from the pledge date (the last one takes the
         cents left)."""
+        self._idic_check_user()
         for pledge in self:
             if pledge.state not in ("draft", "open"):
                 raise UserError(
@@ -230,7 +283,9 @@ class IdicPledge(models.Model):
             months = INTERVAL_MONTHS[pledge.installment_interval or "monthly"]
             commands = [Command.clear()]
             for index in range(count):
-                amount = part if index < count - 1 else pledge.amount - part * (count - 1)
+                amount = (
+                    part if index < count - 1 else pledge.amount - part * (count - 1)
+                )
                 commands.append(
                     Command.create(
                         {
@@ -243,25 +298,27 @@ class IdicPledge(models.Model):
 
     def action_write_off(self):
         """Write the outstanding amount off (a reason is needed)."""
+        self._idic_check_user()
         for pledge in self:
             if pledge.state != "open":
                 raise UserError(self.env._("Only open pledges can be written off."))
             if not (pledge.write_off_reason or "").strip():
                 raise UserError(
                     self.env._(
-                        "Say why pledge %(pledge)s is written off (Write-Off "
-                        "Reason).",
+                        "Say why pledge %(pledge)s is written off (Write-Off Reason).",
                         pledge=pledge.name,
                     )
                 )
-            pledge.written_off_amount += pledge.outstanding_amount
+            pledge.sudo().written_off_amount += pledge.outstanding_amount
 
     def action_cancel(self):
-        self.write({"cancelled": True})
+        self._idic_check_user()
+        self.sudo().write({"cancelled": True})
 
     def action_reset(self):
-        """Back to draft from cancelled, or reopen a written-off pledge."""
-        self.write({"cancelled": False, "written_off_amount": 0.0})
+        """Back from cancelled, or reopen a written-off pledge."""
+        self._idic_check_user()
+        self.sudo().write({"cancelled": False, "written_off_amount": 0.0})
 
     def action_open_gifts(self):
         self.ensure_one()

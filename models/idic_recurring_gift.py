@@ -119,10 +119,9 @@ class IdicRecurringGift(models.Model):
         check_company=True,
     )
     fund_id = fields.Many2one("idic.fund", check_company=True, tracking=True)
-    appeal_id = fields.Many2one("utm.campaign", string="Appeal", tracking=True)
+    appeal_id = fields.Many2one("utm.campaign", tracking=True)
     payment_token_id = fields.Many2one(
         "payment.token",
-        string="Payment Token",
         check_company=True,
         domain="[('partner_id', 'child_of', commercial_partner_id), "
         "('company_id', '=', company_id)]",
@@ -138,8 +137,7 @@ class IdicRecurringGift(models.Model):
         string="Fundraiser",
         default=lambda self: self.env.user,
         domain="[('share', '=', False)]",
-        help="Gets the activity when the gift lapses if the donor has no "
-        "salesperson.",
+        help="Gets the activity when the gift lapses if the donor has no salesperson.",
     )
     state = fields.Selection(
         RECURRING_STATES,
@@ -272,10 +270,9 @@ class IdicRecurringGift(models.Model):
                 }
             )
             if vals.get("name", self.env._("New")) == self.env._("New"):
-                vals["name"] = (
-                    self.env["ir.sequence"].sudo().next_by_code("idic.recurring.gift")
-                    or self.env._("New")
-                )
+                vals["name"] = self.env["ir.sequence"].sudo().next_by_code(
+                    "idic.recurring.gift"
+                ) or self.env._("New")
         gifts = super().create(vals_list)
         for gift in gifts.sudo():
             gift.next_date = first_period(gift.date_start, gift.day)
@@ -293,13 +290,16 @@ class IdicRecurringGift(models.Model):
             self._idic_trigger_donors()
         return result
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_gifts_made(self):
         if any(gift.invoice_ids for gift in self.sudo()):
             raise UserError(
                 self.env._(
                     "A recurring gift that made gifts cannot be deleted: cancel it."
                 )
             )
+
+    def unlink(self):
         self._idic_trigger_donors()
         return super().unlink()
 
@@ -312,6 +312,7 @@ class IdicRecurringGift(models.Model):
                 isinstance(amount, bool)
                 or not isinstance(amount, int | float)
                 or not math.isfinite(amount)
+                or not 0 < amount <= MAX_AMOUNT
             ):
                 raise ValidationError(
                     self.env._(
@@ -362,7 +363,9 @@ class IdicRecurringGift(models.Model):
         meanwhile are not invoiced; the next one is."""
         self._idic_check_user()
         today = fields.Date.context_today(self)
-        for gift in self.filtered(lambda g: g.state in ("paused", "lapsed", "cancelled")):
+        for gift in self.filtered(
+            lambda g: g.state in ("paused", "lapsed", "cancelled")
+        ):
             gift._idic_set_state("active")
             upcoming = gift.next_date or first_period(gift.date_start, gift.day)
             while upcoming < today:
@@ -371,9 +374,9 @@ class IdicRecurringGift(models.Model):
 
     def action_cancel(self):
         self._idic_check_user()
-        self.filtered(lambda g: g.state in ("active", "paused", "lapsed"))._idic_set_state(
-            "cancelled"
-        )
+        self.filtered(
+            lambda g: g.state in ("active", "paused", "lapsed")
+        )._idic_set_state("cancelled")
 
     def action_invoice_now(self):
         """Make the gifts of the periods due by today now (the scheduled

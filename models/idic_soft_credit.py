@@ -76,6 +76,7 @@ class IdicSoftCredit(models.Model):
     def create(self, vals_list):
         Line = self.env["account.move.line"].sudo()
         for vals in vals_list:
+            self._idic_check_amount(vals)
             line = Line.browse(vals.get("line_id"))
             if line:
                 vals.setdefault("move_id", line.move_id.id)
@@ -87,9 +88,13 @@ class IdicSoftCredit(models.Model):
         return credits
 
     def write(self, vals):
+        self._idic_check_amount(vals)
         if "line_id" in vals:
             vals["company_id"] = (
-                self.env["account.move.line"].sudo().browse(vals["line_id"]).company_id.id
+                self.env["account.move.line"]
+                .sudo()
+                .browse(vals["line_id"])
+                .company_id.id
             )
         result = super().write(vals)
         self._idic_trigger_donors()
@@ -98,6 +103,19 @@ class IdicSoftCredit(models.Model):
     def unlink(self):
         self._idic_trigger_donors()
         return super().unlink()
+
+    def _idic_check_amount(self, vals):
+        """An amount typed must be a finite number (before the ORM rounds
+        it); its bounds are the constraint's."""
+        amount = vals.get("amount")
+        if amount is not None and (
+            isinstance(amount, bool)
+            or not isinstance(amount, int | float)
+            or not math.isfinite(amount)
+        ):
+            raise ValidationError(
+                self.env._("The amount of a soft credit must be a number.")
+            )
 
     @api.onchange("line_id")
     def _onchange_line_id(self):

@@ -78,9 +78,7 @@ class ResCompany(models.Model):
         for company in self:
             if not 1 <= company.idic_recurring_lapse_periods <= 24:
                 raise ValidationError(
-                    self.env._(
-                        "A recurring gift lapses after 1 to 24 missed periods."
-                    )
+                    self.env._("A recurring gift lapses after 1 to 24 missed periods.")
                 )
             if not 4 <= company.idic_bgbb_min_donors <= 10_000_000:
                 raise ValidationError(

@@ -93,8 +93,7 @@ class ResPartner(models.Model):
     )
     idic_household_receipts = fields.Boolean(
         string="Receipts to the Household",
-        help="Donation receipts of its members' gifts are addressed to the "
-        "household.",
+        help="Donation receipts of its members' gifts are addressed to the household.",
     )
     idic_donation_soft_total = _amount_field(
         "Soft Credits",
@@ -120,8 +119,7 @@ class ResPartner(models.Model):
     )
     idic_donor_mrr = _amount_field(
         "Monthly Recurring Revenue",
-        "The active recurring gifts of the donor per month, in company "
-        "currency.",
+        "The active recurring gifts of the donor per month, in company currency.",
     )
     idic_donor_p_active = fields.Float(
         string="Probability to Give Again",
@@ -435,7 +433,9 @@ class ResPartner(models.Model):
         patterns = np.array(cr.fetchall(), dtype=float).reshape(-1, 4)
         x, t_x, n, count = (patterns[:, i] for i in range(4))
         observed = n >= 1
-        params = self._idic_fit_bgbb(company, x[observed], t_x[observed], n[observed], count[observed])
+        params = self._idic_fit_bgbb(
+            company, x[observed], t_x[observed], n[observed], count[observed]
+        )
         p_active, expected, factor, method = self._idic_predict_donors(
             company, params, x, t_x, n, count
         )
@@ -519,7 +519,11 @@ class ResPartner(models.Model):
         years = np.arange(1, DONOR_HORIZON_YEARS + 1)
         weights = discount**years
         young = n < 0
-        n0, x0, t0 = np.where(young, 0, n), np.where(young, 0, x), np.where(young, 0, t_x)
+        n0, x0, t0 = (
+            np.where(young, 0, n),
+            np.where(young, 0, x),
+            np.where(young, 0, t_x),
+        )
         size = len(x)
         if params is not None and size:
             p_active = clv_model.bgbb_p_alive(params, x0, t0, n0)
@@ -536,7 +540,11 @@ class ResPartner(models.Model):
         else:
             observed = n >= 1
             exposure = float(np.sum(n[observed] * count[observed]))
-            pooled = float(np.sum(x[observed] * count[observed])) / exposure if exposure else 1.0
+            pooled = (
+                float(np.sum(x[observed] * count[observed])) / exposure
+                if exposure
+                else 1.0
+            )
             rate = np.where(n >= 1, (x + 1) / np.maximum(n + 1, 1), pooled)
             silence = np.maximum(n0 - t0, 0)
             p_active = np.where(silence > 0, (1.0 - rate) ** silence, 1.0)
@@ -590,9 +598,7 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "partner_idic.idic_soft_credit_action"
         )
-        action["domain"] = [
-            ("partner_id", "child_of", self.commercial_partner_id.id)
-        ]
+        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
 
@@ -612,8 +618,6 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "partner_idic.idic_pledge_action"
         )
-        action["domain"] = [
-            ("partner_id", "child_of", self.commercial_partner_id.id)
-        ]
+        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.id}
         return action

@@ -77,6 +77,4 @@ class ResPartner(models.Model):
         """Daily: make each period's gift of the recurring gifts, then charge
         their tokens (the charge step). A ``helper`` action only takes ranges
         of the runs its job's own action started."""
-        self.sudo()._idic_make_recurring_gifts(
-            start=not helper, batch_size=batch_size
-        )
+        self.sudo()._idic_make_recurring_gifts(start=not helper, batch_size=batch_size)

@@ -68,6 +68,32 @@ class UtmCampaign(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._idic_check_cost(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._idic_check_cost(vals)
+        return super().write(vals)
+
+    def _idic_check_cost(self, vals):
+        """The cost typed must be a finite number (before the ORM rounds
+        it); its bounds are the constraint's."""
+        cost = vals.get("idic_appeal_cost")
+        if cost is not None and (
+            isinstance(cost, bool)
+            or not isinstance(cost, int | float)
+            or not math.isfinite(cost)
+        ):
+            raise ValidationError(
+                self.env._(
+                    "The cost of an appeal must be a number between 0 and "
+                    "1,000,000,000,000."
+                )
+            )
+
     def _compute_idic_appeal_figures(self):
         """Gifts and amount of the appeal in its company, from the appeal
         analysis (read as the user: donor-data readers only)."""

@@ -27,3 +27,5 @@ from . import test_recompute_run
 from . import test_recompute_queue_job
 from . import test_bgbb_model
 from . import test_recurring_gift
+from . import test_fundraising
+from . import test_donor_value

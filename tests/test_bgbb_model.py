@@ -114,6 +114,7 @@ class TestBgbbModel(BaseCase):
     def test_donations_data(self):
         x, t_x, n, count = _load_donations()
         self.assertEqual(len(x), 22)
+        self.assertTrue(np.all(t_x <= n))
         self.assertEqual(int(count.sum()), 11104)
         self.assertEqual(set(n), {6.0})
 
@@ -127,9 +128,7 @@ class TestBgbbModel(BaseCase):
         for estimate, published in zip(result.params, PUBLISHED_BGBB, strict=True):
             self.assertAlmostEqual(estimate, published, places=3)
         self.assertAlmostEqual(result.log_likelihood, PUBLISHED_BGBB_LL, places=1)
-        self.assertEqual(
-            clv_model.bgbb_fit(x, t_x, n, weights=count), result.params
-        )
+        self.assertEqual(clv_model.bgbb_fit(x, t_x, n, weights=count), result.params)
         # One row per donor gives the same fit as the patterns with counts.
         rows = np.repeat(np.arange(len(x)), count.astype(int))
         expanded = clv_model.bgbb_fit_result(x[rows], t_x[rows], n[rows])

@@ -150,10 +150,18 @@ class TestRecurringGift(IdicCase):
         self.assertEqual(first_period(date(2026, 1, 10), 10), date(2026, 1, 10))
         self.assertEqual(first_period(date(2026, 1, 11), 10), date(2026, 2, 10))
         self.assertEqual(first_period(date(2026, 2, 1), 31), date(2026, 2, 28))
-        self.assertEqual(next_period(date(2026, 1, 31), 31, "monthly"), date(2026, 2, 28))
-        self.assertEqual(next_period(date(2026, 2, 28), 31, "monthly"), date(2026, 3, 31))
-        self.assertEqual(next_period(date(2024, 2, 29), 29, "yearly"), date(2025, 2, 28))
-        self.assertEqual(next_period(date(2026, 11, 15), 15, "quarterly"), date(2027, 2, 15))
+        self.assertEqual(
+            next_period(date(2026, 1, 31), 31, "monthly"), date(2026, 2, 28)
+        )
+        self.assertEqual(
+            next_period(date(2026, 2, 28), 31, "monthly"), date(2026, 3, 31)
+        )
+        self.assertEqual(
+            next_period(date(2024, 2, 29), 29, "yearly"), date(2025, 2, 28)
+        )
+        self.assertEqual(
+            next_period(date(2026, 11, 15), 15, "quarterly"), date(2027, 2, 15)
+        )
 
     # ------------------------------------------------------------------
     # The job
@@ -172,7 +180,9 @@ class TestRecurringGift(IdicCase):
             [date(2026, 1, 10), date(2026, 2, 10), date(2026, 3, 10)],
         )
         self.assertEqual(set(invoices.mapped("state")), {"posted"})
-        self.assertEqual(invoices.mapped("invoice_date"), invoices.mapped("idic_recurring_period"))
+        self.assertEqual(
+            invoices.mapped("invoice_date"), invoices.mapped("idic_recurring_period")
+        )
         lines = invoices.invoice_line_ids
         self.assertEqual(lines.product_id, self.product)
         self.assertEqual(lines.idic_fund_id, self.fund)
@@ -218,7 +228,9 @@ class TestRecurringGift(IdicCase):
         """The scheduled action (the recompute frame, committing each range)
         run twice makes each period once; its run ends and the charge step
         paid Ann's gifts with her token."""
-        gifts = self.gift(self.cara) | self.gift(self.ann, payment_token_id=self.token_ok.id)
+        gifts = self.gift(self.cara) | self.gift(
+            self.ann, payment_token_id=self.token_ok.id
+        )
         cron = self.env.ref("partner_idic.ir_cron_idic_recurring_gifts")
         charge = self.env.ref("partner_idic.ir_cron_idic_recurring_charge")
         with self.enter_registry_test_mode():
@@ -252,14 +264,18 @@ class TestRecurringGift(IdicCase):
             self.assertEqual(invoice.idic_charge_date, date(2026, 3, 15))
         self.assertEqual(gift.missed_periods, 0)
         # Nothing left to charge.
-        self.assertEqual(self.env["account.move"]._idic_charge_recurring(commit=False), 0)
+        self.assertEqual(
+            self.env["account.move"]._idic_charge_recurring(commit=False), 0
+        )
 
     def test_failed_charge_retried_next_day_then_lapse(self):
         """Ben's token is refused: each invoice is tried once a day; when the
         next period comes with as many unpaid periods as the company allows
         (2 here), the gift lapses and a salesperson gets an activity."""
         self.company_r.idic_recurring_lapse_periods = 2
-        gift = self.gift(self.ben, payment_token_id=self.token_fail.id, user_id=self.salesperson.id)
+        gift = self.gift(
+            self.ben, payment_token_id=self.token_fail.id, user_id=self.salesperson.id
+        )
         self.run_job()
         invoices = gift.invoice_ids
         self.assertEqual(len(invoices), 3)
@@ -321,7 +337,9 @@ class TestRecurringGift(IdicCase):
         gift = self.gift(self.ann, payment_token_id=self.token_ok.id)
         gift.with_user(self.donor_user).action_invoice_now()
         self.assertEqual(len(gift.invoice_ids), 3)
-        self.assertTrue(all(m.payment_state in ("paid", "in_payment") for m in gift.invoice_ids))
+        self.assertTrue(
+            all(m.payment_state in ("paid", "in_payment") for m in gift.invoice_ids)
+        )
 
     def test_access_and_protected_fields(self):
         gift = self.gift(self.cara)
@@ -353,7 +371,9 @@ class TestRecurringGift(IdicCase):
                 gift.with_user(self.donor_user).write(values)
         # The token must be the donor's.
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
-            gift.with_user(self.donor_user).write({"payment_token_id": self.token_ok.id})
+            gift.with_user(self.donor_user).write(
+                {"payment_token_id": self.token_ok.id}
+            )
 
     # ------------------------------------------------------------------
     # Donor figures
