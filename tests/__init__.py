@@ -29,3 +29,4 @@ from . import test_bgbb_model
 from . import test_recurring_gift
 from . import test_fundraising
 from . import test_donor_value
+from . import test_fundraising_tour
