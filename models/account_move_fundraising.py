@@ -7,9 +7,18 @@ recurring gift's payment token, and its soft credits."""
 import logging
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
+
+# Written by the recurring-gift job and its charge step only (as sudo).
+PROTECTED_FIELDS = {
+    "idic_recurring_gift_id",
+    "idic_recurring_period",
+    "idic_charge_date",
+    "idic_charge_failures",
+}
 
 
 class AccountMove(models.Model):
@@ -72,7 +81,23 @@ class AccountMove(models.Model):
             matching._idic_sync_matching_credits()
         return posted
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(PROTECTED_FIELDS & set(vals) for vals in vals_list):
+            self._idic_refuse_protected()
+        return super().create(vals_list)
+
+    def _idic_refuse_protected(self):
+        raise AccessError(
+            self.env._(
+                "The recurring gift, period and charges of an invoice are written "
+                "by the recurring-gift job only."
+            )
+        )
+
     def write(self, vals):
+        if PROTECTED_FIELDS & set(vals) and not self.env.su:
+            self._idic_refuse_protected()
         defaults = {
             name: vals[name]
             for name in ("idic_appeal_id", "idic_fund_id")

@@ -359,6 +359,16 @@ class TestRecurringGift(IdicCase):
                     "state": "lapsed",
                 }
             )
+        # Billing users do not rewrite an invoice's period or its charges.
+        self.run_job()
+        invoice = gift.invoice_ids[:1].with_user(self.donor_user)
+        for field, value in (
+            ("idic_recurring_period", date(2030, 1, 1)),
+            ("idic_charge_date", date(2030, 1, 1)),
+            ("idic_recurring_gift_id", False),
+        ):
+            with self.assertRaises(AccessError):
+                invoice.write({field: value})
         # Only donor-data readers manage them.
         with self.assertRaises(AccessError):
             gift.with_user(self.idic_user).action_pause()
