@@ -195,6 +195,10 @@ class ResPartner(models.Model):
         cr = self.env.cr
         month, day = int(company.fiscalyear_last_month), company.fiscalyear_last_day
         this_fy = fiscal_year_sql(SQL("%s::date", today), month, day)
+        # The planner overestimates the rows of these statements by orders of
+        # magnitude: JIT compiling the soft credits' one took 14 s at 100,000
+        # partners for a 1 s query.
+        cr.execute(SQL("SET LOCAL jit = off"))
         self._idic_stage_soft_credits(company, this_fy, month, day)
         self._idic_stage_sustainers(company, today)
         self._idic_stage_donor_value(company)
@@ -273,6 +277,7 @@ class ResPartner(models.Model):
                 SQL.identifier(PATTERNS_TABLE),
             )
         )
+        cr.execute(SQL("SET LOCAL jit TO DEFAULT"))
         return rows
 
     @api.model
