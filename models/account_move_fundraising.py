@@ -132,10 +132,11 @@ class AccountMove(models.Model):
     # Charging the payment tokens of recurring gifts
     # ------------------------------------------------------------------
     @api.model
-    def _idic_charge_candidates_sql(self, today, ids=None):
+    def _idic_charge_candidates_sql(self, today, ids=None, companies=None):
         """SQL ``m.id`` of the posted, unpaid invoices of active recurring
         gifts with a payment token, not tried today and with no transaction
-        under way (``ids``: among these only)."""
+        under way (``ids``: among these only; ``companies``: of these
+        companies only)."""
         return SQL(
             """SELECT m.id FROM account_move m
                  JOIN idic_recurring_gift g ON g.id = m.idic_recurring_gift_id
@@ -148,12 +149,15 @@ class AccountMove(models.Model):
                         JOIN payment_transaction t ON t.id = r.transaction_id
                        WHERE r.invoice_id = m.id
                          AND t.state IN ('draft', 'pending', 'authorized'))
-                  %(ids)s""",
+                  %(ids)s %(companies)s""",
             today=today,
             ids=SQL("AND m.id = ANY(%s)", list(ids)) if ids is not None else SQL(""),
+            companies=SQL("AND m.company_id = ANY(%s)", companies.ids)
+            if companies
+            else SQL(""),
         )
 
-    def _idic_charge_recurring(self, commit=True):
+    def _idic_charge_recurring(self, commit=True, companies=None):
         """Charge the payment tokens of the recurring gifts of these invoices
         (all the invoices due when called on an empty recordset by the
         scheduled action), once a day each. With ``commit`` (the scheduled
@@ -167,7 +171,7 @@ class AccountMove(models.Model):
         self.env.flush_all()
         ids = self.ids if self else None
         if not commit:
-            cr.execute(self._idic_charge_candidates_sql(today, ids))
+            cr.execute(self._idic_charge_candidates_sql(today, ids, companies))
             moves = self.browse([row[0] for row in cr.fetchall()]).sudo()
             for move in moves:
                 move._idic_send_charge(move._idic_prepare_charge(today))
@@ -177,7 +181,7 @@ class AccountMove(models.Model):
             cr.execute(
                 SQL(
                     "%s ORDER BY m.id LIMIT 1 FOR NO KEY UPDATE OF m SKIP LOCKED",
-                    self._idic_charge_candidates_sql(today, ids),
+                    self._idic_charge_candidates_sql(today, ids, companies),
                 )
             )
             row = cr.fetchone()

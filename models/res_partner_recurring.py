@@ -69,7 +69,9 @@ class ResPartner(models.Model):
             "recurring", companies, batch_size=batch_size, commit=commit, start=start
         )
         if not commit:
-            self.env["account.move"]._idic_charge_recurring(commit=False)
+            self.env["account.move"]._idic_charge_recurring(
+                commit=False, companies=companies
+            )
         return made
 
     @api.model
