@@ -4,9 +4,10 @@
 
 On the data set of ``bench_value_recompute.py`` (built by it when the
 database has none), in transactions that are all rolled back: ``--gifts``
-active monthly recurring gifts of the bench company's partners, inserted in
-SQL, of which ``--due`` have their period due today (the others later in the
-month: the job must find the due ones among them all).
+active monthly recurring gifts of the bench company's partners (a partner
+has several when the gifts outnumber them), inserted in SQL, of which
+``--due`` have their period due today (the others later in the month: the
+job must find the due ones among them all).
 
 It times
 
@@ -43,19 +44,22 @@ import bench_value_recompute as value_bench
 TARGET_RATIO = 3.0
 
 GIFTS_SQL = """
+WITH donors AS (
+    SELECT p.id, ROW_NUMBER() OVER (ORDER BY p.id) - 1 AS k, COUNT(*) OVER () AS total
+      FROM res_partner p
+     WHERE p.id = p.commercial_partner_id AND p.active
+       AND (p.company_id IS NULL OR p.company_id = %(company)s)
+)
 INSERT INTO idic_recurring_gift
        (name, partner_id, commercial_partner_id, company_id, currency_id, amount,
         monthly_amount, interval, day, date_start, next_date, product_id, state,
         user_id, create_uid, create_date, write_uid, write_date)
-SELECT 'RGB' || p.id, p.id, p.id, %(company)s, %(currency)s, 25, 25, 'monthly',
+SELECT 'RGB' || g.n, d.id, d.id, %(company)s, %(currency)s, 25, 25, 'monthly',
        %(day)s, %(start)s,
-       CASE WHEN n <= %(due)s THEN %(today)s ELSE %(later)s END,
+       CASE WHEN g.n <= %(due)s THEN %(today)s ELSE %(later)s END,
        %(product)s, 'active', 1, 1, now(), 1, now()
-  FROM (SELECT p.id, ROW_NUMBER() OVER (ORDER BY p.id) AS n
-          FROM res_partner p
-         WHERE p.id = p.commercial_partner_id AND p.active
-         ORDER BY p.id
-         LIMIT %(gifts)s) p
+  FROM generate_series(1, %(gifts)s) AS g(n)
+  JOIN donors d ON d.k = (g.n - 1) %% (SELECT MAX(total) FROM donors)
 """
 
 BASELINE_SQL = """

@@ -49,7 +49,12 @@ class IdicPledge(models.Model):
         default=lambda self: self.env._("New"),
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Donor", required=True, index=True, tracking=True
+        "res.partner",
+        string="Donor",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
