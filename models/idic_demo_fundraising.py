@@ -230,7 +230,7 @@ class IdicDemo(models.AbstractModel):
                 "fund_id": fund.id,
             }
         )
-        # Four periods unpaid, then the fifth comes: the gift lapses.
+        # Five periods unpaid, then the sixth comes: the gift lapses.
         lapsing._idic_make_gifts(today - relativedelta(months=1))
         lapsing._idic_make_gifts(today)
 

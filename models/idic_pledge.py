@@ -116,7 +116,9 @@ class IdicPledge(models.Model):
         help="Installments due up to today not paid yet.",
     )
     next_installment_date = fields.Date(compute="_compute_schedule")
-    gift_count = fields.Integer(compute="_compute_gift_count", string="Gifts")
+    gift_count = fields.Integer(
+        compute="_compute_gift_count", string="Gifts", compute_sudo=True
+    )
     note = fields.Text()
 
     _amount_positive = models.Constraint(

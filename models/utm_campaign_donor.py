@@ -28,6 +28,7 @@ class UtmCampaign(models.Model):
         string="Appeal Cost",
         currency_field="idic_appeal_currency_id",
         groups="partner_idic.group_idic_donor_data",
+        copy=False,
         help="What the appeal cost (printing, postage, events, staff): the cost "
         "per unit raised divides it by the amount of its gifts.",
     )

@@ -519,6 +519,20 @@ class TestFundraising(IdicCase):
             (pledge.state, pledge.written_off_amount, pledge.outstanding_amount),
             ("written_off", 700.0, 0.0),
         )
+        # A donor-data reader without accounting rights reads the pledge.
+        reader = new_user(
+            self.env,
+            login="idic_fund_reader",
+            groups="partner_idic.group_idic_donor_data",
+            company_id=self.company_f.id,
+            company_ids=[self.company_f.id],
+        )
+        self.assertEqual(
+            self.pledge.with_user(reader).read(["gift_count", "paid_amount"])[0][
+                "gift_count"
+            ],
+            1,
+        )
         # Nobody writes the figures over RPC.
         for field, value in (
             ("written_off_amount", 0.0),
