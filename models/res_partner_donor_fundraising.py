@@ -29,6 +29,7 @@ import logging
 import numpy as np
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from . import clv_model
@@ -159,6 +160,17 @@ class ResPartner(models.Model):
         "company has too few donors observed over a complete fiscal year to fit "
         "the model. New donor: the first gift is of this fiscal year.",
     )
+
+    def write(self, vals):
+        if not self.env.su and set(vals) & set(FUNDRAISING_COLUMNS):
+            raise AccessError(
+                self.env._(
+                    "Soft credit totals, sustainers, monthly recurring revenue and "
+                    "predicted donor values are computed by the donor job: nobody "
+                    "writes them."
+                )
+            )
+        return super().write(vals)
 
     # ------------------------------------------------------------------
     # The donor job

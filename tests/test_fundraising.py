@@ -399,6 +399,16 @@ class TestFundraising(IdicCase):
         )
         self.assertEqual(self.figures(self.ben)["status"], "lapsed")
         self.assertTrue(self.figures(self.ben)["lybunt"])
+        # The job writes them; nobody else, managers included.
+        for field in (
+            "idic_donation_soft_total",
+            "idic_donor_ltv",
+            "idic_donor_sustainer",
+        ):
+            with self.assertRaises(AccessError):
+                self.cara.with_user(self.idic_manager).with_company(
+                    self.company_f
+                ).write({field: 1})
 
     def test_count_soft_credits_setting(self):
         """Counting soft credits: the household gave last year too (Hana's
