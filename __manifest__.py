@@ -80,6 +80,17 @@
         "views/idic_portal_giving_templates.xml",
         "views/idic_portal_referral_templates.xml",
         "views/idic_portal_settings_views.xml",
+        "security/idic_fundraising_security.xml",
+        "data/idic_fundraising_data.xml",
+        "views/idic_fund_views.xml",
+        "views/idic_soft_credit_views.xml",
+        "views/idic_pledge_views.xml",
+        "views/idic_recurring_gift_views.xml",
+        "views/idic_appeal_views.xml",
+        "views/account_move_fundraising_views.xml",
+        "views/res_partner_fundraising_views.xml",
+        "views/res_config_settings_fundraising_views.xml",
+        "report/idic_donation_receipt_household.xml",
     ],
     "demo": [
         "demo/partner_idic_demo.xml",
@@ -88,6 +99,7 @@
         "demo/partner_idic_voice_demo.xml",
         "demo/partner_idic_portal_demo.xml",
         "demo/partner_idic_actions_demo.xml",
+        "demo/partner_idic_fundraising_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

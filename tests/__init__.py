@@ -41,3 +41,8 @@ from . import test_outbound
 from . import test_next_action
 from . import test_segment_action
 from . import test_tours_actions
+from . import test_bgbb_model
+from . import test_recurring_gift
+from . import test_fundraising
+from . import test_donor_value
+from . import test_fundraising_tour
