@@ -37,6 +37,7 @@
         "views/res_partner_views.xml",
         "views/idic_overview_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_config_settings_relationship_views.xml",
         "data/idic_member_data.xml",
         "views/idic_member_views.xml",
         "views/partner_idic_menus.xml",

@@ -10,6 +10,7 @@ from . import mail_thread
 from . import idic_value_tier
 from . import idic_tier_history
 from . import res_partner_value
+from . import res_partner_relationship
 from . import account_move
 from . import loyalty
 from . import account_partial_reconcile
@@ -47,4 +48,5 @@ from . import idic_overview_health
 from . import idic_recompute_run
 from . import res_company_recompute
 from . import res_config_settings_recompute
+from . import res_config_settings_relationship
 from . import idic_recompute_queue

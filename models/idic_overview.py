@@ -76,8 +76,10 @@ class IdicOverview(models.AbstractModel):
     @api.model
     def _commercial_domain(self):
         """Customers counted once: companies and persons without a company
-        (contacts follow their company everywhere in this add-on)."""
-        return [("parent_id", "=", False)]
+        (contacts follow their company everywhere in this add-on), never the
+        own companies, staff or vendors that never bought; the same domain as
+        the menus (``res.partner._idic_counted_domain``)."""
+        return self.env["res.partner"]._idic_counted_domain()
 
     # ------------------------------------------------------------------------
     # Sections
@@ -112,7 +114,8 @@ class IdicOverview(models.AbstractModel):
         forward_domain = [("forward", "=", True), ("date_in", ">=", since)]
         moved = len(
             History._read_group(
-                [*forward_domain, ("partner_id.parent_id", "=", False)], ["partner_id"]
+                [*forward_domain, ("partner_id.idic_counted", "=", True)],
+                ["partner_id"],
             )
         )
         tiles = [
@@ -126,6 +129,7 @@ class IdicOverview(models.AbstractModel):
                     base,
                     views=("kanban", "list", "form"),
                 ),
+                hint=self.env._("Companies and persons without a company"),
             ),
             self._tile(
                 "pipeline_forward",
@@ -136,7 +140,7 @@ class IdicOverview(models.AbstractModel):
                 self._action(
                     "partner_idic.idic_stage_history_action",
                     self.env._("Moves forward"),
-                    forward_domain,
+                    [*forward_domain, ("partner_id.idic_counted", "=", True)],
                     views=("list", "pivot"),
                 ),
                 display=f"{self._share(moved, total)}%",
@@ -363,9 +367,11 @@ class IdicOverview(models.AbstractModel):
     @api.model
     def _section_members(self, today):
         Partner = self.env["res.partner"]
+        # Members are persons or companies, never the own companies or staff.
+        base = [("idic_excluded", "=", False)]
         statuses = dict(
             Partner._read_group(
-                [("idic_member_status", "not in", (False, "none"))],
+                [*base, ("idic_member_status", "not in", (False, "none"))],
                 ["idic_member_status"],
                 ["__count"],
             )
@@ -388,13 +394,17 @@ class IdicOverview(models.AbstractModel):
             retention_domain, [], ["due_count:sum", "renewed_count:sum"]
         )
         rate = self._share(renewed or 0, due or 0)
-        renewals_domain = [("idic_member_renewal_due", "=", True)]
+        renewals_domain = [*base, ("idic_member_renewal_due", "=", True)]
         tiles = [
             self._tile(
                 "members",
                 self.env._("Members"),
                 sum(statuses.get(status, 0) for status in active),
-                members(self.env._("Members"), [("idic_member_status", "in", active)]),
+                members(
+                    self.env._("Members"),
+                    [*base, ("idic_member_status", "in", active)],
+                ),
+                hint=self.env._("New, current and in grace"),
             ),
             self._tile(
                 "renewal_rate",
@@ -427,7 +437,7 @@ class IdicOverview(models.AbstractModel):
                 f"member_{status}",
                 labels[status],
                 statuses.get(status, 0),
-                members(labels[status], [("idic_member_status", "=", status)]),
+                members(labels[status], [*base, ("idic_member_status", "=", status)]),
                 share=self._share(statuses.get(status, 0), total),
             )
             for status in ("new", "current", "grace", "lapsed", "withdrawn")

@@ -248,7 +248,7 @@ class IdicOverview(models.AbstractModel):
         moved_domain = [
             ("forward", "=", True),
             ("date_in", ">=", self._since(today)),
-            ("partner_id.parent_id", "=", False),
+            ("partner_id.idic_counted", "=", True),
         ]
         moved = dict(
             self.env["idic.stage.history"]._read_group(

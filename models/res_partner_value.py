@@ -340,14 +340,17 @@ class ResPartner(models.Model):
     @api.model
     def _idic_value_moves_sql(self, company):
         """The moves that count for value (alias ``m`` on account_move): the
-        posted customer invoices and credit notes of ``company``. A hook for
-        donations and membership fees."""
+        posted customer invoices and credit notes of ``company``, of customers
+        (:meth:`_idic_excluded_sql`). A hook for donations and membership
+        fees."""
         return SQL(
             """m.company_id = %s AND m.state = 'posted'
                AND m.move_type IN ('out_invoice', 'out_refund')
                AND m.commercial_partner_id IS NOT NULL
-               AND m.invoice_date IS NOT NULL""",
+               AND m.invoice_date IS NOT NULL
+               AND %s""",
             company.id,
+            self._idic_customer_moves_sql("m"),
         )
 
     @api.model
@@ -601,6 +604,7 @@ class ResPartner(models.Model):
                        t.partner_id AS staged_id, %(new_values)s,
                        (%(old_tier)s)::int AS old_tier,
                        CASE WHEN COALESCE((%(locked)s)::boolean, FALSE)
+                                 AND NOT %(excluded)s
                             THEN (%(cp_tier)s)::int ELSE t.tier_id END AS new_tier,
                        (%(old_pricelist)s)::int AS old_pricelist,
                        (%(tier_pricelist)s)::int AS tier_pricelist
@@ -661,6 +665,8 @@ class ResPartner(models.Model):
             old_tier=SQL("p.idic_value_tier_id ->> %s", key),
             locked=SQL("cp.idic_tier_locked ->> %s", key),
             cp_tier=SQL("cp.idic_value_tier_id ->> %s", key),
+            # A lock never keeps a tier on who is not a customer.
+            excluded=self._idic_excluded_sql("cp"),
             old_pricelist=SQL("p.specific_property_product_pricelist ->> %s", key),
             tier_pricelist=SQL("p.idic_tier_pricelist_id ->> %s", key),
             staging=self._idic_staging(),
