@@ -56,6 +56,7 @@
         "data/idic_assessment_survey_buttle.xml",
         "data/idic_health_data.xml",
         "views/idic_assessment_views.xml",
+        "views/idic_survey_templates.xml",
         "views/idic_health_views.xml",
         "views/idic_recompute_run_views.xml",
     ],

@@ -6,6 +6,8 @@ set-based query and respects the user's companies and record rules."""
 
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.tools import SQL, format_amount
 
@@ -22,8 +24,13 @@ class IdicOverview(models.AbstractModel):
     # Helpers
     # ------------------------------------------------------------------------
     @api.model
-    def _action(self, xmlid, name, domain, context=None, views=("list", "form")):
-        """The window action ``xmlid`` narrowed to ``domain``, list first."""
+    def _action(
+        self, xmlid, name, domain, context=None, views=("list", "form"), empty_help=None
+    ):
+        """The window action ``xmlid`` narrowed to ``domain``, list first.
+        When nothing matches, the list says what it is narrowed to (``empty_help``,
+        by default the figure's name), not the action's invitation to create
+        a first record."""
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         # Keep the action's own views (its kanban grouped by stage, ...).
         own = {view_type: view_id for view_id, view_type in action.get("views", [])}
@@ -34,11 +41,23 @@ class IdicOverview(models.AbstractModel):
                 "context": context or {},
                 "views": [(own.get(view), view) for view in views],
                 "view_mode": ",".join(views),
+                "help": empty_help or self._empty_help(name),
             }
         )
         action.pop("id", None)
         action.pop("search_view_id", None)
         return action
+
+    @api.model
+    def _empty_help(self, name):
+        """What a list opened from the Overview says when nothing matches."""
+        return Markup('<p class="o_view_nocontent_empty_folder">%s</p><p>%s</p>') % (
+            self.env._("Nothing here now: %(name)s", name=name),
+            self.env._(
+                "This list shows only what the Overview counted under this "
+                "name; nothing matches it at the moment."
+            ),
+        )
 
     @api.model
     def _tile(
@@ -467,13 +486,16 @@ class IdicOverview(models.AbstractModel):
             return None
         lybunt = Partner.search_count(lybunt_domain)
         amounts = self.env.user.has_group("partner_idic.group_idic_donor_data")
-        hint = ""
+        # What the acronyms mean, on hover.
+        hint = Partner._fields["idic_lybunt"]._description_help(self.env)
+        sybunt_hint = Partner._fields["idic_sybunt"]._description_help(self.env)
         if amounts:
             [[given]] = Partner._read_group(
                 lybunt_domain, [], ["idic_donation_last_fy_total:sum"]
             )
             hint = self.env._(
-                "%(amount)s given last fiscal year",
+                "%(meaning)s %(amount)s given last fiscal year",
+                meaning=hint,
                 amount=format_amount(self.env, given or 0.0, company.currency_id),
             )
         labels = dict(
@@ -516,6 +538,7 @@ class IdicOverview(models.AbstractModel):
                 self.env._("SYBUNT donors"),
                 Partner.search_count(sybunt_domain),
                 donors(self.env._("SYBUNT"), sybunt_domain),
+                hint=sybunt_hint,
             ),
         ]
         total = sum(statuses.values())
