@@ -49,4 +49,6 @@ from . import idic_recompute_run
 from . import res_company_recompute
 from . import res_config_settings_recompute
 from . import res_config_settings_relationship
+from . import idic_texts
+from . import ir_module_module
 from . import idic_recompute_queue

@@ -211,6 +211,10 @@ class IdicDemo(models.AbstractModel):
         self._story_points(customers, today)
         self._story_donors(customers)
         self._story_members(customers, today)
+        # The demo's words in the languages already installed.
+        self.env["idic.texts"]._idic_translate(
+            [code for code, _name in self.env["res.lang"].get_installed()]
+        )
         return True
 
     @api.model

@@ -14,6 +14,42 @@ class ResConfigSettings(models.TransientModel):
         "pipeline, the figures and the jobs.",
     )
 
+    idic_clv_fit_summary = fields.Char(
+        string="Fit Summary",
+        compute="_compute_idic_clv_fit_summary",
+        groups="partner_idic.group_idic_manager",
+    )
+
+    @api.depends(
+        "idic_clv_fit_date",
+        "idic_clv_fit_converged",
+        "idic_clv_method",
+        "idic_clv_fit_customers",
+        "idic_clv_repeat_customers",
+    )
+    def _compute_idic_clv_fit_summary(self):
+        """The last fit of the lifetime value models in a sentence (the
+        optimizer's own report is for developers)."""
+        for settings in self:
+            if not settings.idic_clv_fit_date:
+                settings.idic_clv_fit_summary = False
+            elif (
+                settings.idic_clv_fit_converged and settings.idic_clv_method == "model"
+            ):
+                settings.idic_clv_fit_summary = self.env._(
+                    "The purchase and spending models were fitted on %(customers)s "
+                    "customers, %(repeat)s of whom bought more than once: they "
+                    "predict the lifetime values.",
+                    customers=settings.idic_clv_fit_customers,
+                    repeat=settings.idic_clv_repeat_customers,
+                )
+            else:
+                settings.idic_clv_fit_summary = self.env._(
+                    "The models could not be fitted reliably on %(customers)s "
+                    "customers: the lifetime values use the simple formula.",
+                    customers=settings.idic_clv_fit_customers,
+                )
+
     def set_values(self):
         changed = (
             self.env["res.partner"]._idic_count_vendors() != self.idic_count_vendors
