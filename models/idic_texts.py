@@ -41,13 +41,9 @@ class IdicTexts(models.AbstractModel):
     def _idic_created_texts(self):
         """(records, field, lazy source) of the texts to give in every
         language; a hook."""
-        programs = (
-            self.env["res.company"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([])  # pylint: disable=no-search-all
-            .idic_loyalty_program_id
-        )
+        Company = self.env["res.company"].sudo().with_context(active_test=False)
+        companies = Company.search([])  # pylint: disable=no-search-all
+        programs = companies.idic_loyalty_program_id
         Interest = self.env["idic.interest"].sudo().with_context(active_test=False)
         texts = [
             (programs, "name", PROGRAM_NAME),
