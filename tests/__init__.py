@@ -28,3 +28,4 @@ from . import test_recompute_queue_job
 from . import test_counts
 from . import test_calendars
 from . import test_truth
+from . import test_tours_menus
