@@ -51,4 +51,5 @@ from . import res_config_settings_recompute
 from . import res_config_settings_relationship
 from . import idic_texts
 from . import ir_module_module
+from . import idic_overview_first_run
 from . import idic_recompute_queue
