@@ -3,6 +3,7 @@
 a wall of zeros, each done once its place is filled."""
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
 from .common import IdicCase, new_user
@@ -86,7 +87,7 @@ class TestFirstRun(FirstRunMixin, IdicCase):
             .action_first_run_recompute(company_id=self.company_f.id)
         )
         self.assertEqual(result["params"]["type"], "success")
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             self.env["idic.overview"].with_user(
                 self.idic_user
             ).action_first_run_recompute()
