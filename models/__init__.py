@@ -52,4 +52,6 @@ from . import res_config_settings_relationship
 from . import idic_texts
 from . import ir_module_module
 from . import idic_overview_first_run
+from . import idic_demo_history
+from . import account_move_validity
 from . import idic_recompute_queue

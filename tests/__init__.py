@@ -30,3 +30,4 @@ from . import test_calendars
 from . import test_truth
 from . import test_tours_menus
 from . import test_first_run
+from . import test_demo_history
