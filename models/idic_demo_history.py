@@ -188,7 +188,7 @@ class IdicDemo(models.AbstractModel):
         tier from its last move."""
         History = self.env["idic.tier.history"].sudo()
         Tier = self.env["idic.value.tier"].sudo()
-        days = [today - timedelta(weeks=n) for n in range(REPLAY_WEEKS, 0, -1)]
+        days = [today - timedelta(weeks=n) for n in range(REPLAY_WEEKS, -1, -1)]
         rows = self.env.execute_query(self._history_tier_sql(company, days))
         replayed = {}
         for partner_id, day, tier_id in rows:

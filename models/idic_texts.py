@@ -24,7 +24,7 @@ DEMO_INTERESTS = [
 ]
 
 
-UNITS = {"h": _lt("h"), "pt": _lt("pt")}
+UNITS = {"h": _lt("hours"), "pt": _lt("points")}
 
 
 class IdicTexts(models.AbstractModel):
