@@ -54,4 +54,5 @@ from . import ir_module_module
 from . import idic_overview_first_run
 from . import idic_demo_history
 from . import account_move_validity
+from . import ir_qweb_field_idic_date
 from . import idic_recompute_queue

@@ -6,6 +6,7 @@ the year 9999, a colleague who answered an assessment finds the way back."""
 from odoo import fields
 from odoo.tools.safe_eval import safe_eval
 
+from ..models import calendars
 from .common import IdicCase
 
 
@@ -106,3 +107,35 @@ class TestTruth(IdicCase):
         )
         self.assertIn("/survey/retry/", html)
         self.assertNotIn("o_idic_survey_back", html)
+
+    def test_statement_in_the_readers_calendar(self):
+        """The points statement dates its lines in the calendar of the
+        customer's language: Jalali in Persian, never a Gregorian year."""
+        self.env["res.lang"]._activate_lang("fa_IR")
+        self.env.company.idic_points_rate = 1.0
+        partner = self.env["res.partner"].create(
+            {"name": "Calendar Co", "lang": "fa_IR"}
+        )
+        card = self.env["loyalty.card"]._idic_card(partner, self.env.company)
+        card._idic_add_line(
+            10, "earn", "New year", date=fields.Date.to_date("2026-01-01")
+        )
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("partner_idic.report_idic_points_statement", card.ids)[0]
+            .decode()
+        )
+        self.assertIn(
+            calendars.format_date(fields.Date.to_date("2026-01-01"), "fa_IR"), html
+        )
+        self.assertIn(
+            calendars.format_date(fields.Date.to_date("2027-01-01"), "fa_IR"), html
+        )  # the lot's expiry, a year later
+        self.assertNotIn("01/01/2026", html)
+        partner.lang = "en_US"
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("partner_idic.report_idic_points_statement", card.ids)[0]
+            .decode()
+        )
+        self.assertIn("01/01/2026", html)
