@@ -13,6 +13,7 @@ from . import idic_value_tier
 from . import idic_tier_history
 from . import res_partner_value
 from . import product_pricelist
+from . import res_partner_relationship
 from . import account_move
 from . import loyalty
 from . import account_partial_reconcile
@@ -50,6 +51,13 @@ from . import idic_overview_health
 from . import idic_recompute_run
 from . import res_company_recompute
 from . import res_config_settings_recompute
+from . import res_config_settings_relationship
+from . import idic_texts
+from . import ir_module_module
+from . import idic_overview_first_run
+from . import idic_demo_history
+from . import account_move_validity
+from . import ir_qweb_field_idic_date
 from . import idic_recompute_queue
 from . import res_partner_access
 from . import res_company_voice

@@ -158,7 +158,7 @@ class IdicHealthTarget(models.Model):
     def _compute_unit(self):
         for target in self:
             info = FIGURE_INFO.get(target.figure)
-            target.unit = info[3] if info else ""
+            target.unit = self.env["idic.texts"]._idic_unit(info[3]) if info else ""
             target.higher_is_better = info[4] if info else True
 
     @api.model
@@ -247,7 +247,9 @@ class IdicHealthSnapshot(models.Model):
     def _compute_display_name(self):
         labels = dict(self._fields["figure"]._description_selection(self.env))
         for snapshot in self:
-            unit = FIGURE_INFO.get(snapshot.figure, ("",) * 4)[3]
+            unit = self.env["idic.texts"]._idic_unit(
+                FIGURE_INFO.get(snapshot.figure, ("",) * 4)[3]
+            )
             label = labels.get(snapshot.figure, "")
             snapshot.display_name = f"{label}: {snapshot.value:,.1f} {unit}".strip()
 

@@ -33,7 +33,7 @@ class IdicOverview(models.AbstractModel):
             if not rows:
                 continue
             last = rows[max(rows)]
-            unit = FIGURE_INFO[key][3]
+            unit = self.env["idic.texts"]._idic_unit(FIGURE_INFO[key][3])
             figures.append(
                 {
                     "key": key,

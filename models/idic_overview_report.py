@@ -5,6 +5,8 @@ and the pictures of the period, drawn in HTML (no script in a PDF)."""
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from . import calendars
+
 
 class IdicOverviewReport(models.AbstractModel):
     _name = "report.partner_idic.report_idic_overview_document"
@@ -27,6 +29,9 @@ class IdicOverviewReport(models.AbstractModel):
             "company": company,
             "overview": overview,
             "today": fields.Date.context_today(self),
+            "today_text": calendars.format_date(
+                fields.Date.context_today(self), self.env.lang
+            ),
         }
 
 

@@ -80,7 +80,9 @@ class LoyaltyHistory(models.Model):
                     """
                     SELECT id, balance FROM (
                         SELECT h.id, SUM(COALESCE(h.issued, 0) - COALESCE(h.used, 0))
-                                   OVER (PARTITION BY h.card_id ORDER BY h.id)
+                                   OVER (PARTITION BY h.card_id
+                                         ORDER BY COALESCE(h.idic_date, h.create_date::date),
+                                                  h.id)
                                    AS balance
                           FROM loyalty_history h
                          WHERE h.card_id IN %s

@@ -238,4 +238,7 @@ class ResCompany(models.Model):
                 )
             )
             self.sudo().idic_loyalty_program_id = program
+            self.env["idic.texts"]._idic_translate(
+                [code for code, _name in self.env["res.lang"].get_installed()]
+            )
         return self.idic_loyalty_program_id

@@ -565,7 +565,12 @@ class ResPartner(models.Model):
             rule = stage._get_rule_domain()
             if rule.is_true():
                 continue
-            domain = rule & Domain("id", ">=", id_from) & Domain("id", "<", id_to)
+            domain = (
+                rule
+                & Domain("id", ">=", id_from)
+                & Domain("id", "<", id_to)
+                & Domain("idic_excluded", "=", False)
+            )
             if follow:
                 domain &= Domain("is_company", "=", True) | Domain(
                     "parent_id", "=", False
@@ -649,6 +654,10 @@ class ResPartner(models.Model):
         if moves is not None:
             self.env.cr.execute(History._history_sql(moves, "rule", move_partners=True))
             moved += self.env.cr.rowcount
+        # Who is not a customer leaves the pipeline.
+        moves = self._idic_exit_moves_sql(id_from, id_to)
+        self.env.cr.execute(History._history_sql(moves, "rule", move_partners=True))
+        moved += self.env.cr.rowcount
         if self._idic_contacts_follow():
             moves = self._idic_contact_moves_sql(
                 SQL("cp.id >= %s AND cp.id < %s", id_from, id_to)
@@ -753,6 +762,7 @@ class ResPartner(models.Model):
                     SELECT p.id,
                            COALESCE(p.active, FALSE)
                            AND p.id = p.commercial_partner_id
+                           AND NOT %(excluded)s
                            AND (COALESCE(p.customer_rank, 0) > 0
                                 OR p.idic_stage_id IS NOT NULL)
                            AND %(days)s > 0
@@ -769,6 +779,7 @@ class ResPartner(models.Model):
                    AND p.idic_dormant IS DISTINCT FROM state.dormant
                 """,
                 days=self._idic_dormant_days_sql(),
+                excluded=self._idic_excluded_sql("p"),
                 where=where,
             )
         )

@@ -269,7 +269,13 @@ class ResPartner(models.Model):
             """SELECT d.partner_id, SUM(d.amount) AS total
                  FROM (%s) d
                 GROUP BY d.partner_id""",
-            donation_lines_sql(SQL("m.company_id = %s", company.id)),
+            donation_lines_sql(
+                SQL(
+                    "m.company_id = %s AND %s",
+                    company.id,
+                    self._idic_customer_moves_sql("m"),
+                )
+            ),
         )
 
     @api.model
@@ -338,7 +344,13 @@ class ResPartner(models.Model):
                 """,
                 kind=self._idic_staging_kind(),
                 table=table,
-                lines=donation_lines_sql(SQL("m.company_id = %s", company.id)),
+                lines=donation_lines_sql(
+                    SQL(
+                        "m.company_id = %s AND %s",
+                        company.id,
+                        self._idic_customer_moves_sql("m"),
+                    )
+                ),
                 fy=fiscal_year_sql(SQL("gifts.date"), month, day),
                 this_fy=fiscal_year_sql(SQL("%s::date", today), month, day),
                 statuses=donor_status_sql(

@@ -353,9 +353,15 @@ class ResPartner(models.Model):
     @api.model
     def _idic_value_moves_sql(self, company):
         """The moves that count for value (alias ``m`` on account_move): the
-        posted customer invoices and credit notes of ``company``. A hook for
-        donations and membership fees."""
-        return SQL("m.company_id = %s AND %s", company.id, counted_moves_sql("m"))
+        posted customer invoices and credit notes of ``company``, of customers
+        (:meth:`_idic_excluded_sql`). A hook for donations and membership
+        fees."""
+        return SQL(
+            "m.company_id = %s AND %s AND %s",
+            company.id,
+            counted_moves_sql("m"),
+            self._idic_customer_moves_sql("m"),
+        )
 
     @api.model
     def _idic_score_sql(self, company, method, key, value, population):
@@ -609,6 +615,7 @@ class ResPartner(models.Model):
                        t.partner_id AS staged_id, t.tier_figure, %(new_values)s,
                        (%(old_tier)s)::int AS old_tier,
                        CASE WHEN COALESCE((%(locked)s)::boolean, FALSE)
+                                 AND NOT %(excluded)s
                             THEN (%(cp_tier)s)::int ELSE t.tier_id END AS new_tier
                   FROM res_partner p
                   JOIN res_partner cp ON cp.id = p.commercial_partner_id
@@ -642,6 +649,8 @@ class ResPartner(models.Model):
             old_tier=SQL("p.idic_value_tier_id ->> %s", key),
             locked=SQL("cp.idic_tier_locked ->> %s", key),
             cp_tier=SQL("cp.idic_value_tier_id ->> %s", key),
+            # A lock never keeps a tier on who is not a customer.
+            excluded=self._idic_excluded_sql("cp"),
             staging=self._idic_staging(),
             id_from=id_from,
             id_to=id_to,

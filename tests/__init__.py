@@ -46,3 +46,9 @@ from . import test_recurring_gift
 from . import test_fundraising
 from . import test_donor_value
 from . import test_fundraising_tour
+from . import test_counts
+from . import test_calendars
+from . import test_truth
+from . import test_tours_menus
+from . import test_first_run
+from . import test_demo_history
