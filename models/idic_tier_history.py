@@ -50,12 +50,13 @@ class IdicTierHistory(models.Model):
         )
 
     @api.model
-    def _record_sql(self, moves_sql, cause, user_id=None):
+    def _record_sql(self, moves_sql, cause, user_id=None, dated=False):
         """The one writer of the tier history: one statement recording the
         moves ``moves_sql`` selects (``partner_id, company_id, from_tier_id,
-        to_tier_id, figure``), with their direction, basis and ``cause``;
-        ``RETURNING partner_id, to_tier_id, direction``. The value recompute
-        runs it inside its batch statement, a change by hand on its own."""
+        to_tier_id, figure``, and ``date`` when ``dated``: else now), with
+        their direction, basis and ``cause``; ``RETURNING partner_id,
+        to_tier_id, direction``. The value recompute runs it inside its batch
+        statement, a change by hand on its own."""
         now = SQL("(now() AT TIME ZONE 'UTC')")
         return SQL(
             """
@@ -63,7 +64,7 @@ class IdicTierHistory(models.Model):
                    (partner_id, company_id, date, from_tier_id, to_tier_id,
                     direction, cause, basis, figure, user_id,
                     create_uid, create_date, write_uid, write_date)
-            SELECT mv.partner_id, mv.company_id, %(now)s, mv.from_tier_id,
+            SELECT mv.partner_id, mv.company_id, %(date)s, mv.from_tier_id,
                    mv.to_tier_id, %(direction)s, %(cause)s,
                    COALESCE(tt.basis, ft.basis), mv.figure, %(user)s,
                    %(uid)s, %(now)s, %(uid)s, %(now)s
@@ -73,6 +74,7 @@ class IdicTierHistory(models.Model):
             RETURNING partner_id, to_tier_id, direction
             """,
             now=now,
+            date=SQL("mv.date") if dated else now,
             direction=self._direction_sql("ft", "tt"),
             cause=cause,
             user=user_id,

@@ -31,6 +31,8 @@ FIELDS = {
     "idic_clv_method": (INTERNAL, None),
     "idic_contact_frequency": (INTERNAL, INTERNAL),
     "idic_crv": (INTERNAL, None),
+    "idic_counted": (INTERNAL, None),
+    "idic_excluded": (INTERNAL, None),
     "idic_csat_last": (INTERNAL, None),
     "idic_do_not_contact": (INTERNAL, INTERNAL),
     "idic_donation_average": (DONOR, None),
