@@ -870,17 +870,6 @@ cmd_test() {
             say "installing $TEST_MODULES FAILED, see $RUN/test-modules.log"
         }
 
-        say "checking that i18n/$MODULE.pot is current"
-        if ! export_pot "$cfg" "$db" "$RUN/$MODULE.pot"; then
-            say "pot export FAILED, see $RUN/pot.log"
-        elif pot_differs "$RUN/$MODULE.pot" "$ROOT/i18n/$MODULE.pot"; then
-            say "i18n/$MODULE.pot is out of date: run 'make pot' and commit it"
-            diff <(grep -vE '^"(POT|PO-Revision)' "$ROOT/i18n/$MODULE.pot" 2>/dev/null) \
-                <(grep -vE '^"(POT|PO-Revision)' "$RUN/$MODULE.pot") | head -n 20 >&2 || true
-        else
-            pot_ok=1
-        fi
-
         say "running the tests and tours with pytest-odoo"
         rm -f "$RUN/junit.xml"
         (cd "$RUN" && "$PYTHON" -m pytest -p no:cacheprovider -q \
@@ -959,6 +948,23 @@ PY
                 say "installing $MODULE from the wheel FAILED, see $RUN/test-wheel.log"
                 grep -E ' (ERROR|CRITICAL) ' "$RUN/test-wheel.log" | head -n 20 >&2 || tail -n 20 "$RUN/test-wheel.log" >&2
             fi
+        fi
+    fi
+
+    # The template is checked against a fresh install with demo data (the
+    # wheel's, above): the upgraded database also holds what only an upgrade
+    # keeps (superseded survey versions, demo records of the previous
+    # release), which a fresh database never shows its translators.
+    if [ "$install_ok" = 1 ]; then
+        say "checking that i18n/$MODULE.pot is current"
+        if ! export_pot "$cfg" "$db" "$RUN/$MODULE.pot"; then
+            say "pot export FAILED, see $RUN/pot.log"
+        elif pot_differs "$RUN/$MODULE.pot" "$ROOT/i18n/$MODULE.pot"; then
+            say "i18n/$MODULE.pot is out of date: run 'make pot' and commit it"
+            diff <(grep -vE '^"(POT|PO-Revision)' "$ROOT/i18n/$MODULE.pot" 2>/dev/null) \
+                    <(grep -vE '^"(POT|PO-Revision)' "$RUN/$MODULE.pot") | head -n 20 >&2 || true
+        else
+            pot_ok=1
         fi
     fi
 
