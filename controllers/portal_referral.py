@@ -1,8 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Referral links: /r/<code> keeps the code in the visitor's session and
-leads it to the host's sign-up (``auth_signup``); the account it creates is
-referred by the code's customer. A logged-in customer lands on "Who referred
-you?" with the code filled in."""
+"""Referral links: /ref/<code> (/r/ is the host's link tracker) keeps the
+code in the visitor's session and leads it to the host's sign-up
+(``auth_signup``); the account it creates is referred by the code's
+customer. A logged-in customer lands on "Who referred you?" with the code
+filled in."""
 
 import logging
 
@@ -21,7 +22,7 @@ SESSION_KEY = "idic_referral_code"
 
 class IdicReferralLink(http.Controller):
     @http.route(
-        "/r/<string:code>", type="http", auth="public", methods=["GET"], sitemap=False
+        "/ref/<string:code>", type="http", auth="public", methods=["GET"], sitemap=False
     )
     def idic_referral_link(self, code, **kw):
         code = normalize_referral_code(code)

@@ -83,6 +83,7 @@ class IdicOverview(models.AbstractModel):
                 "view_mode": "list,form",
                 "domain": domain,
                 "context": {},
+                "help": self._empty_help(name),
             }
 
         tiles = [

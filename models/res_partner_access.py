@@ -43,6 +43,8 @@ class ResPartner(models.Model):
             "idic_birthdate": INTERNAL,
             "idic_source_id": INTERNAL,
             "idic_medium_id": INTERNAL,
+            "idic_is_household": INTERNAL,
+            "idic_household_receipts": INTERNAL,
             # Customize: what the customer asked for.
             "idic_preferred_channel": INTERNAL,
             "idic_contact_frequency": INTERNAL,

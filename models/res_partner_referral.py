@@ -2,7 +2,7 @@
 """Referral codes and links (issue #27).
 
 Every customer (commercial partner) has a referral code: random, unique, not
-derived from its id, shared through its link ``/r/<code>``. Whoever signs up
+derived from its id, shared through its link ``/ref/<code>``. Whoever signs up
 through the link, or enters the code in the portal ("Who referred you?")
 within the company's window after its first invoice, is referred by the
 code's customer: once, never by itself or its own company, never closing a
@@ -67,7 +67,7 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         help="The customer's own code: whoever signs up through its link "
-        "(/r/<code>) or enters it in the portal is referred by this customer.",
+        "(/ref/<code>) or enters it in the portal is referred by this customer.",
     )
 
     _idic_referral_code_uniq = models.UniqueIndex(
@@ -182,7 +182,7 @@ class ResPartner(models.Model):
 
     def _idic_referral_url(self):
         self.ensure_one()
-        return f"{self.get_base_url()}/r/{self._idic_referral_code_get()}"
+        return f"{self.get_base_url()}/ref/{self._idic_referral_code_get()}"
 
     # ------------------------------------------------------------------
     # Claims: sign-up through a link, "Who referred you?" in the portal

@@ -4,7 +4,7 @@ dates of Nowruz, months cut and named in each language."""
 
 from datetime import date
 
-from odoo.tests import BaseCase
+from odoo.tests import BaseCase, tagged
 
 from ..models import calendars
 
@@ -35,6 +35,7 @@ NOWRUZ = {
 }
 
 
+@tagged("post_install", "-at_install")
 class TestCalendars(BaseCase):
     def test_nowruz(self):
         for year, day in NOWRUZ.items():

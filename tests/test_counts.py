@@ -9,11 +9,13 @@ from datetime import timedelta
 from lxml import etree
 
 from odoo import Command
+from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import IdicCase, new_user
 
 
+@tagged("post_install", "-at_install")
 class TestCounts(IdicCase):
     @classmethod
     def setUpClass(cls):
@@ -248,9 +250,7 @@ class TestCounts(IdicCase):
                     "idic_donation_count": 1,
                 }
             )
-            partner.with_context(idic_tier_sync=True).idic_value_tier_id = tiers[
-                index % 3
-            ]
+            partner._idic_tier_sync().idic_value_tier_id = tiers[index % 3]
         product = self.env["product.product"].create(
             {
                 "name": "Counts Membership",

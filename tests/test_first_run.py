@@ -25,6 +25,7 @@ class FirstRunMixin:
         cls.env.ref("base.user_admin").company_ids = [Command.link(cls.company_f.id)]
 
 
+@tagged("post_install", "-at_install")
 class TestFirstRun(FirstRunMixin, IdicCase):
     @classmethod
     def setUpClass(cls):

@@ -17,6 +17,9 @@ class TestIdicStages(IdicCase):
         # default rule of Differentiated, on value, is tested with the value
         # engine).
         cls.stage_differentiated.rule_domain = "[('customer_rank', '>', 0)]"
+        # Nor an offer (the shipped rule of Customized, a tailored offer, is
+        # tested with the actions): a preference recorded.
+        cls.stage_customized.rule_domain = "[('idic_preferred_channel', '!=', False)]"
         Partner = cls.env["res.partner"]
         cls.unreachable = Partner.create({"name": "Unreachable Co", "is_company": True})
         cls.reachable = Partner.create(

@@ -16,6 +16,7 @@ CADENCE_CRON = "partner_idic.ir_cron_idic_contact_cadence"
 NEXT_ACTION_CRON = "partner_idic.ir_cron_idic_next_action"
 
 
+@tagged("post_install", "-at_install")
 class ActionsCase(IdicCase):
     """Customers of a company of their own (no demo data there), with a
     salesperson, a default user and tiers."""

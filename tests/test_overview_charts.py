@@ -654,7 +654,9 @@ class TestOverviewCharts(IdicCase):
         few = queries()
         add(30)
         self.assertEqual(queries(), few)
-        self.assertLessEqual(few, 100)
+        # Every section's own statements (103 with the Actions and Voice
+        # sections): a bound, the equality above is the test.
+        self.assertLessEqual(few, 120)
         self.env.invalidate_all()
         with self.assertQueryCount(few):
             Overview.get_overview(company_id=self.company_o.id)

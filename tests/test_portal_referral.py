@@ -187,7 +187,7 @@ class TestReferralClaims(PortalCase):
         code filled in."""
         self.login(self.anna_user)
         code = self.rival.idic_referral_code
-        response = self.url_open(f"/r/{code}", allow_redirects=False)
+        response = self.url_open(f"/ref/{code}", allow_redirects=False)
         self.assertEqual(response.status_code, 303)
         self.assertTrue(
             response.headers["Location"].endswith("/my/relationship#idic_referral")
@@ -228,7 +228,7 @@ class TestReferralSignup(PortalCase):
 
     def test_sign_up_through_a_referral_link(self):
         code = self.acme.idic_referral_code
-        response = self.url_open(f"/r/{code.lower()}", allow_redirects=False)
+        response = self.url_open(f"/ref/{code.lower()}", allow_redirects=False)
         self.assertEqual(response.status_code, 303)
         self.assertEqual(
             self.path_of(response), "/web/signup?redirect=/my/relationship"
@@ -243,7 +243,7 @@ class TestReferralSignup(PortalCase):
         self.assertNotEqual(user.partner_id.idic_referral_code, code)
 
     def test_unknown_code_and_no_link(self):
-        response = self.url_open("/r/NOSUCHCODE", allow_redirects=False)
+        response = self.url_open("/ref/NOSUCHCODE", allow_redirects=False)
         self.assertEqual(response.status_code, 303)
         self.assertNotIn("o_idic_signup_referral", self.url_open("/web/signup").text)
         user = self.signup("Otto Outsider", "otto@example.com")
@@ -255,6 +255,6 @@ class TestReferralSignup(PortalCase):
             "auth_signup.invitation_scope", "b2b"
         )
         response = self.url_open(
-            f"/r/{self.acme.idic_referral_code}", allow_redirects=False
+            f"/ref/{self.acme.idic_referral_code}", allow_redirects=False
         )
         self.assertEqual(self.path_of(response), "/web/login?redirect=/my/relationship")

@@ -66,7 +66,7 @@ class TestPortalRelationship(PortalCase):
         self.assertIn("Points on every order.", text)
         self.assertIn("321", text)
         self.assertIn(self.acme.idic_referral_code, text)
-        self.assertIn(f"/r/{self.acme.idic_referral_code}", text)
+        self.assertIn(f"/ref/{self.acme.idic_referral_code}", text)
         self.assertNotIn(self.rival.idic_referral_code, text)
         self.assertIn('value="30" selected', text)
 

@@ -101,7 +101,7 @@ class TestPortalTours(PortalCase):
             {"name": "Tour Referrer Co", "is_company": True}
         )
         self.start_tour(
-            f"/r/{referrer.idic_referral_code}",
+            f"/ref/{referrer.idic_referral_code}",
             "partner_idic_portal_referral",
             login=None,
         )

@@ -17,6 +17,7 @@ from odoo.addons.partner_idic.models import campaign_stats
 from .common import IdicCase, new_user
 
 
+@tagged("post_install", "-at_install")
 class SegmentCase(IdicCase):
     @classmethod
     def setUpClass(cls):

@@ -4,12 +4,14 @@ narrowed to when empty, the interactions' analysis survives a date typed in
 the year 9999, a colleague who answered an assessment finds the way back."""
 
 from odoo import fields
+from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
 from ..models import calendars
 from .common import IdicCase
 
 
+@tagged("post_install", "-at_install")
 class TestTruth(IdicCase):
     def test_empty_lists_of_the_overview(self):
         """Every list the Overview opens, when nothing matches, names what it

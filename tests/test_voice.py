@@ -140,7 +140,10 @@ class TestVoiceAnswers(VoiceCase):
                 }
             )
         customer = self.customer.with_company(self.company_v)
-        customer.with_user(self.idic_manager).write({"idic_nps_category": "promoter"})
+        with self.assertRaisesRegex(AccessError, "by hand"):
+            customer.with_user(self.idic_manager).write(
+                {"idic_nps_category": "promoter"}
+            )
         self.assertEqual(customer.idic_nps_category, "detractor")
         portal = new_user(self.env, "idic_voice_portal", "base.group_portal")
         with self.assertRaises(AccessError):

@@ -115,7 +115,7 @@ registry.category("web_tour.tours").add("partner_idic_portal_give", {
     ],
 });
 
-// Started on a referral link (/r/<code>), which leads to the sign-up.
+// Started on a referral link (/ref/<code>), which leads to the sign-up.
 registry.category("web_tour.tours").add("partner_idic_portal_referral", {
     steps: () => [
         {
