@@ -870,3 +870,388 @@ def bgnbd_simulate(params, size, rng, max_age):
         t_x[buying] = now[buying]
         active = buying[rng.random(len(buying)) >= dropout[buying]]
     return x, t_x, T
+
+
+# ---------------------------------------------------------------------------
+# Pareto/NBD (issue #28)
+# ---------------------------------------------------------------------------
+#
+# P. S. Fader and B. G. S. Hardie (2005), "A Note on Deriving the Pareto/NBD
+# Model and Related Expressions"; D. C. Schmittlein, D. G. Morrison and R.
+# Colombo (1987), "Counting Your Customers: Who Are They and What Will They
+# Do Next?", Management Science 33(1).  Purchases at a Poisson rate lambda ~
+# Gamma(r, alpha) while alive, an exponential lifetime of rate mu ~ Gamma(s,
+# beta): unlike BG/NBD, a customer can drop out before buying again, so a
+# one-time buyer's probability of being active is below 1.  Parameters
+# ``(r, alpha, s, beta)``; alpha and beta are in the time unit of the data.
+#
+# The likelihood of a customer is, with C = Gamma(r + x) alpha^r beta^s /
+# Gamma(r):
+#
+#     L = C [(alpha + T)^-(r + x) (beta + T)^-s                 (alive at T)
+#            + s integral_{t_x}^{T} (alpha + tau)^-(r + x)
+#                                   (beta + tau)^-(s + 1) dtau]  (died since)
+#
+# and the note writes the integral with 2F1(r + s + x, s + 1; r + s + x + 1;
+# z) / (alpha + y)^(r + s + x) terms that overflow and underflow for large x
+# and T.  Euler's transformation turns each into J(y) = (alpha + y)^-(r + x)
+# (beta + y)^-s 2F1(1, r + x; r + s + x + 1; z) / (r + s + x) with z = (alpha
+# - beta) / (alpha + y) (alpha >= beta; the mirror image with beta, s + 1 and
+# r + x - 1 otherwise), so that the integral is J(t_x) - J(T): the powers
+# are taken as logarithms, and the remaining series has a first parameter of
+# 1, positive terms and a term ratio below z < 1 whatever x and T are.
+
+PARETO_NBD_MIN_CUSTOMERS = 4
+# Terms of the 2F1(1, b; c; z) series before giving up (z within 1e-3 of 1:
+# alpha and beta more than a thousand times apart).
+_UNIT_SERIES_MAX_TERMS = 20_000
+
+
+def _hyp2f1_unit(b, c, z):
+    """2F1(1, b; c; z) and its partial derivatives, by the power series.
+
+    For 1-D arrays with c > b > 0 and 0 <= z < 1: every term is positive and
+    the ratio of consecutive terms, (b + k) / (c + k) z, is below z, so the
+    sum converges geometrically and without cancellation.  Returns (G,
+    dG/db, dG/dc, dG/dz), NaN where the series had not converged after
+    _UNIT_SERIES_MAX_TERMS terms.  Customers share few (x, time) pairs, so
+    the caller evaluates it once per distinct pair.
+    """
+    size = len(z)
+    out = [np.full(size, np.nan) for _ in range(4)]
+    index = np.arange(size)
+    b, c, z = (np.array(v, dtype=float) for v in (b, c, z))
+    term = np.ones(size)
+    total = np.ones(size)
+    harmonic_b = np.zeros(size)
+    harmonic_c = np.zeros(size)
+    d_b = np.zeros(size)
+    d_c = np.zeros(size)
+    d_z = np.zeros(size)
+    for k in range(_UNIT_SERIES_MAX_TERMS):
+        ratio = (b + k) / (c + k)
+        # d t_(k+1) / dz = (k + 1) t_k ratio; d ln t_(k+1) / db = sum 1/(b + j).
+        d_z += (k + 1) * term * ratio
+        harmonic_b += 1.0 / (b + k)
+        harmonic_c += 1.0 / (c + k)
+        term *= ratio * z
+        total += term
+        d_b += term * harmonic_b
+        d_c -= term * harmonic_c
+        if k > 3 and k % 4:
+            continue
+        # The rest of the sum (and of its derivatives) is below this bound.
+        done = term * (k + 2) <= 1e-17 * total * (1.0 - z) ** 2
+        if not np.any(done):
+            continue
+        for array, value in zip(out, (total, d_b, d_c, d_z), strict=True):
+            array[index[done]] = value[done]
+        keep = ~done
+        index = index[keep]
+        if not len(index):
+            break
+        b, c, z, term, total = b[keep], c[keep], z[keep], term[keep], total[keep]
+        harmonic_b, harmonic_c = harmonic_b[keep], harmonic_c[keep]
+        d_b, d_c, d_z = d_b[keep], d_c[keep], d_z[keep]
+    return tuple(out)
+
+
+def _pareto_nbd_log_tail(params, x, y, gradient=False):
+    """ln J(y), J(y) = integral_y^inf (alpha + tau)^-(r + x) (beta + tau)^-(s + 1) dtau,
+    for 1-D arrays ``x``, ``y`` (see the section's comment); with
+    ``gradient``, also its gradient over (r, alpha, s, beta), shape (4, n).
+    """
+    r, alpha, s, beta = params
+    rsx = r + s + x
+    c = rsx + 1.0
+    log_alpha_y = np.log(alpha + y)
+    log_beta_y = np.log(beta + y)
+    if alpha >= beta:
+        # (alpha + y)^-(r + x) (beta + y)^-s 2F1(1, r + x; c; z) / (r + s + x)
+        b = r + x
+        z = (alpha - beta) / (alpha + y)
+        power = -(r + x) * log_alpha_y - s * log_beta_y
+    else:
+        # (beta + y)^-(s + 1) (alpha + y)^-(r + x - 1) 2F1(1, s + 1; c; z) / (r + s + x)
+        b = np.full(x.shape, s + 1.0)
+        z = (beta - alpha) / (beta + y)
+        power = -(s + 1.0) * log_beta_y - (r + x - 1.0) * log_alpha_y
+    series, d_b, d_c, d_z = _hyp2f1_unit(b, c, z)
+    bad = ~np.isfinite(series)
+    if np.any(bad) and not gradient:
+        series[bad] = _hyp2f1(1.0, b[bad], c[bad], z[bad])
+    value = power + np.log(series) - np.log(rsx)
+    if not gradient:
+        return value
+    d_b, d_c, d_z = d_b / series, d_c / series, d_z / series
+    grad = np.empty((4, len(x)))
+    if alpha >= beta:
+        grad[0] = -log_alpha_y + d_b + d_c
+        grad[1] = -(r + x) / (alpha + y) + d_z * (beta + y) / (alpha + y) ** 2
+        grad[2] = -log_beta_y + d_c
+        grad[3] = -s / (beta + y) - d_z / (alpha + y)
+    else:
+        grad[0] = -log_alpha_y + d_c
+        grad[1] = -(r + x - 1.0) / (alpha + y) - d_z / (beta + y)
+        grad[2] = -log_beta_y + d_b + d_c
+        grad[3] = -(s + 1.0) / (beta + y) + d_z * (alpha + y) / (beta + y) ** 2
+    grad[0] -= 1.0 / rsx
+    grad[2] -= 1.0 / rsx
+    return value, grad
+
+
+class _ParetoNbdData:
+    """The customers' (x, t_x, T) with their distinct (x, time) pairs: the
+    series of ln J is summed once per pair, for t_x and for T."""
+
+    def __init__(self, x, t_x, T):
+        self.x, self.t_x, self.T = x, t_x, T
+        size = len(x)
+        pairs, inverse = np.unique(
+            np.concatenate([x + 1j * t_x, x + 1j * T]), return_inverse=True
+        )
+        inverse = inverse.reshape(-1)
+        self.pair_x, self.pair_y = pairs.real.copy(), pairs.imag.copy()
+        self.at_t_x, self.at_T = inverse[:size], inverse[size:]
+        # Customers who bought at T (or were born at T) cannot have died since.
+        self.gap = t_x < T
+        self.unique_x, self.counts = np.unique(x, return_counts=True)
+
+    def branches(self, params, gradient=False):
+        """(ln C, ln alive, ln died) per customer, the last -inf without a
+        gap; with ``gradient``, also the tails' values and gradients."""
+        r, alpha, s, beta = params
+        x, T = self.x, self.T
+        tails = _pareto_nbd_log_tail(params, self.pair_x, self.pair_y, gradient)
+        log_tail = tails[0] if gradient else tails
+        at_t_x, at_T = log_tail[self.at_t_x], log_tail[self.at_T]
+        alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
+        # ln(J(t_x) - J(T)), the difference taken without cancellation.
+        delta = np.where(self.gap, at_T - at_t_x, -1.0)
+        died = np.where(
+            self.gap, math.log(s) + at_t_x + np.log1p(-np.exp(delta)), -np.inf
+        )
+        if not gradient:
+            return alive, died
+        return alive, died, delta, tails[1]
+
+
+def _pareto_nbd_objective(x, t_x, T):
+    """Mean negative log-likelihood and its gradient over log(r, alpha, s, beta)."""
+    data = _ParetoNbdData(x, t_x, T)
+    size = len(x)
+    unique_x, counts = data.unique_x, data.counts
+
+    def objective(theta):
+        r, alpha, s, beta = params = np.exp(theta)
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            alive, died, delta, tail_grad = data.branches(params, gradient=True)
+        log_likelihood = (
+            _dot(counts, special.gammaln(r + unique_x) - special.gammaln(r))
+            + size * (r * math.log(alpha) + s * math.log(beta))
+            + np.sum(np.logaddexp(alive, died))
+        )
+        # Posterior weight of "died since t_x", and d ln(J(t_x) - J(T)).
+        w_died = special.expit(died - alive)
+        w_alive = 1.0 - w_died
+        ratio = np.exp(delta)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            c_t_x = np.where(data.gap, w_died / -np.expm1(delta), 0.0)
+            c_T = np.where(data.gap, w_died * ratio / -np.expm1(delta), 0.0)
+        grad_t_x = tail_grad[:, data.at_t_x]
+        grad_T = tail_grad[:, data.at_T]
+        d_died = np.sum(grad_t_x * c_t_x, axis=1) - np.sum(grad_T * c_T, axis=1)
+        log_alpha_T = np.log(alpha + T)
+        log_beta_T = np.log(beta + T)
+        d_r = (
+            _dot(counts, special.digamma(r + unique_x) - special.digamma(r))
+            + size * math.log(alpha)
+            - _dot(w_alive, log_alpha_T)
+            + d_died[0]
+        )
+        d_alpha = size * r / alpha - _dot(w_alive * (r + x), 1.0 / (alpha + T)) + d_died[1]
+        d_s = (
+            size * math.log(beta)
+            - _dot(w_alive, log_beta_T)
+            + np.sum(w_died) / s
+            + d_died[2]
+        )
+        d_beta = size * s / beta - s * _dot(w_alive, 1.0 / (beta + T)) + d_died[3]
+        gradient = np.array([r * d_r, alpha * d_alpha, s * d_s, beta * d_beta])
+        return -log_likelihood / size, -gradient / size
+
+    return objective
+
+
+def pareto_nbd_log_likelihood(params, x, t_x, T):
+    """Each customer's Pareto/NBD log-likelihood ln L(r, alpha, s, beta | x, t_x, T).
+
+    Fader & Hardie's note, eq. (3), with the integral of the "died since
+    t_x" branch computed as J(t_x) - J(T) (see the section's comment).
+    Returns an array, one value per customer.
+    """
+    params = r, alpha, s, beta = _params("Pareto/NBD", params, 4)
+    x, t_x, T = _rfm(x, t_x, T)
+    alive, died = _ParetoNbdData(x, t_x, T).branches(params)
+    return (
+        special.gammaln(r + x)
+        - special.gammaln(r)
+        + r * math.log(alpha)
+        + s * math.log(beta)
+        + np.logaddexp(alive, died)
+    )
+
+
+def pareto_nbd_fit_result(x, t_x, T, start=None):
+    """Maximum-likelihood Pareto/NBD fit, as a :class:`FitResult`.
+
+    Searches the log-parameters from ``start`` (r, alpha, s, beta; e.g. the
+    last fit, which saves most of the search) or from r = s = 1, alpha =
+    beta = mean(T), with the times divided by mean(T).  Raises ValueError on
+    invalid input, fewer than PARETO_NBD_MIN_CUSTOMERS customers or no
+    repeat purchase at all.
+    """
+    x, t_x, T = _rfm(x, t_x, T)
+    if len(x) < PARETO_NBD_MIN_CUSTOMERS:
+        raise ValueError(
+            "Fitting the Pareto/NBD model needs at least "
+            f"{PARETO_NBD_MIN_CUSTOMERS} customers, got {len(x)}."
+        )
+    if not np.any(x > 0):
+        raise ValueError(
+            "Fitting the Pareto/NBD model needs at least one customer with a "
+            "repeat purchase."
+        )
+    scale = float(np.mean(T)) or 1.0
+    units = np.array([1.0, scale, 1.0, scale])
+    theta = np.zeros(4)
+    if start is not None:
+        theta = np.clip(
+            np.log(np.asarray(_params("Pareto/NBD", start, 4)) / units),
+            -_LOG_BOUND / 2,
+            _LOG_BOUND / 2,
+        )
+    theta, _value, converged, message, evaluations, errors = _maximise(
+        _pareto_nbd_objective(x, t_x / scale, T / scale), theta, len(x)
+    )
+    params = np.exp(theta) * units
+    log_likelihood = float(np.sum(pareto_nbd_log_likelihood(params, x, t_x, T)))
+    return FitResult(
+        params=tuple(float(v) for v in params),
+        log_likelihood=log_likelihood,
+        converged=converged,
+        message=message,
+        n_customers=len(x),
+        n_evaluations=evaluations,
+        std_errors=tuple(float(v) for v in params * errors),
+    )
+
+
+def pareto_nbd_fit(x, t_x, T, start=None):
+    """Maximum-likelihood Pareto/NBD parameters ``(r, alpha, s, beta)``.
+
+    See :func:`pareto_nbd_fit_result`; raises ConvergenceError when the
+    search did not converge.
+    """
+    result = pareto_nbd_fit_result(x, t_x, T, start=start)
+    if not result.converged:
+        raise ConvergenceError(result)
+    return result.params
+
+
+def pareto_nbd_p_alive(params, x, t_x, T):
+    """P(alive | x, t_x, T) of the Pareto/NBD model (Fader & Hardie's note,
+    eq. 11): the "alive at T" branch of the likelihood over the whole,
+    1 / (1 + s / (r + s + x) (alpha + T)^(r + x) (beta + T)^s A0), in log
+    space.  Below 1 for one-time buyers too.  Returns an array.
+    """
+    params = _params("Pareto/NBD", params, 4)
+    x, t_x, T = _rfm(x, t_x, T)
+    alive, died = _ParetoNbdData(x, t_x, T).branches(params)
+    return special.expit(alive - died)
+
+
+def _pareto_nbd_growth(params, t, x, T):
+    """E[Y(t) | alive at T] = (r + x) (beta + T) / ((alpha + T) (s - 1))
+    [1 - ((beta + T) / (beta + T + t))^(s - 1)], through expm1/log1p (and
+    its limit (r + x) (beta + T) / (alpha + T) ln(1 + t / (beta + T)) at
+    s = 1)."""
+    r, alpha, s, beta = params
+    log_ratio = np.log1p(t / (beta + T))
+    if s == 1.0:
+        bracket = log_ratio
+    else:
+        bracket = -np.expm1(-(s - 1.0) * log_ratio) / (s - 1.0)
+    return (r + x) * (beta + T) / (alpha + T) * bracket
+
+
+def pareto_nbd_expected_purchases(params, t, x, t_x, T):
+    """E[Y(t) | x, t_x, T]: expected purchases in the next ``t`` time units
+    (Fader & Hardie's note, eq. 12): P(alive) times the purchases of a
+    customer alive at T, whose rate is then Gamma(r + x, alpha + T) and
+    death rate Gamma(s, beta + T).  ``t`` is a scalar or one value per
+    customer.  Returns an array.
+    """
+    params = _params("Pareto/NBD", params, 4)
+    x, t_x, T = _rfm(x, t_x, T)
+    t = _as_vector("t", t)
+    if len(t) == 1:
+        t = np.full(x.shape, t[0])
+    _check_lengths(t=t, x=x)
+    alive, died = _ParetoNbdData(x, t_x, T).branches(params)
+    return _pareto_nbd_growth(params, t, x, T) * special.expit(alive - died)
+
+
+def pareto_nbd_expected_purchases_path(params, times, x, t_x, T):
+    """E[Y(t) | x, t_x, T] at each horizon of ``times``: an iterator of
+    arrays, with P(alive) computed once (as ``bgnbd_expected_purchases_path``)."""
+    params = _params("Pareto/NBD", params, 4)
+    x, t_x, T = _rfm(x, t_x, T)
+    times = _as_vector("t", times)
+    alive, died = _ParetoNbdData(x, t_x, T).branches(params)
+    p_alive = special.expit(alive - died)
+    return (_pareto_nbd_growth(params, t, x, T) * p_alive for t in times)
+
+
+def median_wait_given_alive(r, alpha, x, T):
+    """Median time to the next purchase of a customer known to be alive.
+
+    In BG/NBD and in Pareto/NBD alike the purchase rate of a customer alive
+    at T is Gamma(r + x, alpha + T) a posteriori, so the wait W has P(W > w)
+    = ((alpha + T) / (alpha + T + w))^(r + x) and its median is
+    (alpha + T) (2^(1 / (r + x)) - 1), in the unit of ``T``.  Returns an
+    array.
+    """
+    r, alpha = _params("Purchase rate", (r, alpha), 2)
+    x = _as_vector("x", x)
+    T = _as_vector("T", T)
+    _check_lengths(x=x, T=T)
+    return (alpha + T) * np.expm1(math.log(2.0) / (r + x))
+
+
+def pareto_nbd_simulate(params, size, rng, max_age):
+    """Simulate ``size`` Pareto/NBD customers: (x, t_x, T) with T ~ U(1,
+    max_age): rates lambda ~ Gamma(r, alpha) and mu ~ Gamma(s, beta), a
+    lifetime ~ Exp(mu), Poisson purchases until the lifetime or T ends.  For
+    tests and benchmarks."""
+    r, alpha, s, beta = params
+    rate = rng.gamma(r, 1.0 / alpha, size)
+    death = rng.gamma(s, 1.0 / beta, size)
+    T = rng.uniform(1.0, max_age, size)
+    end = np.minimum(rng.exponential(1.0, size) / death, T)
+    x = rng.poisson(rate * end).astype(float)
+    # Given their number, the purchases are uniform on (0, end): the last is
+    # end times the largest of x uniforms, Beta(x, 1).
+    t_x = np.where(x > 0, end * rng.random(size) ** (1.0 / np.maximum(x, 1.0)), 0.0)
+    return x, t_x, T
+
+
+__all__ += [
+    "median_wait_given_alive",
+    "pareto_nbd_expected_purchases",
+    "pareto_nbd_expected_purchases_path",
+    "pareto_nbd_fit",
+    "pareto_nbd_fit_result",
+    "pareto_nbd_log_likelihood",
+    "pareto_nbd_p_alive",
+]
