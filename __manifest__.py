@@ -57,6 +57,8 @@
         "views/idic_assessment_views.xml",
         "views/idic_health_views.xml",
         "views/idic_recompute_run_views.xml",
+        "security/idic_clv_fit_security.xml",
+        "views/idic_clv_fit_views.xml",
     ],
     "demo": [
         "demo/partner_idic_demo.xml",
@@ -69,6 +71,7 @@
             "partner_idic/static/src/charts/*",
             "partner_idic/static/src/assessment/*",
             "partner_idic/static/src/health/*",
+            "partner_idic/static/src/clv/*",
         ],
         "web.assets_tests": [
             "partner_idic/static/tests/tours/*.js",

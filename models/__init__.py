@@ -48,3 +48,9 @@ from . import idic_recompute_run
 from . import res_company_recompute
 from . import res_config_settings_recompute
 from . import idic_recompute_queue
+from . import idic_clv_fit
+from . import res_company_clv_fit
+from . import res_partner_prediction
+from . import res_config_settings_clv_fit
+from . import idic_overview_clv
+from . import idic_demo_clv

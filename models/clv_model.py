@@ -209,7 +209,7 @@ def _dot(a, b):
     return float(np.sum(np.multiply(a, b)))
 
 
-def _maximise(objective, start, size):
+def _maximise(objective, start, size, simplex=True):
     """Minimise ``objective(theta) -> (value, gradient)`` over log-parameters.
 
     ``objective`` is the mean negative log-likelihood of ``size`` customers.
@@ -247,7 +247,9 @@ def _maximise(objective, start, size):
     gradient = counted(theta)[1]
     on_bound = np.any(np.abs(theta) >= _LOG_BOUND - 1e-6)
     stuck = np.max(np.abs(gradient)) > 1e-3 and not on_bound
-    if not np.isfinite(value) or (stuck and evaluations < max_evaluations):
+    if simplex and (
+        not np.isfinite(value) or (stuck and evaluations < max_evaluations)
+    ):
         # Rare: TNC stopped early on a poor interior point (or never found a
         # finite value).  A bounded Nelder-Mead run, at most 200 evaluations
         # per parameter, restarts from there.  Not after TNC used up its
@@ -902,20 +904,20 @@ def bgnbd_simulate(params, size, rng, max_age):
 # 1, positive terms and a term ratio below z < 1 whatever x and T are.
 
 PARETO_NBD_MIN_CUSTOMERS = 4
-# Terms of the 2F1(1, b; c; z) series before giving up (z within 1e-3 of 1:
-# alpha and beta more than a thousand times apart).
+# Terms of the 2F1(1, b; c; z) series before giving up.
 _UNIT_SERIES_MAX_TERMS = 20_000
+# Beyond this z the series is slow (ratio of terms near z): scipy instead.
+_UNIT_SERIES_MAX_Z = 0.9
 
 
-def _hyp2f1_unit(b, c, z):
+def _hyp2f1_unit_series(b, c, z):
     """2F1(1, b; c; z) and its partial derivatives, by the power series.
 
     For 1-D arrays with c > b > 0 and 0 <= z < 1: every term is positive and
     the ratio of consecutive terms, (b + k) / (c + k) z, is below z, so the
     sum converges geometrically and without cancellation.  Returns (G,
     dG/db, dG/dc, dG/dz), NaN where the series had not converged after
-    _UNIT_SERIES_MAX_TERMS terms.  Customers share few (x, time) pairs, so
-    the caller evaluates it once per distinct pair.
+    _UNIT_SERIES_MAX_TERMS terms.
     """
     size = len(z)
     out = [np.full(size, np.nan) for _ in range(4)]
@@ -953,6 +955,66 @@ def _hyp2f1_unit(b, c, z):
         b, c, z, term, total = b[keep], c[keep], z[keep], term[keep], total[keep]
         harmonic_b, harmonic_c = harmonic_b[keep], harmonic_c[keep]
         d_b, d_c, d_z = d_b[keep], d_c[keep], d_z[keep]
+    return tuple(out)
+
+
+def _hyp2f1_scipy(b, c, z):
+    """scipy's 2F1(1, b; c; z), which is accurate (to ~1e-13) and fast near
+    z = 1 except where c - 1 - b is an integer, a pole of the connection
+    formula it uses there (it returns inf): there, the mean of its values at
+    c -/+ 1e-7 (a central difference: off by ~1e-14)."""
+    value = np.asarray(special.hyp2f1(1.0, b, c, z), dtype=float)
+    bad = ~np.isfinite(value)
+    if np.any(bad):
+        b, c, z = b[bad], c[bad], z[bad]
+        value = value.copy()
+        value[bad] = 0.5 * (
+            special.hyp2f1(1.0, b, c - 1e-7, z) + special.hyp2f1(1.0, b, c + 1e-7, z)
+        )
+    return value
+
+
+def _hyp2f1_unit(b, c, z):
+    """2F1(1, b; c; z) and its partial derivatives (G, dG/db, dG/dc,
+    dG/dz), for 1-D arrays with c > b > 0 and 0 <= z < 1.
+
+    By the power series (:func:`_hyp2f1_unit_series`) up to z = 0.9, where
+    it needs at most a few hundred terms; beyond, where it would need
+    thousands (alpha and beta far apart, the likelihood's search on its way
+    to a ridge), by scipy's hyp2f1, with dG/dz = b / c 2F1(2, b + 1; c + 1;
+    z) and central differences in b and c.  Customers share few (x, time)
+    pairs, so the caller evaluates it once per distinct pair.
+    """
+    b, c, z = (np.asarray(v, dtype=float) for v in (b, c, z))
+    valid = np.isfinite(b) & np.isfinite(c) & np.isfinite(z)
+    near = valid & (z > _UNIT_SERIES_MAX_Z)
+    far = valid & ~near
+    if np.all(far):
+        return _hyp2f1_unit_series(b, c, z)
+    out = [np.full(len(z), np.nan) for _ in range(4)]
+    if np.any(far):
+        for array, value in zip(out, _hyp2f1_unit_series(b[far], c[far], z[far]), strict=True):
+            array[far] = value
+    b, c, z = b[near], c[near], z[near]
+    step_b = 1e-6 * np.maximum(b, 1.0)
+    step_c = 1e-6 * np.maximum(c, 1.0)
+    out[0][near] = _hyp2f1_scipy(b, c, z)
+    out[1][near] = (
+        _hyp2f1_scipy(b + step_b, c, z) - _hyp2f1_scipy(b - step_b, c, z)
+    ) / (2 * step_b)
+    out[2][near] = (
+        _hyp2f1_scipy(b, c + step_c, z) - _hyp2f1_scipy(b, c - step_c, z)
+    ) / (2 * step_c)
+    with np.errstate(over="ignore", invalid="ignore"):
+        d_z = b / c * np.asarray(special.hyp2f1(2.0, b + 1.0, c + 1.0, z), dtype=float)
+    bad = ~np.isfinite(d_z)
+    if np.any(bad):
+        step = 1e-7 * (1.0 - z[bad])
+        d_z[bad] = (
+            _hyp2f1_scipy(b[bad], c[bad], z[bad] + step)
+            - _hyp2f1_scipy(b[bad], c[bad], z[bad] - step)
+        ) / (2 * step)
+    out[3][near] = d_z
     return tuple(out)
 
 
@@ -1132,7 +1194,7 @@ def pareto_nbd_fit_result(x, t_x, T, start=None):
             _LOG_BOUND / 2,
         )
     theta, _value, converged, message, evaluations, errors = _maximise(
-        _pareto_nbd_objective(x, t_x / scale, T / scale), theta, len(x)
+        _pareto_nbd_objective(x, t_x / scale, T / scale), theta, len(x), simplex=False
     )
     params = np.exp(theta) * units
     log_likelihood = float(np.sum(pareto_nbd_log_likelihood(params, x, t_x, T)))

@@ -227,23 +227,7 @@ class IdicDemo(models.AbstractModel):
                         "partner_id": partner.id,
                         "invoice_date": today - timedelta(days=day),
                         "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "name": rng.choice(
-                                        [
-                                            "Consulting",
-                                            "Supplies",
-                                            "Annual support",
-                                            "Training",
-                                        ]
-                                    ),
-                                    "quantity": 1,
-                                    "price_unit": round(
-                                        amount * rng.uniform(0.6, 1.5), -1
-                                    ),
-                                    "tax_ids": [Command.clear()],
-                                }
-                            )
+                            Command.create(self._story_invoice_line(rng, amount))
                         ],
                     }
                 )
@@ -283,6 +267,17 @@ class IdicDemo(models.AbstractModel):
             self.env["account.payment.register"].with_context(
                 active_model="account.move", active_ids=to_pay.ids
             ).create({"group_payment": False})._create_payments()
+
+    @api.model
+    def _story_invoice_line(self, rng, amount):
+        """The line of a demo invoice of about ``amount`` (a hook: the
+        lifetime value demo sells products with a cost)."""
+        return {
+            "name": rng.choice(["Consulting", "Supplies", "Annual support", "Training"]),
+            "quantity": 1,
+            "price_unit": round(amount * rng.uniform(0.6, 1.5), -1),
+            "tax_ids": [Command.clear()],
+        }
 
     @api.model
     def _story_interactions(self, customers, rng, today):

@@ -25,3 +25,6 @@ from . import test_bad_input
 from . import test_faults
 from . import test_recompute_run
 from . import test_recompute_queue_job
+from . import test_clv_pareto_nbd
+from . import test_clv_check
+from . import test_clv_fit

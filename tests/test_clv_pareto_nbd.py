@@ -367,18 +367,30 @@ class TestParetoNbd(BaseCase):
     def test_hyp2f1_unit(self):
         """The series of 2F1(1, b; c; z) and its derivatives against scipy's
         hyp2f1 and its finite differences."""
-        b = np.array([0.6, 2.5, 300.5, 1.6, 1.6])
-        c = np.array([2.2, 3.9, 302.0, 302.0, 2.7])
-        z = np.array([0.0, 0.3, 0.95, 0.5, 0.99])
+        b = np.array([0.6, 2.5, 300.5, 1.6, 1.6, 0.3, 30.6])
+        c = np.array([2.2, 3.9, 302.0, 302.0, 2.7, 2.3, 33.2])
+        z = np.array([0.0, 0.3, 0.95, 0.5, 0.99, 0.9995, 0.85])
         value, d_b, d_c, d_z = clv_model._hyp2f1_unit(b, c, z)
-        np.testing.assert_allclose(value, special.hyp2f1(1.0, b, c, z), rtol=1e-13)
+        # scipy fails at (0.3, 2.3, 0.9995), c - 1 - b = 1 an integer. There
+        # 2F1(1, b; b + 2; z) = b (b + 1) (L - (L - 1 / b) / z) with L =
+        # sum z^k / (b + k) = integral_0^1 t^(b - 1) / (1 - z t) dt.
+        self.assertFalse(np.isfinite(special.hyp2f1(1.0, 0.3, 2.3, 0.9995)))
+        reference = special.hyp2f1(1.0, b, c, z)
+        lerch = integrate.quad(
+            lambda t: 1 / (1 - 0.9995 * t), 0, 1, weight="alg", wvar=(0.3 - 1, 0)
+        )[0]
+        reference[5] = 0.3 * 1.3 * (lerch - (lerch - 1 / 0.3) / 0.9995)
+        np.testing.assert_allclose(value, reference, rtol=1e-12)
+        series = clv_model._hyp2f1_unit_series(b[:5], c[:5], z[:5])
+        np.testing.assert_allclose(series[0], reference[:5], rtol=1e-13)
         h = 1e-6
+        keep = np.arange(len(z)) != 5
         for got, shift in ((d_b, (h, 0, 0)), (d_c, (0, h, 0)), (d_z, (0, 0, h))):
             numeric = (
                 special.hyp2f1(1.0, b + shift[0], c + shift[1], z + shift[2])
                 - special.hyp2f1(1.0, b - shift[0], c - shift[1], z - shift[2])
             ) / (2 * h)
-            np.testing.assert_allclose(got, numeric, rtol=1e-6, atol=1e-9)
+            np.testing.assert_allclose(got[keep], numeric[keep], rtol=1e-6, atol=1e-9)
 
     def test_pareto_nbd_input_validation(self):
         params = PUBLISHED_PARETO_NBD
