@@ -107,9 +107,7 @@ def lorenz_curve(values, points=10):
         return [(share, share) for share in shares]
     cumulative = np.concatenate([[0.0], np.cumsum(values)]) / total
     positions = np.arange(len(values) + 1) / len(values)
-    return [
-        (share, float(np.interp(share, positions, cumulative))) for share in shares
-    ]
+    return [(share, float(np.interp(share, positions, cumulative))) for share in shares]
 
 
 def gini(values):

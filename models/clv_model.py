@@ -993,7 +993,9 @@ def _hyp2f1_unit(b, c, z):
         return _hyp2f1_unit_series(b, c, z)
     out = [np.full(len(z), np.nan) for _ in range(4)]
     if np.any(far):
-        for array, value in zip(out, _hyp2f1_unit_series(b[far], c[far], z[far]), strict=True):
+        for array, value in zip(
+            out, _hyp2f1_unit_series(b[far], c[far], z[far]), strict=True
+        ):
             array[far] = value
     b, c, z = b[near], c[near], z[near]
     step_b = 1e-6 * np.maximum(b, 1.0)
@@ -1064,9 +1066,20 @@ def _pareto_nbd_log_tail(params, x, y, gradient=False):
 
 class _ParetoNbdData:
     """The customers' (x, t_x, T) with their distinct (x, time) pairs: the
-    series of ln J is summed once per pair, for t_x and for T."""
+    series of ln J is summed once per pair, for t_x and for T.  With
+    ``distinct``, the customers are also taken once per distinct (x, t_x, T)
+    with their count in ``weight`` (for the likelihood's search: invoices
+    are dated by the day, and a one-time buyer's (0, 0, T) has few values),
+    else ``weight`` is None and the arrays are the customers'."""
 
-    def __init__(self, x, t_x, T):
+    def __init__(self, x, t_x, T, distinct=False):
+        self.unique_x, self.counts = np.unique(x, return_counts=True)
+        self.weight = None
+        if distinct:
+            rows, self.weight = np.unique(
+                np.column_stack([x, t_x, T]), axis=0, return_counts=True
+            )
+            x, t_x, T = rows[:, 0].copy(), rows[:, 1].copy(), rows[:, 2].copy()
         self.x, self.t_x, self.T = x, t_x, T
         size = len(x)
         pairs, inverse = np.unique(
@@ -1077,7 +1090,6 @@ class _ParetoNbdData:
         self.at_t_x, self.at_T = inverse[:size], inverse[size:]
         # Customers who bought at T (or were born at T) cannot have died since.
         self.gap = t_x < T
-        self.unique_x, self.counts = np.unique(x, return_counts=True)
 
     def branches(self, params, gradient=False):
         """(ln C, ln alive, ln died) per customer, the last -inf without a
@@ -1099,10 +1111,13 @@ class _ParetoNbdData:
 
 
 def _pareto_nbd_objective(x, t_x, T):
-    """Mean negative log-likelihood and its gradient over log(r, alpha, s, beta)."""
-    data = _ParetoNbdData(x, t_x, T)
+    """Mean negative log-likelihood and its gradient over log(r, alpha, s, beta),
+    summed once per distinct customer history with its count."""
     size = len(x)
-    unique_x, counts = data.unique_x, data.counts
+    data = _ParetoNbdData(x, t_x, T, distinct=True)
+    unique_x, counts, weight = data.unique_x, data.counts, data.weight
+    x, T = data.x, data.T
+    pairs = len(data.pair_x)
 
     def objective(theta):
         r, alpha, s, beta = params = np.exp(theta)
@@ -1111,30 +1126,31 @@ def _pareto_nbd_objective(x, t_x, T):
         log_likelihood = (
             _dot(counts, special.gammaln(r + unique_x) - special.gammaln(r))
             + size * (r * math.log(alpha) + s * math.log(beta))
-            + np.sum(np.logaddexp(alive, died))
+            + _dot(weight, np.logaddexp(alive, died))
         )
-        # Posterior weight of "died since t_x", and d ln(J(t_x) - J(T)).
-        w_died = special.expit(died - alive)
-        w_alive = 1.0 - w_died
-        ratio = np.exp(delta)
+        # Posterior weight of "died since t_x" (times the histories' counts),
+        # and d ln(J(t_x) - J(T)).
+        w_died = special.expit(died - alive) * weight
+        w_alive = weight - w_died
         with np.errstate(divide="ignore", invalid="ignore"):
             c_t_x = np.where(data.gap, w_died / -np.expm1(delta), 0.0)
-            c_T = np.where(data.gap, w_died * ratio / -np.expm1(delta), 0.0)
-        grad_t_x = tail_grad[:, data.at_t_x]
-        grad_T = tail_grad[:, data.at_T]
-        d_died = np.sum(grad_t_x * c_t_x, axis=1) - np.sum(grad_T * c_T, axis=1)
-        log_alpha_T = np.log(alpha + T)
-        log_beta_T = np.log(beta + T)
+        c_T = c_t_x * np.exp(delta)
+        # Summed per distinct pair first: the weights of each pair's gradient.
+        weights = np.bincount(data.at_t_x, weights=c_t_x, minlength=pairs)
+        weights -= np.bincount(data.at_T, weights=c_T, minlength=pairs)
+        d_died = np.array([_dot(row, weights) for row in tail_grad])
         d_r = (
             _dot(counts, special.digamma(r + unique_x) - special.digamma(r))
             + size * math.log(alpha)
-            - _dot(w_alive, log_alpha_T)
+            - _dot(w_alive, np.log(alpha + T))
             + d_died[0]
         )
-        d_alpha = size * r / alpha - _dot(w_alive * (r + x), 1.0 / (alpha + T)) + d_died[1]
+        d_alpha = (
+            size * r / alpha - _dot(w_alive * (r + x), 1.0 / (alpha + T)) + d_died[1]
+        )
         d_s = (
             size * math.log(beta)
-            - _dot(w_alive, log_beta_T)
+            - _dot(w_alive, np.log(beta + T))
             + np.sum(w_died) / s
             + d_died[2]
         )

@@ -119,18 +119,12 @@ class IdicClvFit(models.Model):
     bgnbd_alpha = fields.Float(string="BG/NBD alpha", readonly=True)
     bgnbd_a = fields.Float(string="BG/NBD a", readonly=True)
     bgnbd_b = fields.Float(string="BG/NBD b", readonly=True)
-    bgnbd_log_likelihood = fields.Float(
-        string="BG/NBD Log-likelihood", readonly=True
-    )
+    bgnbd_log_likelihood = fields.Float(string="BG/NBD Log-likelihood", readonly=True)
     bgnbd_converged = fields.Boolean(string="BG/NBD Converged", readonly=True)
     pareto_nbd_r = fields.Float(string="Pareto/NBD r", readonly=True)
-    pareto_nbd_alpha = fields.Float(
-        string="Pareto/NBD alpha", readonly=True
-    )
+    pareto_nbd_alpha = fields.Float(string="Pareto/NBD alpha", readonly=True)
     pareto_nbd_s = fields.Float(string="Pareto/NBD s", readonly=True)
-    pareto_nbd_beta = fields.Float(
-        string="Pareto/NBD beta", readonly=True
-    )
+    pareto_nbd_beta = fields.Float(string="Pareto/NBD beta", readonly=True)
     pareto_nbd_log_likelihood = fields.Float(
         string="Pareto/NBD Log-likelihood", readonly=True
     )
@@ -164,27 +158,17 @@ class IdicClvFit(models.Model):
     holdout_params = fields.Json(
         readonly=True, help="The parameters fitted on the calibration period."
     )
-    actual_purchases = fields.Float(
-        string="Actual Repeat Purchases", readonly=True
-    )
-    bgnbd_purchases = fields.Float(
-        string="BG/NBD Predicted", readonly=True
-    )
-    pareto_nbd_purchases = fields.Float(
-        string="Pareto/NBD Predicted", readonly=True
-    )
-    baseline_purchases = fields.Float(
-        string="Baseline Predicted", readonly=True
-    )
+    actual_purchases = fields.Float(string="Actual Repeat Purchases", readonly=True)
+    bgnbd_purchases = fields.Float(string="BG/NBD Predicted", readonly=True)
+    pareto_nbd_purchases = fields.Float(string="Pareto/NBD Predicted", readonly=True)
+    baseline_purchases = fields.Float(string="Baseline Predicted", readonly=True)
     bgnbd_mae = fields.Float(
         string="BG/NBD Error",
         readonly=True,
         help="Mean absolute error per customer over the holdout period (repeat "
         "purchases).",
     )
-    pareto_nbd_mae = fields.Float(
-        string="Pareto/NBD Error", readonly=True
-    )
+    pareto_nbd_mae = fields.Float(string="Pareto/NBD Error", readonly=True)
     baseline_mae = fields.Float(
         string="Baseline Error",
         readonly=True,
@@ -207,9 +191,7 @@ class IdicClvFit(models.Model):
         readonly=True, help="Customers with a predicted value."
     )
     fit_seconds = fields.Float(digits=(16, 2), readonly=True)
-    check_seconds = fields.Float(
-        string="Holdout Check Seconds", readonly=True
-    )
+    check_seconds = fields.Float(string="Holdout Check Seconds", readonly=True)
 
     @api.depends("holdout_table")
     def _compute_holdout_html(self):
@@ -220,7 +202,8 @@ class IdicClvFit(models.Model):
                 continue
             columns = [("customers", self.env._("Customers")), *fit._idic_series()]
             head = Markup("").join(
-                Markup('<th class="text-end">%s</th>') % label for _key, label in columns
+                Markup('<th class="text-end">%s</th>') % label
+                for _key, label in columns
             )
             body = Markup("").join(
                 Markup("<tr><th>%s</th>%s</tr>")
@@ -228,11 +211,7 @@ class IdicClvFit(models.Model):
                     row["label"],
                     Markup("").join(
                         Markup('<td class="text-end">%s</td>')
-                        % (
-                            f"{row[key]:,}"
-                            if key == "customers"
-                            else f"{row[key]:.3f}"
-                        )
+                        % (f"{row[key]:,}" if key == "customers" else f"{row[key]:.3f}")
                         for key, _label in columns
                     ),
                 )
@@ -809,7 +788,9 @@ class IdicClvFit(models.Model):
         }
         if not groups:
             return None
-        labels = dict(Partner._fields["idic_churn_band"]._description_selection(self.env))
+        labels = dict(
+            Partner._fields["idic_churn_band"]._description_selection(self.env)
+        )
         Overview = self.env["idic.overview"]
         return {
             "type": "clv_chart",

@@ -273,7 +273,9 @@ class IdicDemo(models.AbstractModel):
         """The line of a demo invoice of about ``amount`` (a hook: the
         lifetime value demo sells products with a cost)."""
         return {
-            "name": rng.choice(["Consulting", "Supplies", "Annual support", "Training"]),
+            "name": rng.choice(
+                ["Consulting", "Supplies", "Annual support", "Training"]
+            ),
             "quantity": 1,
             "price_unit": round(amount * rng.uniform(0.6, 1.5), -1),
             "tax_ids": [Command.clear()],

@@ -28,7 +28,9 @@ class ResConfigSettings(models.TransientModel):
     idic_clv_min_recent_purchases = fields.Integer(
         related="company_id.idic_clv_min_recent_purchases", readonly=False
     )
-    idic_clv_fit_id = fields.Many2one(related="company_id.idic_clv_fit_id", groups=MANAGER)
+    idic_clv_fit_id = fields.Many2one(
+        related="company_id.idic_clv_fit_id", groups=MANAGER
+    )
     idic_clv_check_method = fields.Selection(
         related="company_id.idic_clv_fit_id.method", groups=MANAGER
     )

@@ -165,7 +165,9 @@ class ResPartner(models.Model):
         today = self.env.context.get("idic_clv_today") or fields.Date.context_today(
             self
         )
-        age = SQL("GREATEST(%s::date - q.first_date, q.last_date - q.first_date)", today)
+        age = SQL(
+            "GREATEST(%s::date - q.first_date, q.last_date - q.first_date)", today
+        )
         wait = fit._idic_wait_days_sql(SQL("(q.invoice_days - 1)"), age)
         return (
             SQL(

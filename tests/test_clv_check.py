@@ -9,6 +9,7 @@ parameters: BG/NBD's eq. 10 with scipy's hyp2f1, Pareto/NBD's eq. 12 in the
 note's own form, the groups and means in plain Python.
 """
 
+import itertools
 import math
 
 import numpy as np
@@ -84,7 +85,9 @@ class TestClvCheck(BaseCase):
             self.assertEqual(row["customers"], len(members))
             for column, key in enumerate(("actual", "model", "pareto_nbd", "baseline")):
                 expected = sum(member[column] for member in members) / len(members)
-                self.assertAlmostEqual(row[key], expected, delta=1e-9, msg=(row["x"], key))
+                self.assertAlmostEqual(
+                    row[key], expected, delta=1e-9, msg=(row["x"], key)
+                )
         self.assertEqual(sum(row["customers"] for row in table), 2357)
         # Totals and errors.
         everyone = [member for members in groups.values() for member in members]
@@ -103,7 +106,9 @@ class TestClvCheck(BaseCase):
         # The models track the customers who bought often (7+) far better
         # than the baseline, which assumes nobody ever stops.
         last = table[-1]
-        self.assertLess(abs(last["model"] - last["actual"]), abs(last["baseline"] - last["actual"]))
+        self.assertLess(
+            abs(last["model"] - last["actual"]), abs(last["baseline"] - last["actual"])
+        )
 
     def test_naive_baseline(self):
         got = clv_check.naive_expected_purchases([0, 2, 3, 1], [10, 20, 0, 52], 26)
@@ -134,14 +139,16 @@ class TestClvCheck(BaseCase):
         self.assertAlmostEqual(curve[5][1], half, delta=1e-12)
         # Below the diagonal, rising, and the Gini is twice the area between.
         shares = [value for _share, value in curve]
-        self.assertTrue(all(b >= a for a, b in zip(shares, shares[1:], strict=False)))
+        self.assertTrue(all(b >= a for a, b in itertools.pairwise(shares)))
         self.assertTrue(all(value <= share + 1e-12 for share, value in curve))
         # Everyone equal: no inequality; one customer has it all: n-1 / n.
         self.assertEqual(clv_check.gini([5.0] * 10), 0.0)
         self.assertAlmostEqual(clv_check.gini([0.0] * 9 + [7.0]), 0.9)
         self.assertEqual(clv_check.lorenz_curve([0, 0])[3], (0.3, 0.3))
         # Negative values (a customer sold below cost) count as nothing.
-        self.assertEqual(clv_check.gini([-5.0, 1.0, 1.0]), clv_check.gini([0.0, 1.0, 1.0]))
+        self.assertEqual(
+            clv_check.gini([-5.0, 1.0, 1.0]), clv_check.gini([0.0, 1.0, 1.0])
+        )
         self.assertTrue(math.isclose(clv_check.gini([0.0, 1.0, 1.0]), 1 / 3))
 
     def test_conditional_expectations_input(self):
@@ -149,7 +156,9 @@ class TestClvCheck(BaseCase):
             clv_check.conditional_expectations([0, 1], [1], {"m": [1, 2]})
         with self.assertRaises(ValueError):
             clv_check.conditional_expectations([0, 1], [1, math.inf], {})
-        rows = clv_check.conditional_expectations([0, 9, 12], [1, 4, 6], {"m": [0.5, 3, 7]})
+        rows = clv_check.conditional_expectations(
+            [0, 9, 12], [1, 4, 6], {"m": [0.5, 3, 7]}
+        )
         self.assertEqual(
             rows,
             [

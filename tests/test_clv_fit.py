@@ -135,27 +135,33 @@ class TestClvFit(IdicCase):
         journal = self.env["account.journal"].search(
             [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
         )
-        moves = self.env["account.move"].with_company(company).create(
-            [
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "journal_id": journal.id,
-                    "invoice_date": self.today - timedelta(days=day),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Service",
-                                "quantity": 1,
-                                "price_unit": self.amounts[index][number],
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-                for index, (partner, days) in enumerate(zip(partners, histories, strict=True))
-                for number, day in enumerate(days)
-            ]
+        moves = (
+            self.env["account.move"]
+            .with_company(company)
+            .create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "journal_id": journal.id,
+                        "invoice_date": self.today - timedelta(days=day),
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Service",
+                                    "quantity": 1,
+                                    "price_unit": self.amounts[index][number],
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                        ],
+                    }
+                    for index, (partner, days) in enumerate(
+                        zip(partners, histories, strict=True)
+                    )
+                    for number, day in enumerate(days)
+                ]
+            )
         )
         moves.action_post()
         return partners
@@ -186,7 +192,9 @@ class TestClvFit(IdicCase):
         """40 customers of Poisson rates who drop out: the models are fitted
         on the history up to 26 weeks ago and their predictions of the 26
         weeks after, and the baseline's, compared with the purchases made."""
-        company = self.new_company("IDIC Predictions H", idic_clv_min_repeat_customers=4)
+        company = self.new_company(
+            "IDIC Predictions H", idic_clv_min_repeat_customers=4
+        )
         customers = churning_customers(9, 40, 0.3)
         partners = self.invoices(company, customers, spread=True)
         self.recompute(company)
@@ -203,11 +211,16 @@ class TestClvFit(IdicCase):
         self.assertAlmostEqual(fit.baseline_mae, errors["baseline"], 6)
         # BG/NBD fitted on the calibration summaries made here, its
         # predictions by the paper's eq. 10 typed again.
-        self.assertTrue(fit.bgnbd_converged and fit.pareto_nbd_converged, fit.fit_message)
+        self.assertTrue(
+            fit.bgnbd_converged and fit.pareto_nbd_converged, fit.fit_message
+        )
         params = clv_model.bgnbd_fit(x, t_x, T)
         np.testing.assert_allclose(fit.holdout_params["model"], params, rtol=1e-6)
         predicted = np.array(
-            [bgnbd_expected(params, 26, *customer) for customer in zip(x, t_x, T, strict=True)]
+            [
+                bgnbd_expected(params, 26, *customer)
+                for customer in zip(x, t_x, T, strict=True)
+            ]
         )
         errors["model"] = float(np.mean(np.abs(actual - predicted)))
         self.assertAlmostEqual(fit.bgnbd_mae, errors["model"], 6)
@@ -219,7 +232,9 @@ class TestClvFit(IdicCase):
         self.assertAlmostEqual(fit.pareto_nbd_mae, errors["pareto_nbd"], 6)
         # The table: per repeat purchases before the cut-off.
         groups = np.minimum(x, 7)
-        self.assertEqual([row["x"] for row in fit.holdout_table], sorted(set(groups.astype(int))))
+        self.assertEqual(
+            [row["x"] for row in fit.holdout_table], sorted(set(groups.astype(int)))
+        )
         for row in fit.holdout_table:
             members = groups == row["x"]
             self.assertEqual(row["customers"], int(members.sum()))
@@ -242,10 +257,20 @@ class TestClvFit(IdicCase):
         )
         days = customers[3]
         x3, t_x3, T3 = len(days) - 1, (days[0] - days[-1]) / WEEK, days[0] / WEEK
-        expected_p = 1.0 if x3 == 0 else 1 / (
-            1 + full[2] / (full[3] + x3 - 1) * ((full[1] + T3) / (full[1] + t_x3)) ** (full[0] + x3)
+        expected_p = (
+            1.0
+            if x3 == 0
+            else 1
+            / (
+                1
+                + full[2]
+                / (full[3] + x3 - 1)
+                * ((full[1] + T3) / (full[1] + t_x3)) ** (full[0] + x3)
+            )
         )
-        self.assertAlmostEqual(self.value(partners[3], "idic_p_alive", company), expected_p, 5)
+        self.assertAlmostEqual(
+            self.value(partners[3], "idic_p_alive", company), expected_p, 5
+        )
         # Fixed in Settings: Pareto/NBD, unless it loses to the baseline.
         company.idic_clv_model_choice = "pareto_nbd"
         self.recompute(company)
@@ -253,13 +278,20 @@ class TestClvFit(IdicCase):
         self.assertEqual(fit.method, self.expected_choice(errors, "pareto_nbd"))
         self.assertEqual(fit.method, "pareto_nbd")
         self.assertIn("as fixed in Settings", fit.reason)
-        params = (fit.pareto_nbd_r, fit.pareto_nbd_alpha, fit.pareto_nbd_s, fit.pareto_nbd_beta)
+        params = (
+            fit.pareto_nbd_r,
+            fit.pareto_nbd_alpha,
+            fit.pareto_nbd_s,
+            fit.pareto_nbd_beta,
+        )
         self.assertAlmostEqual(
             self.value(partners[3], "idic_p_alive", company),
             clv_model.pareto_nbd_p_alive(params, x3, t_x3, T3)[0],
             5,
         )
-        self.assertEqual(self.value(partners[3], "idic_clv_method", company), "pareto_nbd")
+        self.assertEqual(
+            self.value(partners[3], "idic_clv_method", company), "pareto_nbd"
+        )
         # One check a day per company: the second replaced the first.
         self.assertEqual(
             self.env["idic.clv.fit"].search_count([("company_id", "=", company.id)]), 1
@@ -276,7 +308,9 @@ class TestClvFit(IdicCase):
         """16 customers buying like clockwork, few stopping: BG/NBD predicts
         the held-out weeks worse than each customer's own past rate, so the
         company's figures use that rate, and the check says why."""
-        company = self.new_company("IDIC Predictions B", idic_clv_min_repeat_customers=4)
+        company = self.new_company(
+            "IDIC Predictions B", idic_clv_min_repeat_customers=4
+        )
         customers = regular_customers(247, 16, 0.04)
         partners = self.invoices(company, customers, spread=True)
         self.recompute(company)
@@ -286,7 +320,9 @@ class TestClvFit(IdicCase):
         errors = {"baseline": float(np.mean(np.abs(actual - baseline)))}
         if fit.bgnbd_mae:
             params = clv_model.bgnbd_fit(x, t_x, T)
-            predicted = [bgnbd_expected(params, 26, *c) for c in zip(x, t_x, T, strict=True)]
+            predicted = [
+                bgnbd_expected(params, 26, *c) for c in zip(x, t_x, T, strict=True)
+            ]
             errors["model"] = float(np.mean(np.abs(actual - np.array(predicted))))
         if fit.pareto_nbd_mae:
             errors["pareto_nbd"] = fit.pareto_nbd_mae
@@ -309,9 +345,13 @@ class TestClvFit(IdicCase):
         predicted = sum(x5 / T5 * month * monthly**k for k in range(1, 37)) * spend
         partner = partners[index]
         self.assertEqual(self.value(partner, "idic_clv_method", company), "baseline")
-        self.assertAlmostEqual(self.value(partner, "idic_predicted_clv", company), predicted, 1)
         self.assertAlmostEqual(
-            self.value(partner, "idic_expected_purchases", company), x5 / T5 * 36 * month, 3
+            self.value(partner, "idic_predicted_clv", company), predicted, 1
+        )
+        self.assertAlmostEqual(
+            self.value(partner, "idic_expected_purchases", company),
+            x5 / T5 * 36 * month,
+            3,
         )
         silence = (days[-1]) / WEEK
         self.assertAlmostEqual(
@@ -328,7 +368,9 @@ class TestClvFit(IdicCase):
         self.assertEqual(data["company_id"], self.company_p.id)
         self.idic_user.company_ids = [Command.link(company.id)]
         data = (
-            self.env["idic.clv.fit"].with_user(self.idic_user).get_model_check(company_id=company.id)
+            self.env["idic.clv.fit"]
+            .with_user(self.idic_user)
+            .get_model_check(company_id=company.id)
         )
         sections = {section["key"]: section for section in data["sections"]}
         tiles = {tile["key"]: tile for tile in sections["clv_check"]["tiles"]}
@@ -337,11 +379,22 @@ class TestClvFit(IdicCase):
         chart = sections["clv_check"]["charts"][0]
         self.assertEqual(chart["key"], "model_check")
         self.assertEqual(
-            [d["label"] for d in chart["datasets"]], ["Actual", "BG/NBD", *(["Pareto/NBD"] if "pareto_nbd" in errors else []), "Own past rate (baseline)"]
+            [d["label"] for d in chart["datasets"]],
+            [
+                "Actual",
+                "BG/NBD",
+                *(["Pareto/NBD"] if "pareto_nbd" in errors else []),
+                "Own past rate (baseline)",
+            ],
         )
-        self.assertEqual(chart["datasets"][0]["data"], [round(r["actual"], 3) for r in fit.holdout_table])
+        self.assertEqual(
+            chart["datasets"][0]["data"],
+            [round(r["actual"], 3) for r in fit.holdout_table],
+        )
         self.assertTrue(chart["x_title"] and chart["y_title"])
-        self.assertIn("o_idic_holdout_table", fit.with_user(self.idic_user).holdout_html)
+        self.assertIn(
+            "o_idic_holdout_table", fit.with_user(self.idic_user).holdout_html
+        )
 
     def test_choice_rule(self):
         """The rule alone, for the company's settings and errors."""
@@ -355,13 +408,29 @@ class TestClvFit(IdicCase):
                 company, candidates, {k: {"mae": v} for k, v in errors.items()}, {}
             )["method"]
 
-        self.assertEqual(choose(both, {"model": 0.5, "pareto_nbd": 0.4, "baseline": 0.9}), "pareto_nbd")
-        self.assertEqual(choose(both, {"model": 0.5, "pareto_nbd": 0.6, "baseline": 0.9}), "model")
-        self.assertEqual(choose(both, {"model": 0.5, "pareto_nbd": 0.6, "baseline": 0.45}), "baseline")
-        self.assertEqual(choose(both, {"model": 0.5, "pareto_nbd": 0.4, "baseline": 0.9}, "bgnbd"), "model")
-        self.assertEqual(choose(both, {"model": 0.5, "pareto_nbd": 0.4, "baseline": 0.45}, "bgnbd"), "baseline")
+        self.assertEqual(
+            choose(both, {"model": 0.5, "pareto_nbd": 0.4, "baseline": 0.9}),
+            "pareto_nbd",
+        )
+        self.assertEqual(
+            choose(both, {"model": 0.5, "pareto_nbd": 0.6, "baseline": 0.9}), "model"
+        )
+        self.assertEqual(
+            choose(both, {"model": 0.5, "pareto_nbd": 0.6, "baseline": 0.45}),
+            "baseline",
+        )
+        self.assertEqual(
+            choose(both, {"model": 0.5, "pareto_nbd": 0.4, "baseline": 0.9}, "bgnbd"),
+            "model",
+        )
+        self.assertEqual(
+            choose(both, {"model": 0.5, "pareto_nbd": 0.4, "baseline": 0.45}, "bgnbd"),
+            "baseline",
+        )
         # A fixed model that did not converge gives way to the other.
-        self.assertEqual(choose({"pareto_nbd": (1, 1, 1, 1)}, {}, "bgnbd"), "pareto_nbd")
+        self.assertEqual(
+            choose({"pareto_nbd": (1, 1, 1, 1)}, {}, "bgnbd"), "pareto_nbd"
+        )
         # No check possible: BG/NBD, as before the check existed.
         self.assertEqual(choose(both, {}), "model")
 
@@ -379,7 +448,9 @@ class TestClvFit(IdicCase):
             idic_clv_margin_percent=40.0,
         )
         # Five customers over 30 days (4 weeks), 7 purchases in 90 days.
-        partners = self.invoices(company, [[30, 10], [25], [20, 5], [15], [2]], amount=200.0)
+        partners = self.invoices(
+            company, [[30, 10], [25], [20, 5], [15], [2]], amount=200.0
+        )
         self.recompute(company)
         fit = company.idic_clv_fit_id
         self.assertEqual(fit.method, "insufficient")
@@ -403,19 +474,27 @@ class TestClvFit(IdicCase):
             self.assertFalse(self.value(partner, "idic_churn_risk", company))
         # 200 + 210 of revenue x 40 %.
         self.assertAlmostEqual(self.value(partners[0], "idic_clv", company), 164.0, 2)
-        self.assertAlmostEqual(self.value(partners[0], "idic_historic_margin", company), 164.0, 2)
+        self.assertAlmostEqual(
+            self.value(partners[0], "idic_historic_margin", company), 164.0, 2
+        )
         notice = partners[0].with_company(company).idic_prediction_notice
         self.assertIn("5 customers, fewer than 10", notice)
         # The Overview says so instead of showing numbers.
         self.idic_user.company_ids = [Command.link(company.id)]
         overview = (
-            self.env["idic.overview"].with_user(self.idic_user).get_overview(company_id=company.id)
+            self.env["idic.overview"]
+            .with_user(self.idic_user)
+            .get_overview(company_id=company.id)
         )
         section = next(s for s in overview["sections"] if s["key"] == "engagement")
         tiles = {tile["key"]: tile for tile in section["tiles"]}
         self.assertIn("4 weeks of history, fewer than 8", tiles["clv_hidden"]["hint"])
         self.assertFalse([c for c in section.get("charts", []) if c["key"] == "lorenz"])
-        data = self.env["idic.clv.fit"].with_user(self.idic_user).get_model_check(company_id=company.id)
+        data = (
+            self.env["idic.clv.fit"]
+            .with_user(self.idic_user)
+            .get_model_check(company_id=company.id)
+        )
         sections = {s["key"]: s for s in data["sections"]}
         self.assertNotIn("clv_spread", sections)
         data_tiles = {t["key"]: t for t in sections["clv_data"]["tiles"]}
@@ -456,7 +535,9 @@ class TestClvFit(IdicCase):
         }
         bands = {}
         for partner, (p_alive, wait) in expected.items():
-            self.assertAlmostEqual(self.value(partner, "idic_p_alive", company), p_alive, 5)
+            self.assertAlmostEqual(
+                self.value(partner, "idic_p_alive", company), p_alive, 5
+            )
             band = "low" if p_alive >= 0.7 else "high" if p_alive < 0.3 else "medium"
             bands[partner] = band
             self.assertEqual(self.value(partner, "idic_churn_band", company), band)
@@ -464,15 +545,22 @@ class TestClvFit(IdicCase):
             if p_alive < 0.2:  # the company's churn risk limit
                 self.assertFalse(date, partner.name)
             else:
-                self.assertEqual(date, self.today + timedelta(days=math.ceil(wait)), partner.name)
+                self.assertEqual(
+                    date, self.today + timedelta(days=math.ceil(wait)), partner.name
+                )
         self.assertEqual(list(bands.values()), ["low", "medium", "low", "high"])
         a_date = self.value(a, "idic_next_purchase_date", company)
         # Filters and the Overview's tiles, as a relationship user.
         self.idic_user.company_ids = [Command.link(company.id)]
-        Partner = self.env["res.partner"].with_user(self.idic_user).with_company(company)
+        Partner = (
+            self.env["res.partner"].with_user(self.idic_user).with_company(company)
+        )
         everyone = a | b | c | d
         self.assertEqual(
-            Partner.search([("idic_churn_band", "=", "high"), ("id", "in", everyone.ids)]), d
+            Partner.search(
+                [("idic_churn_band", "=", "high"), ("id", "in", everyone.ids)]
+            ),
+            d,
         )
         # A is expected within 30 days (ln 2 x 65 / 3 = 15.02 days).
         self.assertLessEqual(a_date, self.today + timedelta(days=30))
@@ -492,16 +580,23 @@ class TestClvFit(IdicCase):
             self.assertEqual(self.value(a, "idic_next_purchase_date", company), a_date)
             self.assertTrue(a.with_company(company).idic_next_purchase_overdue)
             overdue = Partner.search(
-                [("idic_next_purchase_date", "<", a_date + timedelta(days=3)), ("id", "in", everyone.ids)]
+                [
+                    ("idic_next_purchase_date", "<", a_date + timedelta(days=3)),
+                    ("id", "in", everyone.ids),
+                ]
             )
             self.assertEqual(overdue, a)
             overview = (
-                self.env["idic.overview"].with_user(self.idic_user).get_overview(company_id=company.id)
+                self.env["idic.overview"]
+                .with_user(self.idic_user)
+                .get_overview(company_id=company.id)
             )
             section = next(s for s in overview["sections"] if s["key"] == "engagement")
             tiles = {tile["key"]: tile for tile in section["tiles"]}
             self.assertGreaterEqual(tiles["engagement_overdue"]["value"], 1)
-            self.assertIn(a, Partner.search(tiles["engagement_overdue"]["action"]["domain"]))
+            self.assertIn(
+                a, Partner.search(tiles["engagement_overdue"]["action"]["domain"])
+            )
             chart = next(ch for ch in section["charts"] if ch["key"] == "churn_bands")
             self.assertEqual(chart["labels"], ["Low risk", "Medium risk", "High risk"])
             customers = chart["datasets"][0]["data"]
@@ -512,7 +607,9 @@ class TestClvFit(IdicCase):
         self.invoices_for(company, a, [0])
         self.recompute(company)
         new_date = self.value(a, "idic_next_purchase_date", company)
-        self.assertEqual(new_date, self.today + timedelta(days=math.ceil(math.log(2) * 65 / 4)))
+        self.assertEqual(
+            new_date, self.today + timedelta(days=math.ceil(math.log(2) * 65 / 4))
+        )
 
     def invoices_for(self, company, partner, days):
         for day in days:
@@ -539,35 +636,43 @@ class TestClvFit(IdicCase):
         category = self.env["product.category"].create(
             {"name": "Twenty percent", "idic_margin_percent": 20.0}
         )
-        costed = Product.create({"name": "Costed", "standard_price": 6.0, "uom_id": unit.id})
+        costed = Product.create(
+            {"name": "Costed", "standard_price": 6.0, "uom_id": unit.id}
+        )
         by_category = Product.create({"name": "Category", "categ_id": category.id})
         plain = Product.create({"name": "Plain"})
-        partner = self.env["res.partner"].create({"name": "M Customer", "is_company": True})
+        partner = self.env["res.partner"].create(
+            {"name": "M Customer", "is_company": True}
+        )
         journal = self.env["account.journal"].search(
             [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
         )
 
         def move(move_type, day, lines):
-            record = self.env["account.move"].with_company(company).create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "journal_id": journal.id,
-                    "invoice_date": self.today - timedelta(days=day),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": product.id,
-                                "name": product.name,
-                                "quantity": quantity,
-                                "product_uom_id": uom.id,
-                                "price_unit": price,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                        for product, quantity, uom, price in lines
-                    ],
-                }
+            record = (
+                self.env["account.move"]
+                .with_company(company)
+                .create(
+                    {
+                        "move_type": move_type,
+                        "partner_id": partner.id,
+                        "journal_id": journal.id,
+                        "invoice_date": self.today - timedelta(days=day),
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "name": product.name,
+                                    "quantity": quantity,
+                                    "product_uom_id": uom.id,
+                                    "price_unit": price,
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                            for product, quantity, uom, price in lines
+                        ],
+                    }
+                )
             )
             record.action_post()
 
@@ -576,20 +681,30 @@ class TestClvFit(IdicCase):
         move(
             "out_invoice",
             100,
-            [(costed, 2, dozen, 100.0), (by_category, 1, unit, 300.0), (plain, 1, unit, 100.0)],
+            [
+                (costed, 2, dozen, 100.0),
+                (by_category, 1, unit, 300.0),
+                (plain, 1, unit, 100.0),
+            ],
         )
         # A credit note of 5 units of the costed product at 10: -(50 - 30).
         move("out_refund", 50, [(costed, 5, unit, 10.0)])
         self.recompute(company)
         revenue = 200 + 300 + 100 - 50
         margin = 56 + 60 + 50 - 20
-        self.assertAlmostEqual(self.value(partner, "idic_historic_margin", company), margin, 2)
+        self.assertAlmostEqual(
+            self.value(partner, "idic_historic_margin", company), margin, 2
+        )
         # The simple formula on margin: the window's net amount x the ratio
         # x 1 a year x 2 years.
         ratio = margin / revenue
         predicted = revenue * ratio * 2
-        self.assertAlmostEqual(self.value(partner, "idic_predicted_clv", company), predicted, 2)
-        self.assertAlmostEqual(self.value(partner, "idic_clv", company), margin + predicted, 2)
+        self.assertAlmostEqual(
+            self.value(partner, "idic_predicted_clv", company), predicted, 2
+        )
+        self.assertAlmostEqual(
+            self.value(partner, "idic_clv", company), margin + predicted, 2
+        )
         self.assertIn("cost", self.env["res.partner"]._fields["idic_clv"].help)
 
     # ------------------------------------------------------------------------
@@ -618,10 +733,14 @@ class TestClvFit(IdicCase):
         )
         settings.execute()
         self.assertEqual(self.company_p.idic_clv_holdout_weeks, 13)
-        self.assertEqual(settings.action_idic_open_model_check()["tag"], "partner_idic.model_check")
+        self.assertEqual(
+            settings.action_idic_open_model_check()["tag"], "partner_idic.model_check"
+        )
 
     def test_access(self):
-        company = self.new_company("IDIC Predictions A", idic_clv_min_repeat_customers=4)
+        company = self.new_company(
+            "IDIC Predictions A", idic_clv_min_repeat_customers=4
+        )
         partners = self.invoices(company, churning_customers(5, 12, 0.3), spread=True)
         self.recompute(company)
         fit = company.idic_clv_fit_id

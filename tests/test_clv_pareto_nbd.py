@@ -92,7 +92,9 @@ def log_likelihood_by_integration(params, x, t_x, T):
     """ln L by the model's definition: alive at T, or dead at a moment tau
     of (t_x, T], the integral over tau taken numerically."""
     r, alpha, s, beta = params
-    head = math.lgamma(r + x) - math.lgamma(r) + r * math.log(alpha) + s * math.log(beta)
+    head = (
+        math.lgamma(r + x) - math.lgamma(r) + r * math.log(alpha) + s * math.log(beta)
+    )
     alive = -(r + x) * math.log(alpha + T) - s * math.log(beta + T)
     if t_x >= T:
         return head + alive, 1.0
@@ -121,8 +123,10 @@ def expected_by_integration(params, t, x, t_x, T):
     log_norm = s * math.log(rate) - math.lgamma(s)
 
     def integrand(mu):
-        return -math.expm1(-mu * t) / mu * math.exp(
-            log_norm + (s - 1) * math.log(mu) - rate * mu
+        return (
+            -math.expm1(-mu * t)
+            / mu
+            * math.exp(log_norm + (s - 1) * math.log(mu) - rate * mu)
         )
 
     life = sum(
@@ -154,9 +158,7 @@ def p_alive_by_note(params, x, t_x, T):
             )
 
     a0 = term(t_x) - term(T)
-    return 1.0 / (
-        1.0 + s / (r + s + x) * (alpha + T) ** (r + x) * (beta + T) ** s * a0
-    )
+    return 1.0 / (1.0 + s / (r + s + x) * (alpha + T) ** (r + x) * (beta + T) ** s * a0)
 
 
 def expected_by_note(params, t, x, t_x, T):
@@ -210,7 +212,9 @@ class TestParetoNbd(BaseCase):
         self.assertAlmostEqual(alpha, PUBLISHED_PARETO_NBD[1], delta=0.0001)
         self.assertAlmostEqual(s, PUBLISHED_PARETO_NBD[2], delta=0.0002)
         self.assertAlmostEqual(beta, PUBLISHED_PARETO_NBD[3], delta=0.005)
-        self.assertAlmostEqual(result.log_likelihood, PUBLISHED_PARETO_NBD_LL, delta=0.005)
+        self.assertAlmostEqual(
+            result.log_likelihood, PUBLISHED_PARETO_NBD_LL, delta=0.005
+        )
         published = clv_model.pareto_nbd_log_likelihood(
             PUBLISHED_PARETO_NBD, x, t_x, T
         ).sum()
@@ -226,7 +230,11 @@ class TestParetoNbd(BaseCase):
     def test_pareto_nbd_likelihood_by_integration(self):
         """Each customer's log-likelihood and P(alive) against the integral
         over the moment of death, for alpha above and below beta."""
-        for params in (PUBLISHED_PARETO_NBD, (0.55, 20.0, 0.6, 3.0), (2.0, 3.0, 1.5, 40.0)):
+        for params in (
+            PUBLISHED_PARETO_NBD,
+            (0.55, 20.0, 0.6, 3.0),
+            (2.0, 3.0, 1.5, 40.0),
+        ):
             for x, t_x, T in (
                 (0, 0.0, 38.86),
                 (2, 30.43, 38.86),
@@ -246,7 +254,9 @@ class TestParetoNbd(BaseCase):
         """P(alive) of the first 100 CDNOW customers against the note's own
         hypergeometric form; customer 1 (x = 2, t_x = 30.43, T = 38.86)."""
         x, t_x, T, _holdout = self._cdnow()
-        got = clv_model.pareto_nbd_p_alive(PUBLISHED_PARETO_NBD, x[:100], t_x[:100], T[:100])
+        got = clv_model.pareto_nbd_p_alive(
+            PUBLISHED_PARETO_NBD, x[:100], t_x[:100], T[:100]
+        )
         for i in range(100):
             expected = p_alive_by_note(PUBLISHED_PARETO_NBD, x[i], t_x[i], T[i])
             self.assertAlmostEqual(got[i], expected, delta=1e-11)
@@ -264,8 +274,12 @@ class TestParetoNbd(BaseCase):
         """Unlike BG/NBD (always 1), a customer who bought once is less and
         less likely to be active as time passes."""
         ages = [1.0, 10.0, 39.0, 100.0]
-        pareto = clv_model.pareto_nbd_p_alive(PUBLISHED_PARETO_NBD, [0] * 4, [0] * 4, ages)
-        bgnbd = clv_model.bgnbd_p_alive((0.243, 4.414, 0.793, 2.426), [0] * 4, [0] * 4, ages)
+        pareto = clv_model.pareto_nbd_p_alive(
+            PUBLISHED_PARETO_NBD, [0] * 4, [0] * 4, ages
+        )
+        bgnbd = clv_model.bgnbd_p_alive(
+            (0.243, 4.414, 0.793, 2.426), [0] * 4, [0] * 4, ages
+        )
         self.assertTrue(np.all(bgnbd == 1.0))
         self.assertTrue(np.all(pareto < 1.0) and np.all(np.diff(pareto) < 0), pareto)
         self.assertLess(pareto[-1], 0.3)
@@ -278,10 +292,16 @@ class TestParetoNbd(BaseCase):
             (0.55, 20.0, 1.7, 3.0),
             (0.55, 20.0, 1.0, 3.0),
         ):
-            for t, x, t_x, T in ((39, 2, 30.43, 38.86), (39, 0, 0.0, 38.86), (4, 7, 30.0, 31.0)):
+            for t, x, t_x, T in (
+                (39, 2, 30.43, 38.86),
+                (39, 0, 0.0, 38.86),
+                (4, 7, 30.0, 31.0),
+            ):
                 got = clv_model.pareto_nbd_expected_purchases(params, t, x, t_x, T)[0]
                 expected = expected_by_integration(params, t, x, t_x, T)
-                self.assertAlmostEqual(got, expected, delta=1e-9 * max(expected, 1), msg=(params, x))
+                self.assertAlmostEqual(
+                    got, expected, delta=1e-9 * max(expected, 1), msg=(params, x)
+                )
         # Horizons one by one and as a path give the same values.
         path = list(
             clv_model.pareto_nbd_expected_purchases_path(
@@ -306,35 +326,49 @@ class TestParetoNbd(BaseCase):
         with self.assertRaises(OverflowError):
             p_alive_by_note(params, 300, 250.0, 500.0)
         for t_x in (250.0, 450.0, 499.0, 499.99):
-            expected_ll, expected_p = log_likelihood_by_integration(params, 300, t_x, 500.0)
+            expected_ll, expected_p = log_likelihood_by_integration(
+                params, 300, t_x, 500.0
+            )
             got = clv_model.pareto_nbd_log_likelihood(params, 300, t_x, 500.0)[0]
             self.assertTrue(math.isfinite(got))
             self.assertAlmostEqual(got, expected_ll, delta=1e-9 * abs(expected_ll))
             p_alive = clv_model.pareto_nbd_p_alive(params, 300, t_x, 500.0)[0]
             self.assertAlmostEqual(p_alive, expected_p, delta=1e-9)
-            expected = clv_model.pareto_nbd_expected_purchases(params, 52, 300, t_x, 500.0)[0]
+            expected = clv_model.pareto_nbd_expected_purchases(
+                params, 52, 300, t_x, 500.0
+            )[0]
             self.assertAlmostEqual(
                 expected,
                 expected_by_integration(params, 52, 300, t_x, 500.0),
                 delta=1e-8 * max(expected, 1),
             )
         # Long silence: almost surely dead; just bought: almost surely alive.
-        self.assertLess(clv_model.pareto_nbd_p_alive(params, 300, 250.0, 500.0)[0], 1e-50)
-        self.assertGreater(clv_model.pareto_nbd_p_alive(params, 300, 499.99, 500.0)[0], 0.99)
+        self.assertLess(
+            clv_model.pareto_nbd_p_alive(params, 300, 250.0, 500.0)[0], 1e-50
+        )
+        self.assertGreater(
+            clv_model.pareto_nbd_p_alive(params, 300, 499.99, 500.0)[0], 0.99
+        )
         # And a fit on customers like these converges.
         rng = np.random.default_rng(300)
-        x, t_x, T = clv_model.pareto_nbd_simulate((30.0, 10.0, 0.5, 200.0), 500, rng, 500.0)
+        x, t_x, T = clv_model.pareto_nbd_simulate(
+            (30.0, 10.0, 0.5, 200.0), 500, rng, 500.0
+        )
         self.assertGreater(x.max(), 300)
         result = clv_model.pareto_nbd_fit_result(x, t_x, T)
         self.assertTrue(result.converged, result.message)
-        self.assertTrue(np.all(np.isfinite(clv_model.pareto_nbd_p_alive(result.params, x, t_x, T))))
+        self.assertTrue(
+            np.all(np.isfinite(clv_model.pareto_nbd_p_alive(result.params, x, t_x, T)))
+        )
 
     def test_pareto_nbd_fit_recovers_simulated_parameters(self):
         """20,000 customers simulated from the CDNOW estimates with ages of
         1 to 78 weeks: the fit recovers the parameters within 4 standard
         errors (100,000 in bench/bench_clv_pareto_nbd.py, timed)."""
         rng = np.random.default_rng(28)
-        x, t_x, T = clv_model.pareto_nbd_simulate(PUBLISHED_PARETO_NBD, 20_000, rng, 78.0)
+        x, t_x, T = clv_model.pareto_nbd_simulate(
+            PUBLISHED_PARETO_NBD, 20_000, rng, 78.0
+        )
         result = clv_model.pareto_nbd_fit_result(x, t_x, T)
         self.assertTrue(result.converged, result.message)
         for got, error, true in zip(
@@ -353,11 +387,15 @@ class TestParetoNbd(BaseCase):
             log_norm = shape * math.log(rate) - math.lgamma(shape)
 
             def integrand(lam, w=wait, shape=shape, rate=rate, log_norm=log_norm):
-                return math.exp(log_norm + (shape - 1) * math.log(lam) - (rate + w) * lam)
+                return math.exp(
+                    log_norm + (shape - 1) * math.log(lam) - (rate + w) * lam
+                )
 
             peak = (shape - 1) / (rate + wait) if shape > 1 else 1 / rate
             survival = sum(
-                integrate.quad(integrand, low, high, epsabs=0, epsrel=1e-12, limit=400)[0]
+                integrate.quad(integrand, low, high, epsabs=0, epsrel=1e-12, limit=400)[
+                    0
+                ]
                 for low, high in ((0, peak), (peak, math.inf))
             )
             self.assertAlmostEqual(survival, 0.5, delta=1e-9, msg=(x, T))
@@ -411,4 +449,6 @@ class TestParetoNbd(BaseCase):
         with self.assertRaisesRegex(ValueError, "Pareto/NBD parameters"):
             clv_model.pareto_nbd_p_alive((0.5, 10, 0.6), [1], [1], [2])
         with self.assertRaisesRegex(ValueError, "Pareto/NBD parameters"):
-            clv_model.pareto_nbd_fit_result([1, 2, 0, 3], [1, 2, 0, 3], [4] * 4, start=(1, 1, -1, 1))
+            clv_model.pareto_nbd_fit_result(
+                [1, 2, 0, 3], [1, 2, 0, 3], [4] * 4, start=(1, 1, -1, 1)
+            )
