@@ -54,3 +54,4 @@ from . import res_partner_prediction
 from . import res_config_settings_clv_fit
 from . import idic_overview_clv
 from . import idic_demo_clv
+from . import product_category_prediction

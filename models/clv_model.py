@@ -906,8 +906,12 @@ def bgnbd_simulate(params, size, rng, max_age):
 PARETO_NBD_MIN_CUSTOMERS = 4
 # Terms of the 2F1(1, b; c; z) series before giving up.
 _UNIT_SERIES_MAX_TERMS = 20_000
-# Beyond this z the series is slow (ratio of terms near z): scipy instead.
+# Beyond this z the series is slow (ratio of terms near z): the connection
+# formula to 1 - z instead, within this distance of an integer interpolated.
 _UNIT_SERIES_MAX_Z = 0.9
+_D_NEAR_INTEGER = 1e-5
+# The connection formula's series in 1 - z cancels when b (1 - z) is large.
+_CONNECTION_MAX_BW = 0.3
 
 
 def _hyp2f1_unit_series(b, c, z):
@@ -943,7 +947,7 @@ def _hyp2f1_unit_series(b, c, z):
         if k > 3 and k % 4:
             continue
         # The rest of the sum (and of its derivatives) is below this bound.
-        done = term * (k + 2) <= 1e-17 * total * (1.0 - z) ** 2
+        done = np.abs(term) * (k + 2) <= 1e-17 * np.abs(total) * (1.0 - z) ** 2
         if not np.any(done):
             continue
         for array, value in zip(out, (total, d_b, d_c, d_z), strict=True):
@@ -958,11 +962,75 @@ def _hyp2f1_unit_series(b, c, z):
     return tuple(out)
 
 
+def _hyp2f1_unit_near_one(b, c, z):
+    """2F1(1, b; c; z) and its partial derivatives for z near 1, through the
+    connection formula to 1 - z (DLMF 15.8.4) with a = 1, d = c - 1 - b and
+    w = 1 - z:
+
+        G = (c - 1) / d H + Gamma(c) Gamma(-d) / Gamma(b) w^d z^(1 - c),
+        H = 2F1(1, b; 1 - d; w),
+
+    H summed by the series, which converges fast for small w.  Where d is
+    within 1e-4 of an integer the two terms have poles that cancel: the
+    values there are interpolated between d -/+ 1e-5 (shifting c).
+    """
+    near = np.abs(c - 1.0 - b - np.round(c - 1.0 - b)) < _D_NEAR_INTEGER
+    if not np.any(near):
+        return _connection_to_one_minus_z(b, c, z)
+    out = [np.empty(len(z)) for _ in range(4)]
+    far = ~near
+    if np.any(far):
+        for array, value in zip(
+            out, _connection_to_one_minus_z(b[far], c[far], z[far]), strict=True
+        ):
+            array[far] = value
+    bn, cn, zn = b[near], c[near], z[near]
+    shift = np.round(cn - 1.0 - bn) + 1.0 + bn - cn  # to the integer
+    below = _connection_to_one_minus_z(bn, cn + shift - _D_NEAR_INTEGER, zn)
+    above = _connection_to_one_minus_z(bn, cn + shift + _D_NEAR_INTEGER, zn)
+    weight = (_D_NEAR_INTEGER - shift) / (2 * _D_NEAR_INTEGER)
+    for array, low, high in zip(out, below, above, strict=True):
+        array[near] = low + weight * (high - low)
+    return tuple(out)
+
+
+def _connection_to_one_minus_z(b, c, z):
+    """The terms of :func:`_hyp2f1_unit_near_one` (d not an integer)."""
+    d = c - 1.0 - b
+    w = 1.0 - z
+    series, h_b, h_c, h_w = _hyp2f1_unit_series(b, 1.0 - d, w)
+    first = (c - 1.0) / d * series
+    sign = np.sign(special.gamma(-d))
+    log_second = (
+        special.gammaln(c)
+        + special.gammaln(-d)
+        - special.gammaln(b)
+        + d * np.log(w)
+        + (1.0 - c) * np.log(z)
+    )
+    second = sign * np.exp(log_second)
+    value = first + second
+    # c' = 1 - d = b + 2 - c: dc'/db = 1, dc'/dc = -1; dd/db = -1, dd/dc = 1.
+    d_b = (
+        (c - 1.0) / d**2 * series
+        + (c - 1.0) / d * (h_b + h_c)
+        + second * (special.digamma(-d) - special.digamma(b) - np.log(w))
+    )
+    d_c = (
+        series / d
+        - (c - 1.0) / d**2 * series
+        - (c - 1.0) / d * h_c
+        + second * (special.digamma(c) - special.digamma(-d) + np.log(w) - np.log(z))
+    )
+    d_z = -((c - 1.0) / d * h_w + second * (d / w + (c - 1.0) / z))
+    return value, d_b, d_c, d_z
+
+
 def _hyp2f1_scipy(b, c, z):
-    """scipy's 2F1(1, b; c; z), which is accurate (to ~1e-13) and fast near
-    z = 1 except where c - 1 - b is an integer, a pole of the connection
-    formula it uses there (it returns inf): there, the mean of its values at
-    c -/+ 1e-7 (a central difference: off by ~1e-14)."""
+    """scipy's 2F1(1, b; c; z), accurate (to ~1e-13) near z = 1 but where
+    c - 1 - b is an integer, a pole of the connection formula it uses there
+    (it returns inf): there, the mean of its values at c -/+ 1e-7 (a central
+    difference: off by ~1e-14)."""
     value = np.asarray(special.hyp2f1(1.0, b, c, z), dtype=float)
     bad = ~np.isfinite(value)
     if np.any(bad):
@@ -974,39 +1042,19 @@ def _hyp2f1_scipy(b, c, z):
     return value
 
 
-def _hyp2f1_unit(b, c, z):
-    """2F1(1, b; c; z) and its partial derivatives (G, dG/db, dG/dc,
-    dG/dz), for 1-D arrays with c > b > 0 and 0 <= z < 1.
-
-    By the power series (:func:`_hyp2f1_unit_series`) up to z = 0.9, where
-    it needs at most a few hundred terms; beyond, where it would need
-    thousands (alpha and beta far apart, the likelihood's search on its way
-    to a ridge), by scipy's hyp2f1, with dG/dz = b / c 2F1(2, b + 1; c + 1;
-    z) and central differences in b and c.  Customers share few (x, time)
-    pairs, so the caller evaluates it once per distinct pair.
-    """
-    b, c, z = (np.asarray(v, dtype=float) for v in (b, c, z))
-    valid = np.isfinite(b) & np.isfinite(c) & np.isfinite(z)
-    near = valid & (z > _UNIT_SERIES_MAX_Z)
-    far = valid & ~near
-    if np.all(far):
-        return _hyp2f1_unit_series(b, c, z)
-    out = [np.full(len(z), np.nan) for _ in range(4)]
-    if np.any(far):
-        for array, value in zip(
-            out, _hyp2f1_unit_series(b[far], c[far], z[far]), strict=True
-        ):
-            array[far] = value
-    b, c, z = b[near], c[near], z[near]
+def _hyp2f1_unit_scipy(b, c, z):
+    """2F1(1, b; c; z) by scipy with dG/dz = b / c 2F1(2, b + 1; c + 1; z)
+    and central differences in b and c (where neither the series nor the
+    connection formula is quick: z near 1 with a large b)."""
     step_b = 1e-6 * np.maximum(b, 1.0)
     step_c = 1e-6 * np.maximum(c, 1.0)
-    out[0][near] = _hyp2f1_scipy(b, c, z)
-    out[1][near] = (
-        _hyp2f1_scipy(b + step_b, c, z) - _hyp2f1_scipy(b - step_b, c, z)
-    ) / (2 * step_b)
-    out[2][near] = (
-        _hyp2f1_scipy(b, c + step_c, z) - _hyp2f1_scipy(b, c - step_c, z)
-    ) / (2 * step_c)
+    value = _hyp2f1_scipy(b, c, z)
+    d_b = (_hyp2f1_scipy(b + step_b, c, z) - _hyp2f1_scipy(b - step_b, c, z)) / (
+        2 * step_b
+    )
+    d_c = (_hyp2f1_scipy(b, c + step_c, z) - _hyp2f1_scipy(b, c - step_c, z)) / (
+        2 * step_c
+    )
     with np.errstate(over="ignore", invalid="ignore"):
         d_z = b / c * np.asarray(special.hyp2f1(2.0, b + 1.0, c + 1.0, z), dtype=float)
     bad = ~np.isfinite(d_z)
@@ -1016,7 +1064,40 @@ def _hyp2f1_unit(b, c, z):
             _hyp2f1_scipy(b[bad], c[bad], z[bad] + step)
             - _hyp2f1_scipy(b[bad], c[bad], z[bad] - step)
         ) / (2 * step)
-    out[3][near] = d_z
+    return value, d_b, d_c, d_z
+
+
+def _hyp2f1_unit(b, c, z):
+    """2F1(1, b; c; z) and its partial derivatives (G, dG/db, dG/dc,
+    dG/dz), for 1-D arrays with c > b > 0 and 0 <= z < 1.
+
+    By the power series (:func:`_hyp2f1_unit_series`) up to z = 0.9, where
+    it needs at most a few hundred terms.  Beyond (alpha and beta far apart,
+    the likelihood's search on its way to a ridge) the series would need
+    thousands: through the connection formula to 1 - z
+    (:func:`_hyp2f1_unit_near_one`) where b (1 - z) is small, else by scipy,
+    which is quick there.  Customers share few (x, time) pairs, so the caller
+    evaluates it once per distinct pair.
+    """
+    b, c, z = (np.asarray(v, dtype=float) for v in (b, c, z))
+    valid = np.isfinite(b) & np.isfinite(c) & np.isfinite(z)
+    near = valid & (z > _UNIT_SERIES_MAX_Z)
+    series = valid & ~near
+    if np.all(series):
+        return _hyp2f1_unit_series(b, c, z)
+    connection = near & (b * (1.0 - z) <= _CONNECTION_MAX_BW)
+    parts = (
+        (series, _hyp2f1_unit_series),
+        (connection, _hyp2f1_unit_near_one),
+        (near & ~connection, _hyp2f1_unit_scipy),
+    )
+    out = [np.full(len(z), np.nan) for _ in range(4)]
+    for part, function in parts:
+        if np.any(part):
+            for array, value in zip(
+                out, function(b[part], c[part], z[part]), strict=True
+            ):
+                array[part] = value
     return tuple(out)
 
 

@@ -65,6 +65,19 @@ class ResCompany(models.Model):
         help="With fewer purchases (invoice days of a customer) in the last 90 "
         "days, the history is not current: the add-on shows no prediction.",
     )
+    # What the settings of issue #14 mean now that the margin comes from the
+    # products' costs and the next purchase from the churn risk limit.
+    idic_clv_margin_percent = fields.Float(
+        help="Margin of the invoice lines whose product has no cost and whose "
+        "category sets no margin, as a share of their untaxed amount. 100 % "
+        "counts such lines' revenue as profit: give the products a cost, or set "
+        "this, for a lifetime value that is profit."
+    )
+    idic_churn_threshold = fields.Float(
+        help="Valued customers whose probability of being active falls below this "
+        "percentage are listed as churn risks; below it, no customer gets a date "
+        "by which it is expected to buy again."
+    )
     idic_clv_method = fields.Selection(
         selection_add=[
             ("pareto_nbd", "Pareto/NBD + Gamma-Gamma"),

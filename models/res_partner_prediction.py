@@ -126,6 +126,14 @@ class ResPartner(models.Model):
         return columns
 
     @api.model
+    def _idic_run_info(self, job, company):
+        info = super()._idic_run_info(job, company)
+        if job == "value" and company:
+            fit = company.sudo().idic_clv_fit_id
+            info.update(clv_fit_id=fit.id, clv_fit_method=fit.method)
+        return info
+
+    @api.model
     def _idic_engagement_base_sql(self, company, method):
         """The engagement base query with each customer's next purchase date
         and churn band (``next_date``, ``churn_band``), from the company's

@@ -28,3 +28,4 @@ from . import test_recompute_queue_job
 from . import test_clv_pareto_nbd
 from . import test_clv_check
 from . import test_clv_fit
+from . import test_tours_clv

@@ -403,7 +403,8 @@ class TestParetoNbd(BaseCase):
             clv_model.median_wait_given_alive(-1, alpha, [1], [2])
 
     def test_hyp2f1_unit(self):
-        """The series of 2F1(1, b; c; z) and its derivatives against scipy's
+        """2F1(1, b; c; z) and its derivatives, by the series (z up to 0.9),
+        the connection formula to 1 - z or scipy (beyond), against scipy's
         hyp2f1 and its finite differences."""
         b = np.array([0.6, 2.5, 300.5, 1.6, 1.6, 0.3, 30.6])
         c = np.array([2.2, 3.9, 302.0, 302.0, 2.7, 2.3, 33.2])
@@ -418,7 +419,10 @@ class TestParetoNbd(BaseCase):
             lambda t: 1 / (1 - 0.9995 * t), 0, 1, weight="alg", wvar=(0.3 - 1, 0)
         )[0]
         reference[5] = 0.3 * 1.3 * (lerch - (lerch - 1 / 0.3) / 0.9995)
-        np.testing.assert_allclose(value, reference, rtol=1e-12)
+        # (There c - 1 - b is an integer, where the module interpolates.)
+        np.testing.assert_allclose(value[:5], reference[:5], rtol=1e-12)
+        np.testing.assert_allclose(value[5], reference[5], rtol=1e-10)
+        np.testing.assert_allclose(value[6], reference[6], rtol=1e-12)
         series = clv_model._hyp2f1_unit_series(b[:5], c[:5], z[:5])
         np.testing.assert_allclose(series[0], reference[:5], rtol=1e-13)
         h = 1e-6
