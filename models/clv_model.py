@@ -209,7 +209,7 @@ def _dot(a, b):
     return float(np.sum(np.multiply(a, b)))
 
 
-def _maximise(objective, start, size, simplex=True):
+def _maximise(objective, start, size, simplex=True, callback=None):
     """Minimise ``objective(theta) -> (value, gradient)`` over log-parameters.
 
     ``objective`` is the mean negative log-likelihood of ``size`` customers.
@@ -241,6 +241,7 @@ def _maximise(objective, start, size, simplex=True):
         method="TNC",
         bounds=bounds,
         options={"maxfun": max_evaluations, "ftol": 1e-12, "gtol": 1e-9, "xtol": 1e-10},
+        callback=callback,
     )
     theta, value = search.x, search.fun
     message = f"TNC: {search.message}"
@@ -1261,6 +1262,25 @@ def pareto_nbd_log_likelihood(params, x, t_x, T):
     )
 
 
+# A search that reaches a point where one rate's scale is this many times
+# the other's is heading for a ridge: the customers show no dropout (or no
+# purchase rhythm) to fit, and each step there costs the most.
+_PARETO_MAX_SCALE_RATIO = 1e4
+
+
+class _NoDropout(Exception):
+    def __init__(self, theta):
+        super().__init__("no dropout to fit")
+        self.theta = np.array(theta, dtype=float)
+
+
+def _stop_without_dropout(theta):
+    """TNC's callback: stop the search at an iterate on its way to the ridge
+    where beta (or alpha) grows without bound."""
+    if abs(theta[3] - theta[1]) > math.log(_PARETO_MAX_SCALE_RATIO):
+        raise _NoDropout(theta)
+
+
 def pareto_nbd_fit_result(x, t_x, T, start=None):
     """Maximum-likelihood Pareto/NBD fit, as a :class:`FitResult`.
 
@@ -1290,9 +1310,25 @@ def pareto_nbd_fit_result(x, t_x, T, start=None):
             -_LOG_BOUND / 2,
             _LOG_BOUND / 2,
         )
-    theta, _value, converged, message, evaluations, errors = _maximise(
-        _pareto_nbd_objective(x, t_x / scale, T / scale), theta, len(x), simplex=False
-    )
+    try:
+        theta, _value, converged, message, evaluations, errors = _maximise(
+            _pareto_nbd_objective(x, t_x / scale, T / scale),
+            theta,
+            len(x),
+            simplex=False,
+            callback=_stop_without_dropout,
+        )
+    except _NoDropout as stop:
+        # Not worth the rest of the search: the likelihood only keeps rising
+        # toward the NBD model, which the data cannot tell from Pareto/NBD.
+        theta, converged, evaluations = stop.theta, False, 0
+        errors = np.full(4, np.nan)
+        message = (
+            "TNC: stopped where beta or alpha is more than "
+            f"{_PARETO_MAX_SCALE_RATIO:g} times the other: the customers show no "
+            "dropout to fit (the likelihood rises toward a model without "
+            "dropout): the data cannot identify the model"
+        )
     params = np.exp(theta) * units
     log_likelihood = float(np.sum(pareto_nbd_log_likelihood(params, x, t_x, T)))
     return FitResult(

@@ -156,7 +156,9 @@ class IdicClvFit(models.Model):
         sanitize=False,
     )
     holdout_params = fields.Json(
-        readonly=True, help="The parameters fitted on the calibration period."
+        string="Calibration Parameters",
+        readonly=True,
+        help="The parameters fitted on the calibration period.",
     )
     actual_purchases = fields.Float(string="Actual Repeat Purchases", readonly=True)
     bgnbd_purchases = fields.Float(string="BG/NBD Predicted", readonly=True)
@@ -177,6 +179,7 @@ class IdicClvFit(models.Model):
     )
     # The spread of the predicted value
     lorenz = fields.Json(
+        string="Lorenz Curve",
         readonly=True,
         help="Share of the predicted value held by each share of the customers, "
         "ranked from the lowest (deciles).",
@@ -908,13 +911,14 @@ class IdicClvFit(models.Model):
         if not fit:
             return data
         labels = dict(self._fields["method"]._description_selection(self.env))
+        company_fits = [("company_id", "=", company.id)]
         history = Overview._action(
             "partner_idic.idic_clv_fit_action",
             self.env._("Model checks"),
-            [("company_id", "=", company.id)],
+            company_fits,
             views=("list", "form"),
         )
-        history["res_id"] = fit.id
+        this_fit = [("id", "=", fit.id)]
         method_tile = Overview._tile(
             "clv_method",
             self.env._("Figures from"),
@@ -922,7 +926,7 @@ class IdicClvFit(models.Model):
             Overview._action(
                 "partner_idic.idic_clv_fit_action",
                 self.env._("Model check"),
-                [("id", "=", fit.id)],
+                this_fit,
                 views=("form", "list"),
             ),
             display=labels[fit.method],
