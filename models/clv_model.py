@@ -1204,7 +1204,10 @@ def _pareto_nbd_objective(x, t_x, T):
     def objective(theta):
         r, alpha, s, beta = params = np.exp(theta)
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            alive, died, delta, tail_grad = data.branches(params, gradient=True)
+            return _value_and_gradient(r, alpha, s, beta, params)
+
+    def _value_and_gradient(r, alpha, s, beta, params):
+        alive, died, delta, tail_grad = data.branches(params, gradient=True)
         log_likelihood = (
             _dot(counts, special.gammaln(r + unique_x) - special.gammaln(r))
             + size * (r * math.log(alpha) + s * math.log(beta))
