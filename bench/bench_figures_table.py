@@ -89,9 +89,7 @@ def staged(env, company, pricelists):
                 company.id,
             )
         )
-    partners = env["res.partner"].with_context(
-        idic_staging_table=STAGE, idic_staging_temp=True
-    )
+    partners = env["res.partner"]._idic_with_staging(STAGE, temp=True)
     today = fields.Date.context_today(partners)
     env.cr.execute(SQL("SET LOCAL work_mem = %s", ENGINE_WORK_MEM))
     seconds, _count = timed(lambda: partners._idic_stage_values(company, today))

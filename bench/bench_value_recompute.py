@@ -804,14 +804,19 @@ def engine_columns(env):
     """The company-dependent columns of res_partner the value job writes: its
     staged figures (the engagement figures among them), the tier columns and
     the pricelist a tier gave."""
+    from odoo.tools.sql import column_exists  # noqa: PLC0415
+
     from odoo.addons.partner_idic.models.res_partner_value import (  # noqa: PLC0415
         TIER_COLUMNS,
     )
 
+    # Before issue 29 a tier wrote its pricelist on the partners, remembered
+    # in idic_tier_pricelist_id; since, the pricelist is resolved from the tier.
+    given = ["idic_tier_pricelist_id"]
     return [
         *env["res.partner"]._idic_staged_value_columns(),
         *TIER_COLUMNS,
-        "idic_tier_pricelist_id",
+        *(c for c in given if column_exists(env.cr, "res_partner", c)),
     ]
 
 
@@ -825,12 +830,12 @@ def clear_sql(columns, keys):
     pricelist = SQL(
         "specific_property_product_pricelist = CASE WHEN idic_tier_pricelist_id"
         " ?| %(keys)s THEN NULLIF(specific_property_product_pricelist"
-        " - %(keys)s, '{}'::jsonb) ELSE specific_property_product_pricelist END",
+        " - %(keys)s, '{}'::jsonb) ELSE specific_property_product_pricelist END, ",
         keys=keys,
     )
     return SQL(
-        "UPDATE res_partner SET %s, %s WHERE %s",
-        pricelist,
+        "UPDATE res_partner SET %s%s WHERE %s",
+        pricelist if "idic_tier_pricelist_id" in columns else SQL(),
         SQL(", ").join(
             SQL(
                 "%s = NULLIF(%s - %s::text[], '{}'::jsonb)",

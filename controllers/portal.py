@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from werkzeug.exceptions import NotFound
+
 from odoo import fields
 from odoo.http import request, route
 
@@ -55,7 +57,8 @@ class IdicPointsPortal(CustomerPortal):
     def portal_my_idic_points_statement(self, card_id, **kw):
         card = self._idic_portal_cards().filtered(lambda c: c.id == card_id)
         if not card:
-            return request.redirect("/my")
+            # Another customer's card, or none: never the document (#27).
+            raise NotFound()
         return self._show_report(
             model=card,
             report_type="pdf",

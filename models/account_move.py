@@ -115,6 +115,9 @@ class AccountMove(models.Model):
         self.ensure_one()
         if self.state != "posted":
             return 0.0
+        if not lines and not self._idic_program_valid():
+            # An invoice dated outside the programme's validity earns nothing.
+            return 0.0
         ratio = (
             1.0 if self.company_id.idic_points_on == "post" else self._idic_paid_ratio()
         )

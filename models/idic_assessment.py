@@ -11,6 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .idic_context import internal
 from .survey_survey import FRAMEWORKS, HEALTH_AREAS
 
 # Areas scoring below this share (%) are proposed for improvement actions.
@@ -22,7 +23,7 @@ WEAK_AREA_COUNT = 3
 class IdicAssessment(models.Model):
     _name = "idic.assessment"
     _description = "Customer Management Self-Assessment"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "idic.figure.guard", "idic.input.guard"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -215,7 +216,7 @@ class IdicAssessment(models.Model):
         invite = (
             self.env["survey.invite"]
             .sudo()
-            .with_context(idic_assessment_id=self.id)
+            .with_context(idic_assessment_id=internal(self.id))
             .create(
                 {
                     "survey_id": self.survey_id.id,
@@ -340,10 +341,12 @@ class IdicAssessment(models.Model):
             per_page[page_id][input_id] = 100.0 * earned / obtainable
         areas = []
         per_input = defaultdict(list)
+        by_input = defaultdict(dict)
         for page in self.survey_id.sudo().page_ids:
             values = per_page.get(page.id, {})
             for input_id, value in values.items():
                 per_input[input_id].append(value)
+                by_input[input_id][page.id] = value
             areas.append(
                 {
                     "page": page,
@@ -361,6 +364,8 @@ class IdicAssessment(models.Model):
             "overall": sum(answered) / len(answered) if answered else 0.0,
             "spread": max(overall) - min(overall) if overall else 0.0,
             "participants": len(per_input),
+            # Each participant's score of each area it answered (page id).
+            "by_input": dict(by_input),
         }
 
     def _store_snapshot(self, scores):

@@ -113,6 +113,9 @@ class IdicDemo(models.AbstractModel):
                 "idic_referral_points": 50.0,
             }
         )
+        # The points programme started two years ago: older invoices earn
+        # nothing.
+        company._idic_loyalty_program().date_from = today - relativedelta(years=2)
         Partner = self.env["res.partner"]
         ref = self.env.ref
         sources = [
@@ -136,7 +139,10 @@ class IdicDemo(models.AbstractModel):
         # Everyone starts identified; the stage rules then move them forward.
         identified = ref("partner_idic.idic_stage_identified").id
         customers = []
-        for index, (name, fa_name, profile, city) in enumerate(CUSTOMERS):
+        # A smaller story (the first ``idic_demo_size`` companies and persons)
+        # for the tests.
+        size = self.env.context.get("idic_demo_size")
+        for index, (name, fa_name, profile, city) in enumerate(CUSTOMERS[:size]):
             customers.append(
                 (
                     Partner.create(
@@ -159,7 +165,7 @@ class IdicDemo(models.AbstractModel):
                     profile,
                 )
             )
-        for index, (name, profile) in enumerate(PERSONS):
+        for index, (name, profile) in enumerate(PERSONS[:size]):
             customers.append(
                 (
                     Partner.create(
@@ -211,6 +217,10 @@ class IdicDemo(models.AbstractModel):
         self._story_points(customers, today)
         self._story_donors(customers)
         self._story_members(customers, today)
+        # The demo's words in the languages already installed.
+        self.env["idic.texts"]._idic_translate(
+            [code for code, _name in self.env["res.lang"].get_installed()]
+        )
         return True
 
     @api.model
@@ -259,14 +269,24 @@ class IdicDemo(models.AbstractModel):
             ]
         )
         credit_notes.action_post()
-        # The invoices of the last eleven months are paid: they earn points.
-        to_pay = invoices.filtered(
-            lambda m: m.invoice_date >= today - timedelta(days=330) and m.id % 7
+        # The invoices of the points programme's two years are paid, but one
+        # in seven: they earn points.
+        start = self.env.company.idic_loyalty_program_id.date_from
+        self._story_pay(
+            invoices.filtered(lambda m: m.id % 7 and m.invoice_date >= start), today
         )
-        if to_pay:
+
+    @api.model
+    def _story_pay(self, invoices, today):
+        """Pay ``invoices`` at the end of their month (or today)."""
+        for day, batch in sorted(
+            invoices.grouped(
+                lambda m: min(m.invoice_date + relativedelta(day=31), today)
+            ).items()
+        ):
             self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=to_pay.ids
-            ).create({"group_payment": False})._create_payments()
+                active_model="account.move", active_ids=batch.ids
+            ).create({"group_payment": False, "payment_date": day})._create_payments()
 
     @api.model
     def _story_invoice_line(self, rng, amount):

@@ -121,6 +121,7 @@ def month_start(day):
 
 class IdicHealthTarget(models.Model):
     _name = "idic.health.target"
+    _inherit = ["idic.input.guard"]
     _description = "Relationship Health Target"
     _order = "company_id, sequence, id"
     _check_company_auto = True
@@ -157,8 +158,12 @@ class IdicHealthTarget(models.Model):
     def _compute_unit(self):
         for target in self:
             info = FIGURE_INFO.get(target.figure)
-            target.unit = info[3] if info else ""
+            target.unit = self.env["idic.texts"]._idic_unit(info[3]) if info else ""
             target.higher_is_better = info[4] if info else True
+
+    @api.model
+    def _idic_bounds(self):
+        return dict(super()._idic_bounds(), hours=(0, 8760), target=(-1e9, 1e9))
 
     @api.constrains("hours", "target", "figure")
     def _check_values(self):
@@ -193,9 +198,12 @@ class IdicHealthTarget(models.Model):
 
     @api.model
     def action_open_targets(self):
-        """The targets of the selected companies, created when missing."""
-        for company in self.env.companies:
-            self._for_company(company)
+        """The targets of the selected companies; a relationship manager's
+        opening creates those missing, with their defaults."""
+        self.check_access("read")
+        if self.has_access("create"):
+            for company in self.env.companies:
+                self._for_company(company)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Health Targets"),
@@ -239,7 +247,9 @@ class IdicHealthSnapshot(models.Model):
     def _compute_display_name(self):
         labels = dict(self._fields["figure"]._description_selection(self.env))
         for snapshot in self:
-            unit = FIGURE_INFO.get(snapshot.figure, ("",) * 4)[3]
+            unit = self.env["idic.texts"]._idic_unit(
+                FIGURE_INFO.get(snapshot.figure, ("",) * 4)[3]
+            )
             label = labels.get(snapshot.figure, "")
             snapshot.display_name = f"{label}: {snapshot.value:,.1f} {unit}".strip()
 
@@ -285,9 +295,7 @@ class IdicHealthSnapshot(models.Model):
                 SELECT m.commercial_partner_id AS pid, m.move_type,
                        m.invoice_date, m.amount_untaxed_signed AS amount
                   FROM account_move m
-                 WHERE m.company_id = %(company)s
-                   AND m.state = 'posted'
-                   AND m.move_type IN ('out_invoice', 'out_refund')
+                 WHERE %(counted)s
                    AND m.invoice_date >= %(day_end)s - interval '24 months'
                    AND m.invoice_date < %(day_end)s
             ),
@@ -399,6 +407,7 @@ class IdicHealthSnapshot(models.Model):
               FROM month_interactions
             """,
             company=company.id,
+            counted=self.env["res.partner"]._idic_value_moves_sql(company),
             key=str(company.id),
             start=start,
             end=end,

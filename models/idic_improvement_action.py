@@ -1,6 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+MANAGER = "partner_idic.group_idic_manager"
+# What the owner of an action may change itself; the rest (accepting,
+# cancelling, the owner, the deadline, the area) is the managers'.
+OWNER_FIELDS = {"description", "state"}
 
 
 class IdicImprovementAction(models.Model):
@@ -10,7 +15,7 @@ class IdicImprovementAction(models.Model):
 
     _name = "idic.improvement.action"
     _description = "Improvement Action"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "idic.input.guard"]
     _order = "state_rank, date_deadline, id"
     _check_company_auto = True
 
@@ -71,8 +76,32 @@ class IdicImprovementAction(models.Model):
         domain = [("state", "=", "open"), ("date_deadline", "<", today)]
         return domain if (operator == "=") == value else ["!", *domain]
 
+    def _idic_is_manager(self):
+        return self.env.su or self.env.user.has_group(MANAGER)
+
+    def write(self, vals):
+        if not self._idic_is_manager():
+            mail_fields = {
+                name for name in vals if name.startswith(("message_", "activity_"))
+            }
+            refused = set(vals) - OWNER_FIELDS - mail_fields
+            state_ok = "state" not in vals or (
+                vals["state"] == "done"
+                and all(action.state in ("open", "done") for action in self)
+            )
+            if refused or not state_ok:
+                raise AccessError(
+                    self.env._(
+                        "The owner of an improvement action updates its description "
+                        "and marks it done; relationship managers accept, cancel, "
+                        "assign and schedule it."
+                    )
+                )
+        return super().write(vals)
+
     def action_accept(self):
         """A proposal becomes an open action; it needs an owner and a deadline."""
+        self._idic_check_manager()
         for action in self:
             if not action.user_id or not action.date_deadline:
                 raise UserError(
@@ -92,12 +121,21 @@ class IdicImprovementAction(models.Model):
             )
         return True
 
+    def _idic_check_manager(self):
+        if not self._idic_is_manager():
+            raise AccessError(
+                self.env._(
+                    "Only relationship managers accept or cancel improvement actions."
+                )
+            )
+
     def action_done(self):
         self.write({"state": "done"})
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
 
     def action_cancel(self):
+        self._idic_check_manager()
         self.write({"state": "cancelled"})
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .idic_context import grant
+
 CHANNELS = [
     ("email", "E-mail"),
     ("phone", "Phone"),
@@ -20,6 +22,7 @@ class IdicInteraction(models.Model):
     """One conversation with a customer, on any channel, in either direction."""
 
     _name = "idic.interaction"
+    _inherit = ["idic.figure.guard", "idic.input.guard"]
     _description = "Customer Interaction"
     _order = "date desc, id desc"
     _rec_name = "subject"
@@ -150,6 +153,10 @@ class IdicInteraction(models.Model):
     def write(self, vals):
         partners = self.commercial_partner_id
         result = super().write(vals)
+        if "company_id" in vals:
+            # The record rules are checked on the records as they were: an
+            # interaction may not be moved to a company the user cannot work in.
+            self.check_access("write")
         if {"date", "partner_id", "direction"} & set(vals):
             self._answer_open_requests()
             (partners | self.commercial_partner_id)._idic_refresh_last_interaction()
@@ -179,7 +186,9 @@ class IdicInteraction(models.Model):
                 continue
             done.add(key)
             new_vals.append(vals)
-        return self.create(new_vals) if new_vals else self.browse()
+        if not new_vals:
+            return self.browse()
+        return grant(self, "origin_key", "res_model", "res_id").create(new_vals)
 
     def _answer_open_requests(self):
         """An outbound interaction answers the customer's unanswered inbound

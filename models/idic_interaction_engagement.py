@@ -63,6 +63,10 @@ class IdicInteraction(models.Model):
             interaction.is_advocacy = interaction.kind in ADVOCACY_KINDS
             interaction.is_knowledge = interaction.kind in KNOWLEDGE_KINDS
 
+    @api.model
+    def _idic_bounds(self):
+        return dict(super()._idic_bounds(), reach=(0, 1e9))
+
     @api.constrains("reach")
     def _check_reach(self):
         if any(interaction.reach < 0 for interaction in self):

@@ -8,6 +8,7 @@ class IdicInterest(models.Model):
     """What a customer is interested in: tags of the customer's preferences."""
 
     _name = "idic.interest"
+    _inherit = ["idic.input.guard"]
     _description = "Customer Interest"
     _order = "name"
 

@@ -6,7 +6,10 @@ set-based query and respects the user's companies and record rules."""
 
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount
 
 WINDOW_DAYS = 30
@@ -22,8 +25,13 @@ class IdicOverview(models.AbstractModel):
     # Helpers
     # ------------------------------------------------------------------------
     @api.model
-    def _action(self, xmlid, name, domain, context=None, views=("list", "form")):
-        """The window action ``xmlid`` narrowed to ``domain``, list first."""
+    def _action(
+        self, xmlid, name, domain, context=None, views=("list", "form"), empty_help=None
+    ):
+        """The window action ``xmlid`` narrowed to ``domain``, list first.
+        When nothing matches, the list says what it is narrowed to (``empty_help``,
+        by default the figure's name), not the action's invitation to create
+        a first record."""
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         # Keep the action's own views (its kanban grouped by stage, ...).
         own = {view_type: view_id for view_id, view_type in action.get("views", [])}
@@ -34,11 +42,23 @@ class IdicOverview(models.AbstractModel):
                 "context": context or {},
                 "views": [(own.get(view), view) for view in views],
                 "view_mode": ",".join(views),
+                "help": empty_help or self._empty_help(name),
             }
         )
         action.pop("id", None)
         action.pop("search_view_id", None)
         return action
+
+    @api.model
+    def _empty_help(self, name):
+        """What a list opened from the Overview says when nothing matches."""
+        return Markup('<p class="o_view_nocontent_empty_folder">%s</p><p>%s</p>') % (
+            self.env._("Nothing here now: %(name)s", name=name),
+            self.env._(
+                "This list shows only what the Overview counted under this "
+                "name; nothing matches it at the moment."
+            ),
+        )
 
     @api.model
     def _tile(
@@ -76,8 +96,10 @@ class IdicOverview(models.AbstractModel):
     @api.model
     def _commercial_domain(self):
         """Customers counted once: companies and persons without a company
-        (contacts follow their company everywhere in this add-on)."""
-        return [("parent_id", "=", False)]
+        (contacts follow their company everywhere in this add-on), never the
+        own companies, staff or vendors that never bought; the same domain as
+        the menus (``res.partner._idic_counted_domain``)."""
+        return self.env["res.partner"]._idic_counted_domain()
 
     # ------------------------------------------------------------------------
     # Sections
@@ -112,7 +134,8 @@ class IdicOverview(models.AbstractModel):
         forward_domain = [("forward", "=", True), ("date_in", ">=", since)]
         moved = len(
             History._read_group(
-                [*forward_domain, ("partner_id.parent_id", "=", False)], ["partner_id"]
+                [*forward_domain, ("partner_id.idic_counted", "=", True)],
+                ["partner_id"],
             )
         )
         tiles = [
@@ -126,6 +149,7 @@ class IdicOverview(models.AbstractModel):
                     base,
                     views=("kanban", "list", "form"),
                 ),
+                hint=self.env._("Companies and persons without a company"),
             ),
             self._tile(
                 "pipeline_forward",
@@ -136,7 +160,7 @@ class IdicOverview(models.AbstractModel):
                 self._action(
                     "partner_idic.idic_stage_history_action",
                     self.env._("Moves forward"),
-                    forward_domain,
+                    [*forward_domain, ("partner_id.idic_counted", "=", True)],
                     views=("list", "pivot"),
                 ),
                 display=f"{self._share(moved, total)}%",
@@ -363,9 +387,11 @@ class IdicOverview(models.AbstractModel):
     @api.model
     def _section_members(self, today):
         Partner = self.env["res.partner"]
+        # Members are persons or companies, never the own companies or staff.
+        base = [("idic_excluded", "=", False)]
         statuses = dict(
             Partner._read_group(
-                [("idic_member_status", "not in", (False, "none"))],
+                [*base, ("idic_member_status", "not in", (False, "none"))],
                 ["idic_member_status"],
                 ["__count"],
             )
@@ -388,13 +414,17 @@ class IdicOverview(models.AbstractModel):
             retention_domain, [], ["due_count:sum", "renewed_count:sum"]
         )
         rate = self._share(renewed or 0, due or 0)
-        renewals_domain = [("idic_member_renewal_due", "=", True)]
+        renewals_domain = [*base, ("idic_member_renewal_due", "=", True)]
         tiles = [
             self._tile(
                 "members",
                 self.env._("Members"),
                 sum(statuses.get(status, 0) for status in active),
-                members(self.env._("Members"), [("idic_member_status", "in", active)]),
+                members(
+                    self.env._("Members"),
+                    [*base, ("idic_member_status", "in", active)],
+                ),
+                hint=self.env._("New, current and in grace"),
             ),
             self._tile(
                 "renewal_rate",
@@ -427,7 +457,7 @@ class IdicOverview(models.AbstractModel):
                 f"member_{status}",
                 labels[status],
                 statuses.get(status, 0),
-                members(labels[status], [("idic_member_status", "=", status)]),
+                members(labels[status], [*base, ("idic_member_status", "=", status)]),
                 share=self._share(statuses.get(status, 0), total),
             )
             for status in ("new", "current", "grace", "lapsed", "withdrawn")
@@ -457,13 +487,16 @@ class IdicOverview(models.AbstractModel):
             return None
         lybunt = Partner.search_count(lybunt_domain)
         amounts = self.env.user.has_group("partner_idic.group_idic_donor_data")
-        hint = ""
+        # What the acronyms mean, on hover.
+        hint = Partner._fields["idic_lybunt"]._description_help(self.env)
+        sybunt_hint = Partner._fields["idic_sybunt"]._description_help(self.env)
         if amounts:
             [[given]] = Partner._read_group(
                 lybunt_domain, [], ["idic_donation_last_fy_total:sum"]
             )
             hint = self.env._(
-                "%(amount)s given last fiscal year",
+                "%(meaning)s %(amount)s given last fiscal year",
+                meaning=hint,
                 amount=format_amount(self.env, given or 0.0, company.currency_id),
             )
         labels = dict(
@@ -506,6 +539,7 @@ class IdicOverview(models.AbstractModel):
                 self.env._("SYBUNT donors"),
                 Partner.search_count(sybunt_domain),
                 donors(self.env._("SYBUNT"), sybunt_domain),
+                hint=sybunt_hint,
             ),
         ]
         total = sum(statuses.values())
@@ -548,9 +582,25 @@ class IdicOverview(models.AbstractModel):
         return self.env.company
 
     @api.model
-    def get_overview(self, days=None, company_id=None):
+    def _overview_params(self, args, kwargs, names):
+        """The parameters ``names`` of a call of the web client, given by
+        position or by name; a call with others is refused with a message
+        rather than a Python error."""
+        if len(args) > len(names) or set(kwargs) - set(names):
+            raise UserError(
+                self.env._(
+                    "The overview takes at most these parameters: %(names)s.",
+                    names=", ".join(names),
+                )
+            )
+        values = dict(zip(names, args, strict=False), **kwargs)
+        return [values.get(name) for name in names]
+
+    @api.model
+    def get_overview(self, *args, **kwargs):
         """The figures of the overview of the last ``days`` days (30, 90 or
         365) for one company: ``company_id`` or the current company."""
+        days, company_id = self._overview_params(args, kwargs, ("days", "company_id"))
         if not self.env.user.has_group("partner_idic.group_idic_user"):
             return {"sections": []}
         company = self._overview_company(company_id)

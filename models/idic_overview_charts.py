@@ -10,14 +10,14 @@ counts. ``_overview_chart_methods`` says which pictures go in which section,
 so that other sections add theirs by overriding it.
 """
 
-from datetime import timedelta
-
-from dateutil.relativedelta import relativedelta
+from datetime import date, timedelta
+from itertools import pairwise
 
 from odoo import api, fields, models
 from odoo.tools import SQL, format_amount
 
-from .member_engine import valid_lines_sql
+from . import calendars
+from .member_engine import status_sql as member_status_sql
 from .res_partner_value import RFM_SEGMENT_GRID, RFM_SEGMENTS
 
 MONTHS = 12
@@ -108,13 +108,22 @@ class IdicOverview(models.AbstractModel):
 
     @api.model
     def _months(self, today):
-        """The first days of the last ``MONTHS`` months, the current one last."""
-        start = today.replace(day=1)
-        return [start - relativedelta(months=n) for n in range(MONTHS - 1, -1, -1)]
+        """The first days of the last ``MONTHS`` months, the current one last,
+        in the calendar of the user's language (Jalali months in Persian)."""
+        return calendars.last_months(today, MONTHS, self.env.lang)
 
     @api.model
     def _month_after(self, months):
-        return months[-1] + relativedelta(months=1)
+        return calendars.add_months(months[-1], 1, self.env.lang)
+
+    @api.model
+    def _month_rows(self, months):
+        """SQL rows ``(month, next)``: each month's first day and the first
+        day of the month after it."""
+        bounds = [*months, self._month_after(months)]
+        return SQL(", ").join(
+            SQL("(%s::date, %s::date)", start, end) for start, end in pairwise(bounds)
+        )
 
     @api.model
     def _since(self, today):
@@ -201,6 +210,22 @@ class IdicOverview(models.AbstractModel):
                     "f": f,
                     "segment": RFM_SEGMENT_GRID[r][f - 1],
                     "value": cells[r, f],
+                    "hint": self.env._(
+                        "Recency score %(r)s, frequency score %(f)s: %(count)s "
+                        "customers",
+                        r=r,
+                        f=f,
+                        count=cells[r, f],
+                    ),
+                    "action": self._customers_action(
+                        self.env._(
+                            "%(segment)s (R %(r)s, F %(f)s)",
+                            segment=labels[RFM_SEGMENT_GRID[r][f - 1]],
+                            r=r,
+                            f=f,
+                        ),
+                        [*domain, ("idic_r_score", "=", r), ("idic_f_score", "=", f)],
+                    ),
                 }
                 for r in sorted(RFM_SEGMENT_GRID, reverse=True)
                 for f in range(1, 6)
@@ -209,9 +234,12 @@ class IdicOverview(models.AbstractModel):
         }
 
     @api.model
-    def get_rfm_map(self, company_id=None, tier_id=None):
+    def get_rfm_map(self, *args, **kwargs):
         """Reporting > RFM Segment Map: the map of one company (the user's
         companies to choose from), optionally of one value tier."""
+        company_id, tier_id = self._overview_params(
+            args, kwargs, ("company_id", "tier_id")
+        )
         if not self.env.user.has_group("partner_idic.group_idic_user"):
             return {}
         company = self._overview_company(company_id)
@@ -248,7 +276,7 @@ class IdicOverview(models.AbstractModel):
         moved_domain = [
             ("forward", "=", True),
             ("date_in", ">=", self._since(today)),
-            ("partner_id.parent_id", "=", False),
+            ("partner_id.idic_counted", "=", True),
         ]
         moved = dict(
             self.env["idic.stage.history"]._read_group(
@@ -297,9 +325,16 @@ class IdicOverview(models.AbstractModel):
         no tier is a row and a column of its own."""
         company = self.env.company
         domain = [("date", ">=", self._since(today)), ("company_id", "=", company.id)]
-        groups = self.env["idic.tier.history"]._read_group(
-            domain, ["from_tier_id", "to_tier_id"], ["__count"]
-        )
+        # The direction of each move was recorded with it (the tier history's
+        # one rule); a cell is up when its moves went up.
+        counts, up = {}, set()
+        for from_tier, to_tier, direction, count in self.env[
+            "idic.tier.history"
+        ]._read_group(domain, ["from_tier_id", "to_tier_id", "direction"], ["__count"]):
+            counts[from_tier, to_tier] = counts.get((from_tier, to_tier), 0) + count
+            if direction == "up":
+                up.add((from_tier, to_tier))
+        groups = [(f, t, count) for (f, t), count in counts.items()]
         tiers = self.env["idic.value.tier"].search(
             [("company_id", "=", company.id)], order="min_threshold desc, id"
         )
@@ -321,8 +356,7 @@ class IdicOverview(models.AbstractModel):
                     "from": from_tier.id,
                     "to": to_tier.id,
                     "value": count,
-                    "up": self.env["idic.tier.history"]._direction(from_tier, to_tier)
-                    == "up",
+                    "up": (from_tier, to_tier) in up,
                     "action": self._action(
                         "partner_idic.idic_tier_history_action",
                         self.env._(
@@ -352,14 +386,21 @@ class IdicOverview(models.AbstractModel):
     # 12-month trends
     # ------------------------------------------------------------------------
     @api.model
-    def _trend(self, key, title, months, datasets, action):
+    def _trend(self, key, title, months, datasets, action, y_label="", y1_label=""):
+        """A trend chart: ``months`` (first days, labelled by the web client
+        in the user's calendar), bars and lines, the unit of each axis."""
         return {
             "type": "trend",
             "key": key,
             "title": title,
             "labels": [fields.Date.to_string(m) for m in months],
+            # The months named in the user's calendar where no browser does
+            # it (the print).
+            "label_texts": [calendars.format_month(m, self.env.lang) for m in months],
             "datasets": datasets,
             "action": action,
+            "y_label": y_label,
+            "y1_label": y1_label,
         }
 
     @api.model
@@ -389,9 +430,7 @@ class IdicOverview(models.AbstractModel):
             SQL(
                 """
                 WITH lines AS (
-                    SELECT date_trunc('month', COALESCE(h.idic_date,
-                                                        h.create_date::date))::date
-                               AS month,
+                    SELECT COALESCE(h.idic_date, h.create_date::date) AS day,
                            COALESCE(h.issued, 0) AS issued,
                            COALESCE(h.used, 0) AS used,
                            h.idic_kind = 'expire' AS expired
@@ -400,13 +439,9 @@ class IdicOverview(models.AbstractModel):
                 ),
                 opening AS (
                     SELECT COALESCE(SUM(issued - used), 0) AS balance
-                      FROM lines WHERE month < %(first)s
+                      FROM lines WHERE day < %(first)s
                 ),
-                months AS (
-                    SELECT m::date AS month
-                      FROM generate_series(%(first)s::date, %(last)s::date,
-                                           INTERVAL '1 month') m
-                )
+                months (month, next) AS (VALUES %(months)s)
                 SELECT COALESCE(SUM(l.issued), 0),
                        COALESCE(SUM(l.used) FILTER (WHERE NOT l.expired), 0),
                        COALESCE(SUM(l.used) FILTER (WHERE l.expired), 0),
@@ -414,13 +449,13 @@ class IdicOverview(models.AbstractModel):
                        + SUM(COALESCE(SUM(l.issued - l.used), 0))
                              OVER (ORDER BY m.month)
                   FROM months m
-                  LEFT JOIN lines l ON l.month = m.month
+                  LEFT JOIN lines l ON l.day >= m.month AND l.day < m.next
                  GROUP BY m.month
                  ORDER BY m.month
                 """,
                 cards=cards.select(SQL.identifier("loyalty_card", "id")),
                 first=months[0],
-                last=months[-1],
+                months=self._month_rows(months),
             )
         )
         issued, used, expired, liability = (
@@ -440,7 +475,10 @@ class IdicOverview(models.AbstractModel):
                 self._series(self.env._("Used"), used),
                 self._series(self.env._("Expired"), expired),
                 self._series(
-                    self.env._("Liability at month end"), liability, "line", "y1"
+                    self.env._("Points liability at month end"),
+                    liability,
+                    "line",
+                    "y1",
                 ),
             ],
             self._action(
@@ -450,6 +488,8 @@ class IdicOverview(models.AbstractModel):
                 context={"graph_groupbys": ["idic_date:month", "idic_kind"]},
                 views=("graph", "pivot", "list"),
             ),
+            y_label=self.env._("Points in the month"),
+            y1_label=self.env._("Points liability (points)"),
         )
 
     @api.model
@@ -461,15 +501,32 @@ class IdicOverview(models.AbstractModel):
             ("date", "<", fields.Datetime.to_string(self._month_after(months))),
             ("company_id", "=", self.env.company.id),
         ]
-        groups = self.env["idic.tier.history"]._read_group(
-            domain, ["date:month", "direction"], ["__count"]
+        query = self.env["idic.tier.history"]._search(domain)
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH months (month, next) AS (VALUES %(months)s),
+                moves AS (%(moves)s)
+                SELECT COUNT(h.direction) FILTER (WHERE h.direction = 'up'),
+                       COUNT(h.direction) FILTER (WHERE h.direction = 'down')
+                  FROM months m
+                  LEFT JOIN moves h
+                         ON (h.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                            >= m.month
+                        AND (h.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                            < m.next
+                 GROUP BY m.month
+                 ORDER BY m.month
+                """,
+                months=self._month_rows(months),
+                tz=self.env.context.get("tz") or self.env.user.tz or "UTC",
+                moves=query.select(
+                    SQL.identifier("idic_tier_history", "date"),
+                    SQL.identifier("idic_tier_history", "direction"),
+                ),
+            )
         )
-        index = {m: i for i, m in enumerate(months)}
-        up, down = [0] * MONTHS, [0] * MONTHS
-        for month, direction, count in groups:
-            i = index.get(fields.Date.to_date(month))
-            if i is not None:
-                (up if direction == "up" else down)[i] += count
+        up, down = [row[0] for row in rows], [row[1] for row in rows]
         return self._trend(
             "tier_trend",
             self.env._("Tier Moves per Month"),
@@ -485,92 +542,64 @@ class IdicOverview(models.AbstractModel):
                 context={"graph_groupbys": ["date:month", "direction"]},
                 views=("graph", "pivot", "list"),
             ),
+            y_label=self.env._("Customers who moved"),
         )
 
     @api.model
     def _members_trend(self, today):
-        """Members by status at each month end, as the member engine defines
-        the statuses (:func:`member_engine.status_sql`) but as of that day:
-        per partner its latest line started by then; new (joined or re-joined
-        within the company's new-member days), current, in grace (a line
-        that reached its own end within the grace days), lapsed, withdrawn
-        (withdrawn by then, no line started since). With the renewal rate of
-        the periods that ended in the month. One statement over the lines."""
+        """Members by status at each month end, by the member engine's own
+        rule (:func:`member_engine.status_sql`) as of that day: free and
+        associate members, each member's company and its new-member and grace
+        days, withdrawals, as the stored statuses are computed. With the
+        renewal rate of the periods that ended in the month. One statement."""
         company = self.env.company
         months = self._months(today)
         partners = self.env["res.partner"]._search([])
         self.env.flush_all()
+        # Each month's last day, in the user's calendar.
+        month_of = {
+            end - timedelta(days=1): month
+            for month, end in zip(
+                months, [*months[1:], self._month_after(months)], strict=True
+            )
+        }
+        # The partners who are or were members: their own lines, an
+        # associate's, or free membership.
+        members = SQL(
+            """(p.id IN (%(partners)s)
+                AND (p.free_member OR p.associate_member_id IS NOT NULL
+                     OR EXISTS (SELECT 1 FROM membership_membership_line l
+                                 WHERE l.partner_id = p.id)))""",
+            partners=partners.select(SQL.identifier("res_partner", "id")),
+        )
         rows = self.env.execute_query(
             SQL(
                 """
-                WITH months (month, day) AS (VALUES %(months)s),
-                valid AS (
-                    SELECT vl.* FROM (%(valid)s) vl
-                     WHERE vl.partner_id IN (%(partners)s)
-                ),
-                cur AS (
-                    SELECT DISTINCT ON (m.month, v.partner_id)
-                           m.month, m.day, v.partner_id, v.company_id,
-                           v.date_end, v.natural_end
-                      FROM months m
-                      JOIN valid v ON v.date_from <= m.day
-                     ORDER BY m.month, v.partner_id, v.date_end DESC,
-                              v.date_from DESC, v.id DESC
-                ),
-                agg AS (
-                    SELECT m.month, v.partner_id,
-                           COALESCE(MAX(v.date_from) FILTER (
-                                        WHERE v.idic_join_kind IN ('join', 'rejoin')),
-                                    MIN(v.date_from)) AS since,
-                           MAX(v.date_from) AS last_start
-                      FROM months m
-                      JOIN valid v ON v.date_from <= m.day
-                     GROUP BY m.month, v.partner_id
-                ),
-                status AS (
-                    SELECT c.month,
-                           CASE
-                               WHEN p.idic_member_withdrawn_date <= c.day
-                                    AND NOT a.last_start >= p.idic_member_withdrawn_date
-                                   THEN 'withdrawn'
-                               WHEN c.date_end >= c.day
-                                    AND a.since + %(new)s > c.day THEN 'new'
-                               WHEN c.date_end >= c.day THEN 'current'
-                               WHEN c.natural_end
-                                    AND c.date_end + %(grace)s >= c.day THEN 'grace'
-                               ELSE 'lapsed'
-                           END AS status
-                      FROM cur c
-                      JOIN agg a ON a.month = c.month AND a.partner_id = c.partner_id
-                      JOIN res_partner p ON p.id = c.partner_id
-                     WHERE COALESCE(c.company_id, p.company_id,
-                                    (SELECT MIN(id) FROM res_company)) = %(company)s
-                )
-                SELECT month,
-                       COUNT(*) FILTER (WHERE status = 'new'),
-                       COUNT(*) FILTER (WHERE status = 'current'),
-                       COUNT(*) FILTER (WHERE status = 'grace'),
-                       COUNT(*) FILTER (WHERE status = 'lapsed'),
-                       COUNT(*) FILTER (WHERE status = 'withdrawn')
-                  FROM status
-                 GROUP BY month
+                SELECT s.status_day,
+                       COUNT(*) FILTER (WHERE s.idic_member_status = 'new'),
+                       COUNT(*) FILTER (WHERE s.idic_member_status = 'current'),
+                       COUNT(*) FILTER (WHERE s.idic_member_status = 'grace'),
+                       COUNT(*) FILTER (WHERE s.idic_member_status = 'lapsed'),
+                       COUNT(*) FILTER (WHERE s.idic_member_status = 'withdrawn')
+                  FROM (%(status)s) s
+                 WHERE s.status_company_id = %(company)s
+                 GROUP BY s.status_day
                 """,
-                # The month ends as literal rows: the planner knows there are 12.
-                months=SQL(", ").join(
-                    SQL(
-                        "(%s::date, %s::date)",
-                        month,
-                        month + relativedelta(months=1, days=-1),
-                    )
-                    for month in months
+                status=member_status_sql(
+                    today,
+                    members,
+                    self.env["res.partner"]._idic_member_fallback_company_id(),
+                    # The month ends as literal rows: the planner knows there
+                    # are 12.
+                    days=SQL(
+                        "SELECT day FROM (VALUES %s) AS v(day)",
+                        SQL(", ").join(SQL("(%s::date)", day) for day in month_of),
+                    ),
                 ),
-                valid=valid_lines_sql(),
                 company=company.id,
-                new=company.idic_member_new_days or 0,
-                grace=company.idic_member_grace_days or 0,
-                partners=partners.select(SQL.identifier("res_partner", "id")),
             )
         )
+        rows = [(month_of[row[0]], *row[1:]) for row in rows]
         by_month = {row[0]: row[1:] for row in rows}
         rows = [(month, *by_month.get(month, (0,) * 5)) for month in months]
         if not any(any(row[1:]) for row in rows):
@@ -579,14 +608,15 @@ class IdicOverview(models.AbstractModel):
             ("date_end", ">=", fields.Date.to_string(months[0])),
             ("date_end", "<=", fields.Date.to_string(today)),
         ]
-        retention = {
-            fields.Date.to_date(month): (due or 0, renewed or 0)
-            for month, due, renewed in self.env["idic.member.retention"]._read_group(
-                retention_domain,
-                ["date_end:month"],
-                ["due_count:sum", "renewed_count:sum"],
-            )
-        }
+        retention = {}
+        for day, due, renewed in self.env["idic.member.retention"]._read_group(
+            retention_domain,
+            ["date_end:day"],
+            ["due_count:sum", "renewed_count:sum"],
+        ):
+            month = calendars.month_start(fields.Date.to_date(day), self.env.lang)
+            old_due, old_renewed = retention.get(month, (0, 0))
+            retention[month] = (old_due + (due or 0), old_renewed + (renewed or 0))
         rates = [
             self._share(retention.get(m, (0, 0))[1], retention.get(m, (0, 0))[0])
             if retention.get(m, (0, 0))[0]
@@ -624,6 +654,8 @@ class IdicOverview(models.AbstractModel):
                 context={"graph_groupbys": ["date_end:month"]},
                 views=("graph", "pivot", "list"),
             ),
+            y_label=self.env._("Members at month end"),
+            y1_label=self.env._("Renewal rate (%)"),
         )
 
     @api.model
@@ -705,8 +737,19 @@ class IdicOverview(models.AbstractModel):
                 self._series(self.env._("SYBUNT"), [row[3] for row in rows]),
             ],
             action,
+            y_label=self.env._("Donors"),
         )
-        trend["labels"] = [str(year) for year in years]
+        # Each fiscal year by its last day: the web client names it by that
+        # day's year in the user's calendar.
+        month, day = int(company.fiscalyear_last_month), company.fiscalyear_last_day
+        ends = [
+            company.compute_fiscalyear_dates(date(year, month, min(day, 28)))["date_to"]
+            for year in years
+        ]
+        trend["labels"] = [fields.Date.to_string(end) for end in ends]
+        trend["label_texts"] = [
+            calendars.format_year(end, self.env.lang) for end in ends
+        ]
         trend["years"] = True
         return trend
 

@@ -33,7 +33,7 @@ class IdicOverview(models.AbstractModel):
             if not rows:
                 continue
             last = rows[max(rows)]
-            unit = FIGURE_INFO[key][3]
+            unit = self.env["idic.texts"]._idic_unit(FIGURE_INFO[key][3])
             figures.append(
                 {
                     "key": key,
@@ -86,9 +86,10 @@ class IdicOverview(models.AbstractModel):
         ]
 
     @api.model
-    def get_health(self, company_id=None):
+    def get_health(self, *args, **kwargs):
         """The Relationship health section of the overview of one company:
         ``company_id`` (the overview's) or the current company."""
+        (company_id,) = self._overview_params(args, kwargs, ("company_id",))
         if not self.env.user.has_group("partner_idic.group_idic_user"):
             return {"figures": [], "actions": []}
         company = self._overview_company(company_id)

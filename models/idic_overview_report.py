@@ -5,6 +5,8 @@ and the pictures of the period, drawn in HTML (no script in a PDF)."""
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from . import calendars
+
 
 class IdicOverviewReport(models.AbstractModel):
     _name = "report.partner_idic.report_idic_overview_document"
@@ -27,6 +29,9 @@ class IdicOverviewReport(models.AbstractModel):
             "company": company,
             "overview": overview,
             "today": fields.Date.context_today(self),
+            "today_text": calendars.format_date(
+                fields.Date.context_today(self), self.env.lang
+            ),
         }
 
 
@@ -34,9 +39,10 @@ class IdicOverview(models.AbstractModel):
     _inherit = "idic.overview"
 
     @api.model
-    def action_print_overview(self, days=None, company_id=None):
+    def action_print_overview(self, *args, **kwargs):
         """The report action printing the overview of ``days`` for
         ``company_id`` (as the overview shows it)."""
+        days, company_id = self._overview_params(args, kwargs, ("days", "company_id"))
         company = self._overview_company(company_id)
         return self.env.ref("partner_idic.report_idic_overview").report_action(
             company, data={"overview_days": days, "overview_company_id": company.id}

@@ -114,11 +114,7 @@ class IdicRecomputeRun(models.Model):
         if not claimed:
             return 0
         phase, start, end = claimed
-        Partner = (
-            self.env["res.partner"]
-            .sudo()
-            .with_context(idic_staging_table=run.staging_table or None)
-        )
+        Partner = self.env["res.partner"].sudo()._idic_with_staging(run.staging_table)
         count = getattr(Partner, spec["apply"])(
             run.company_id, run.date, phase, start, end
         )

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Runs of the batched recomputes (value, donor, membership).
+"""Runs of the batched jobs (value, donor, membership, relationship health,
+IDIC stages, points expiry).
 
 A run is one recompute of one job for one company (or for every company, for
 the membership job) on one date. The scheduled action that starts it stages
@@ -52,6 +53,8 @@ class IdicRecomputeRun(models.Model):
             ("donor", "Donor figures"),
             ("member", "Membership statuses"),
             ("health", "Relationship health"),
+            ("stage", "IDIC stages"),
+            ("expiry", "Points expiry"),
         ],
         required=True,
         readonly=True,
@@ -238,9 +241,7 @@ class IdicRecomputeRun(models.Model):
         run: the caller does what it needs)."""
         today = fields.Date.context_today(self)
         table = f"idic_run_stage_{spec['name']}_inline"
-        Partner = self.env["res.partner"].with_context(
-            idic_staging_table=table, idic_staging_temp=True
-        )
+        Partner = self.env["res.partner"]._idic_with_staging(table, temp=True)
         self.env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
         if spec["stage"]:
             getattr(Partner, spec["stage"])(company, today)
@@ -349,7 +350,7 @@ class IdicRecomputeRun(models.Model):
         cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
         began = fields.Datetime.now()
         rows = 0
-        Partner = self.env["res.partner"].with_context(idic_staging_table=table)
+        Partner = self.env["res.partner"]._idic_with_staging(table)
         if spec["stage"]:
             rows = getattr(Partner, spec["stage"])(self.company_id, today) or 0
         ranges = self._idic_cut_ranges(spec, self.company_id, batch_size, Partner)
@@ -454,9 +455,7 @@ class IdicRecomputeRun(models.Model):
         for later calls)."""
         self.ensure_one()
         spec = self._idic_job_spec(self.job)
-        Partner = self.env["res.partner"].with_context(
-            idic_staging_table=self.staging_table or None
-        )
+        Partner = self.env["res.partner"]._idic_with_staging(self.staging_table)
         Cron = self.env["ir.cron"]
         cr = self.env.cr
         worker = f"{socket.gethostname()}:{os.getpid()}"

@@ -26,6 +26,7 @@ class IdicStage(models.Model):
     """
 
     _name = "idic.stage"
+    _inherit = ["idic.input.guard"]
     _description = "IDIC Stage"
     _order = "sequence, id"
 
@@ -46,7 +47,12 @@ class IdicStage(models.Model):
         "moves anybody: such a stage is entered by hand only.",
     )
     has_rule = fields.Boolean(compute="_compute_has_rule")
-    partner_count = fields.Integer(string="Partners", compute="_compute_partner_count")
+    partner_count = fields.Integer(
+        string="Customers",
+        compute="_compute_partner_count",
+        help="Customers in the stage: companies and persons without a company, "
+        "as the Overview counts them (contacts follow their company).",
+    )
 
     @api.depends("rule_domain")
     def _compute_has_rule(self):
@@ -56,7 +62,12 @@ class IdicStage(models.Model):
     def _compute_partner_count(self):
         counts = dict(
             self.env["res.partner"]._read_group(
-                [("idic_stage_id", "in", self.ids)], ["idic_stage_id"], ["__count"]
+                [
+                    *self.env["res.partner"]._idic_counted_domain(),
+                    ("idic_stage_id", "in", self.ids),
+                ],
+                ["idic_stage_id"],
+                ["__count"],
             )
         )
         for stage in self:
@@ -106,7 +117,10 @@ class IdicStage(models.Model):
             "partner_idic.res_partner_action_idic_customers"
         )
         action.update(
-            domain=[("idic_stage_id", "=", self.id)],
+            domain=[
+                *self.env["res.partner"]._idic_counted_domain(),
+                ("idic_stage_id", "=", self.id),
+            ],
             context={"create": False},
             display_name=self.name,
         )

@@ -44,6 +44,11 @@ class IdicStageHistory(models.Model):
         default="manual",
     )
     user_id = fields.Many2one("res.users", string="Moved by")
+    rule_domain = fields.Char(
+        string="Rule Applied",
+        help="For a move by the entry rules: the rule of the stage entered, as "
+        "it was at the move.",
+    )
     forward = fields.Boolean(
         compute="_compute_forward",
         store=True,
@@ -61,13 +66,38 @@ class IdicStageHistory(models.Model):
                 (end - line.date_in).total_seconds() / 86400.0 if line.date_in else 0.0
             )
 
+    @api.model
+    def _forward_sql(self, stage_alias, previous_alias):
+        """Whether a move into ``stage_alias`` from ``previous_alias`` (stages)
+        goes forward: the one rule, for the moves recorded and for the stays
+        recomputed when stages are reordered."""
+        return SQL(
+            "COALESCE((%(s)s.sequence, %(s)s.id) > (%(p)s.sequence, %(p)s.id), FALSE)",
+            s=SQL.identifier(stage_alias),
+            p=SQL.identifier(previous_alias),
+        )
+
     @api.depends("stage_id.sequence", "previous_stage_id.sequence")
     def _compute_forward(self):
-        for line in self:
-            previous, stage = line.previous_stage_id, line.stage_id
-            line.forward = bool(previous and stage) and (
-                (stage.sequence, stage.id) > (previous.sequence, previous.id)
+        saved = self.filtered("id")
+        (self - saved).forward = False
+        if not saved:
+            return
+        self.env["idic.stage"].flush_model(["sequence"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT h.id, %(forward)s
+                     FROM idic_stage_history h
+                     JOIN idic_stage s ON s.id = h.stage_id
+                     LEFT JOIN idic_stage ps ON ps.id = h.previous_stage_id
+                    WHERE h.id IN %(ids)s""",
+                forward=self._forward_sql("s", "ps"),
+                ids=tuple(saved.ids),
             )
+        )
+        forward = dict(rows)
+        for line in saved:
+            line.forward = forward.get(line.id, False)
 
     @api.model
     def _history_sql(self, moves_sql, cause, move_partners):
@@ -102,11 +132,12 @@ class IdicStageHistory(models.Model):
             )
             INSERT INTO idic_stage_history
                    (partner_id, company_id, stage_id, phase, previous_stage_id,
-                    date_in, duration_days, cause, user_id, forward,
+                    date_in, duration_days, cause, user_id, forward, rule_domain,
                     create_uid, create_date, write_uid, write_date)
             SELECT m.partner_id, p.company_id, m.new_stage_id, s.phase,
                    m.old_stage_id, %(now)s, 0, %(cause)s, %(uid)s,
-                   COALESCE((s.sequence, s.id) > (ps.sequence, ps.id), FALSE),
+                   %(forward)s,
+                   CASE WHEN %(cause)s = 'rule' THEN s.rule_domain END,
                    %(uid)s, %(now)s, %(uid)s, %(now)s
               FROM moves m
               JOIN res_partner p ON p.id = m.partner_id
@@ -115,6 +146,7 @@ class IdicStageHistory(models.Model):
             """,
             moves=moves_sql,
             partner_update=partner_update,
+            forward=self._forward_sql("s", "ps"),
             now=now,
             cause=cause,
             uid=self.env.uid,

@@ -14,6 +14,7 @@ TIER_BASES = [
 
 class IdicValueTier(models.Model):
     _name = "idic.value.tier"
+    _inherit = ["idic.input.guard"]
     _description = "Customer Value Tier"
     _order = "company_id, min_threshold, sequence, id"
     _check_company_auto = True
@@ -71,7 +72,12 @@ class IdicValueTier(models.Model):
         "dormant; 0 uses the company setting.",
     )
     description = fields.Html(translate=True, help="The benefits of the tier.")
-    partner_count = fields.Integer(compute="_compute_partner_count", string="Customers")
+    partner_count = fields.Integer(
+        compute="_compute_partner_count",
+        string="Customers",
+        help="Customers in the tier: companies and persons without a company, "
+        "as the Overview counts them (contacts follow their company).",
+    )
 
     _points_multiplier_positive = models.Constraint(
         "CHECK(points_multiplier >= 0)",
@@ -81,6 +87,15 @@ class IdicValueTier(models.Model):
         "CHECK(dormant_days >= 0)",
         "The dormant delay of a tier cannot be negative.",
     )
+
+    @api.model
+    def _idic_bounds(self):
+        return dict(
+            super()._idic_bounds(),
+            min_threshold=(-1e12, 1e12),
+            points_multiplier=(0, 100),
+            dormant_days=(0, 3650),
+        )
 
     @api.depends("company_id", "min_threshold")
     def _compute_max_threshold(self):
@@ -100,7 +115,10 @@ class IdicValueTier(models.Model):
         for company, tiers in self.grouped("company_id").items():
             Partner = self.env["res.partner"].with_company(company)
             for tier, count in Partner._read_group(
-                [("idic_value_tier_id", "in", tiers.ids)],
+                [
+                    *Partner._idic_counted_domain(),
+                    ("idic_value_tier_id", "in", tiers.ids),
+                ],
                 ["idic_value_tier_id"],
                 ["__count"],
             ):
@@ -148,7 +166,10 @@ class IdicValueTier(models.Model):
         action.update(
             {
                 "name": self.display_name,
-                "domain": [("idic_value_tier_id", "=", self.id)],
+                "domain": [
+                    *self.env["res.partner"]._idic_counted_domain(),
+                    ("idic_value_tier_id", "=", self.id),
+                ],
                 "context": {"allowed_company_ids": [self.company_id.id]},
                 "view_mode": "list,kanban,form",
                 "views": [(False, "list"), (False, "kanban"), (False, "form")],

@@ -8,6 +8,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, float_round
 
+from .idic_context import grant, internal, internal_value
+
 POINT_KINDS = [
     ("earn", "Earned"),
     ("clawback", "Credit note"),
@@ -60,6 +62,9 @@ class LoyaltyHistory(models.Model):
         string="Balance", compute="_compute_idic_running_balance"
     )
     idic_document = fields.Char(string="Source", compute="_compute_idic_document")
+    idic_document_url = fields.Char(
+        string="Source Address", compute="_compute_idic_document"
+    )
 
     @api.depends("issued", "used")
     def _compute_idic_net(self):
@@ -75,7 +80,9 @@ class LoyaltyHistory(models.Model):
                     """
                     SELECT id, balance FROM (
                         SELECT h.id, SUM(COALESCE(h.issued, 0) - COALESCE(h.used, 0))
-                                   OVER (PARTITION BY h.card_id ORDER BY h.id)
+                                   OVER (PARTITION BY h.card_id
+                                         ORDER BY COALESCE(h.idic_date, h.create_date::date),
+                                                  h.id)
                                    AS balance
                           FROM loyalty_history h
                          WHERE h.card_id IN %s
@@ -90,14 +97,24 @@ class LoyaltyHistory(models.Model):
             line.idic_running_balance = balances.get(line.id, 0.0)
 
     def _compute_idic_document(self):
+        """The name of each line's document and, for a customer invoice, its
+        portal address (the customer's own: no token), read model by model:
+        a fixed number of queries whatever the number of lines (the portal
+        statement shows years of them)."""
         for line in self:
-            document = False
-            if line.order_model in self.env and line.order_id:
-                record = (
-                    self.env[line.order_model].sudo().browse(line.order_id).exists()
-                )
-                document = record.display_name if record else False
-            line.idic_document = document
+            line.idic_document = line.idic_document_url = False
+        for model, lines in self.grouped("order_model").items():
+            if not model or model not in self.env:
+                continue
+            records = self.env[model].sudo().browse(set(lines.mapped("order_id")))
+            found = {record.id: record for record in records.exists()}
+            for line in lines:
+                record = found.get(line.order_id)
+                if not record:
+                    continue
+                line.idic_document = record.display_name
+                if model == "account.move" and record.is_sale_document():
+                    line.idic_document_url = record.access_url
 
     def _get_order_portal_url(self):
         if self.order_model == "account.move" and self.order_id:
@@ -160,43 +177,122 @@ class LoyaltyCard(models.Model):
         date=None,
     ):
         """Append a history line of ``points`` (positive: issued, negative:
-        used) to this card and move its balance. The one way points change."""
+        used) to this card and move its balance (see ``_idic_post_points``)."""
         self.ensure_one()
-        points = round_points(points)
-        if not points:
-            return self.env["loyalty.history"]
-        date = date or fields.Date.context_today(self)
-        if (
-            points > 0
-            and kind in ("earn", "referral", "adjust")
-            and expiry_date is None
-        ):
-            months = self.company_id.idic_points_validity_months
-            expiry_date = date + relativedelta(months=months) if months else False
-        line = (
-            self.env["loyalty.history"]
-            .sudo()
-            .create(
+        return self._idic_post_points(
+            [
                 {
-                    "card_id": self.id,
+                    "card": self,
+                    "points": points,
+                    "kind": kind,
                     "description": description,
+                    "document": document,
+                    "multiplier": multiplier,
+                    "rate": rate,
+                    "expiry_date": expiry_date,
+                    "date": date,
+                }
+            ]
+        )
+
+    @api.model
+    def _idic_post_points(self, lines=None, lines_sql=None):
+        """The one way points change: history lines appended and the cards'
+        balances moved with them, by the same rules (points rounded, a lot
+        earned dated and given its company's validity).
+
+        ``lines`` (dicts: card, points, kind, description, and optionally
+        document, multiplier, rate, expiry_date, date) go through the ORM, so
+        the host's hooks and the card's tracking see them: earning,
+        redemptions, adjustments. ``lines_sql`` (an SQL selecting ``card_id,
+        points, kind, description, date``, points negative for what is used)
+        is written set-based, in one statement, for the batch jobs (the
+        expiry of a range of cards). Returns the history lines created (the
+        ORM path) or the number of cards moved (the set-based path)."""
+        if lines_sql is not None:
+            return self._idic_post_points_sql(lines_sql)
+        History = self.env["loyalty.history"].sudo()
+        created = History
+        for line in lines or ():
+            card = line["card"]
+            points = round_points(line["points"])
+            if not points:
+                continue
+            date = line.get("date") or fields.Date.context_today(self)
+            created |= History.create(
+                {
+                    "card_id": card.id,
+                    "description": line["description"],
                     "issued": max(points, 0.0),
                     "used": max(-points, 0.0),
-                    "order_model": document._name if document else False,
-                    "order_id": document.id if document else False,
-                    "idic_kind": kind,
+                    "order_model": line.get("document") and line["document"]._name,
+                    "order_id": line.get("document") and line["document"].id,
+                    "idic_kind": line["kind"],
                     "idic_date": date,
-                    "idic_expiry_date": expiry_date or False,
-                    "idic_multiplier": multiplier,
-                    "idic_rate": rate,
+                    "idic_expiry_date": self._idic_lot_expiry(
+                        card, points, line["kind"], date, line.get("expiry_date")
+                    ),
+                    "idic_multiplier": line.get("multiplier") or 0.0,
+                    "idic_rate": line.get("rate") or 0.0,
                     "idic_user_id": self.env.uid,
                 }
             )
+            card.sudo().with_context(loyalty_no_mail=True).points = round_points(
+                card.points + points
+            )
+        return created
+
+    @api.model
+    def _idic_lot_expiry(self, card, points, kind, date, expiry_date=None):
+        """When points earned on ``date`` expire: ``expiry_date`` when given,
+        else after the validity of the card's company (never: False)."""
+        if expiry_date is not None or points <= 0:
+            return expiry_date or False
+        if kind not in ("earn", "referral", "adjust"):
+            return False
+        months = card.company_id.idic_points_validity_months
+        return date + relativedelta(months=months) if months else False
+
+    @api.model
+    def _idic_post_points_sql(self, lines_sql):
+        """The set-based path of ``_idic_post_points``: one statement."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH entries AS (
+                    SELECT e.card_id, ROUND(e.points::numeric, 2) AS points,
+                           e.kind, e.description, e.date
+                      FROM (%(lines)s) e
+                     WHERE ROUND(e.points::numeric, 2) <> 0
+                ),
+                lines AS (
+                    INSERT INTO loyalty_history
+                           (card_id, description, issued, used, idic_net, idic_kind,
+                            idic_date, idic_user_id, partner_id,
+                            create_uid, create_date, write_uid, write_date)
+                    SELECT e.card_id, e.description, GREATEST(e.points, 0),
+                           GREATEST(-e.points, 0), e.points, e.kind, e.date,
+                           %(uid)s, c.partner_id, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM entries e
+                      JOIN loyalty_card c ON c.id = e.card_id
+                    RETURNING card_id, idic_net
+                )
+                UPDATE loyalty_card c
+                   SET points = ROUND((c.points + lines.idic_net)::numeric, 2),
+                       write_uid = %(uid)s, write_date = %(now)s
+                  FROM lines
+                 WHERE c.id = lines.card_id
+                """,
+                lines=lines_sql,
+                uid=self.env.uid,
+                now=SQL("(now() AT TIME ZONE 'UTC')"),
+            )
         )
-        self.sudo().with_context(loyalty_no_mail=True).points = round_points(
-            self.points + points
-        )
-        return line
+        count = self.env.cr.rowcount
+        self.invalidate_model(["points"])
+        self.env["loyalty.history"].invalidate_model()
+        return count
 
     def _idic_redeem(self, points, description):
         """Spend ``points`` of this card (every back-office redemption takes
@@ -290,67 +386,29 @@ class LoyaltyCard(models.Model):
         programs = self._idic_programs()
         if not programs:
             return 0
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH remaining AS (%(lots)s),
-                expiring AS (
-                    SELECT card_id, ROUND(SUM(remaining)::numeric, 2) AS points
-                      FROM remaining
-                     GROUP BY card_id
-                    HAVING ROUND(SUM(remaining)::numeric, 2) > 0
-                ),
-                lines AS (
-                    INSERT INTO loyalty_history
-                           (card_id, description, issued, used, idic_net, idic_kind,
-                            idic_date, idic_user_id, partner_id,
-                            create_uid, create_date, write_uid, write_date)
-                    SELECT e.card_id, %(description)s, 0, e.points, -e.points, 'expire',
-                           %(today)s, %(uid)s, c.partner_id,
-                           %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM expiring e
-                      JOIN loyalty_card c ON c.id = e.card_id
-                    RETURNING card_id, used
-                )
-                UPDATE loyalty_card c
-                   SET points = ROUND((c.points - lines.used)::numeric, 2),
-                       write_uid = %(uid)s, write_date = %(now)s
-                  FROM lines
-                 WHERE c.id = lines.card_id
-                """,
+        return self._idic_post_points(
+            lines_sql=SQL(
+                """SELECT r.card_id, -SUM(r.remaining) AS points,
+                          'expire' AS kind, %(description)s AS description,
+                          %(today)s::date AS date
+                     FROM (%(lots)s) r
+                    GROUP BY r.card_id""",
                 lots=self._idic_lots_sql(programs, id_from, id_to, today),
                 description=self.env._("Points expired"),
                 today=today,
-                uid=self.env.uid,
-                now=SQL("(now() AT TIME ZONE 'UTC')"),
             )
         )
-        count = self.env.cr.rowcount
-        self.invalidate_model(["points"])
-        self.env["loyalty.history"].invalidate_model()
-        return count
 
     @api.model
-    def _cron_idic_points_expire(self, batch_size=20000):
+    def _cron_idic_points_expire(self, helper=False, batch_size=20000):
         """Daily: expire the points of the lots whose validity ended, card by
-        card range (committed as it goes), then remind customers of points
-        about to expire."""
-        self.env.cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM loyalty_card"))
-        max_id = self.env.cr.fetchone()[0]
-        Cron = self.env["ir.cron"]
-        start = 0
-        while start <= max_id:
-            end = start + batch_size
-            self._idic_expire_points(start, end)
-            # The card ids looked at, and what remains: a run that fails after
-            # this batch is run again at once by the scheduler, not a day
-            # later.
-            Cron._commit_progress(
-                min(end, max_id + 1) - start, remaining=max(max_id - end + 1, 0)
-            )
-            start = end
-        self._idic_send_expiry_reminders()
+        card range, on the recompute frame (ranges claimed by any worker,
+        resumed where an interrupted run stopped), then remind customers of
+        points about to expire. A ``helper`` action only takes ranges of the
+        runs the job's own action started."""
+        self.env["idic.recompute.run"]._idic_execute(
+            "expiry", batch_size=batch_size, commit=True, start=not helper
+        )
 
     @api.model
     def _idic_send_expiry_reminders(self, today=None):
@@ -396,19 +454,21 @@ class LoyaltyCard(models.Model):
                 lots = History.browse(lot_ids)
                 partner = card.partner_id
                 if partner and partner._idic_may_email():
-                    template.with_context(idic_today=today).send_mail(
+                    template.with_context(idic_today=internal(today)).send_mail(
                         card.id, force_send=False
                     )
                     sent += 1
                 # Once per lot, whether or not the customer may be written to.
-                lots.write({"idic_reminded": True})
+                grant(lots, "idic_reminded").write({"idic_reminded": True})
         return sent
 
     def _idic_upcoming_expiry(self):
         """[(date, points)] of this card's lots expiring within the notice
         days of its company, not yet reminded (for the reminder e-mail)."""
         self.ensure_one()
-        today = self.env.context.get("idic_today") or fields.Date.context_today(self)
+        today = internal_value(self.env, "idic_today") or fields.Date.context_today(
+            self
+        )
         until = today + relativedelta(days=self.company_id.idic_points_notice_days)
         self.env.flush_all()
         self.env.cr.execute(

@@ -51,16 +51,20 @@ DEFAULT_RENEWAL_WINDOW = 30
 LAPSE_NOTICE_WINDOW = 30
 
 
+MAX_OFFSET_DAYS = 3650
+
+
 def parse_offsets(text):
     """ "30, 7" -> [30, 7] (distinct, largest first); raise ValueError on bad
-    input: only comma-separated positive whole numbers are allowed."""
+    input: only comma-separated positive whole numbers of days, at most ten
+    years, are allowed."""
     offsets = set()
     for part in (text or "").split(","):
         part = part.strip()
         if not part:
             continue
-        if not part.isdigit() or int(part) <= 0:
-            raise ValueError(part)
+        if not part.isdigit() or not 0 < int(part) <= MAX_OFFSET_DAYS:
+            raise ValueError(part[:20])
         offsets.add(int(part))
     return sorted(offsets, reverse=True)
 
@@ -143,11 +147,16 @@ def max_offset_sql(alias="c"):
     )
 
 
-def status_sql(today, partner_where, fallback_company_id):
+def status_sql(today, partner_where, fallback_company_id, days=None):
     """One row per partner matching ``partner_where`` (an SQL condition on
     ``p``): id, idic_member_status, idic_member_since, idic_member_level_id,
     idic_member_period_from, idic_member_period_to, idic_member_end,
-    idic_member_tenure, idic_member_renewal_due.
+    idic_member_tenure, idic_member_renewal_due, and the company whose
+    periods counted (``status_company_id``).
+
+    With ``days`` (an SQL selecting a column ``day``), one row per partner and
+    day, as of that day (``status_day``): the same rule gives the statuses of
+    the past (the Overview's members trend).
 
     Associate members read the lines of the end of their associate chain (up
     to four links, far beyond real chains). Each partner's lines are read by
@@ -155,28 +164,35 @@ def status_sql(today, partner_where, fallback_company_id):
     all lines. The grace and new-member days are those of the company of the
     partner's latest line (else of the partner, else ``fallback_company_id``).
     """
+    # Today, the periods already renewed count (the end of membership, a
+    # re-join after a withdrawal); as of a day of the past, only the periods
+    # started by then.
+    started = SQL("vl.date_from <= d.day") if days is not None else SQL("TRUE")
+    if days is None:
+        days = SQL("SELECT %s::date AS day", today)
     return SQL(
         """
         WITH s AS (
-            SELECT p.id, cur.membership_id, cur.date_from, cur.date_end,
-                   agg.chain_end, agg.since, rp.free_member,
+            SELECT p.id, d.day, cur.membership_id, cur.date_from, cur.date_end,
+                   agg.chain_end, agg.since, rp.free_member, c.id AS company_id,
                    %(window)s AS window_days,
                    CASE
-                       WHEN w.withdrawn <= %(today)s
+                       WHEN w.withdrawn <= d.day
                             AND NOT COALESCE(agg.last_start >= w.withdrawn, FALSE)
                            THEN 'withdrawn'
                        WHEN rp.free_member THEN 'current'
-                       WHEN cur.date_end >= %(today)s
+                       WHEN cur.date_end >= d.day
                             AND agg.since + COALESCE(c.idic_member_new_days, 0)
-                                > %(today)s THEN 'new'
-                       WHEN cur.date_end >= %(today)s THEN 'current'
+                                > d.day THEN 'new'
+                       WHEN cur.date_end >= d.day THEN 'current'
                        WHEN cur.natural_end AND cur.date_end
-                            + COALESCE(c.idic_member_grace_days, 0) >= %(today)s
+                            + COALESCE(c.idic_member_grace_days, 0) >= d.day
                            THEN 'grace'
                        WHEN cur.id IS NOT NULL THEN 'lapsed'
                        ELSE 'none'
                    END AS status
               FROM res_partner p
+              CROSS JOIN (%(days)s) d
               LEFT JOIN res_partner a1 ON a1.id = p.associate_member_id
               LEFT JOIN res_partner a2 ON a2.id = a1.associate_member_id
               LEFT JOIN res_partner a3 ON a3.id = a2.associate_member_id
@@ -185,7 +201,7 @@ def status_sql(today, partner_where, fallback_company_id):
                 ON rp.id = COALESCE(a4.id, a3.id, a2.id, a1.id, p.id)
               LEFT JOIN LATERAL (
                   SELECT vl.* FROM (%(valid)s) vl
-                   WHERE vl.partner_id = rp.id AND vl.date_from <= %(today)s
+                   WHERE vl.partner_id = rp.id AND vl.date_from <= d.day
                    ORDER BY vl.date_end DESC, vl.date_from DESC, vl.id DESC
                    LIMIT 1) cur ON TRUE
               LEFT JOIN LATERAL (
@@ -193,10 +209,11 @@ def status_sql(today, partner_where, fallback_company_id):
                          COALESCE(
                              MAX(vl.date_from) FILTER (
                                  WHERE vl.idic_join_kind IN ('join', 'rejoin')
-                                   AND vl.date_from <= %(today)s),
+                                   AND vl.date_from <= d.day),
                              MIN(vl.date_from)) AS since,
                          MAX(vl.date_from) AS last_start
-                    FROM (%(valid)s) vl WHERE vl.partner_id = rp.id) agg ON TRUE
+                    FROM (%(valid)s) vl
+                   WHERE vl.partner_id = rp.id AND %(started)s) agg ON TRUE
               LEFT JOIN res_company c
                      ON c.id = COALESCE(cur.company_id, rp.company_id, p.company_id,
                                         %(fallback)s)
@@ -205,24 +222,26 @@ def status_sql(today, partner_where, fallback_company_id):
                                   rp.idic_member_withdrawn_date) AS withdrawn) w
              WHERE %(where)s
         )
-        SELECT id, status AS idic_member_status,
+        SELECT id, day AS status_day, company_id AS status_company_id,
+               status AS idic_member_status,
                CASE WHEN status <> 'none' THEN since END AS idic_member_since,
                membership_id AS idic_member_level_id,
                date_from AS idic_member_period_from,
                date_end AS idic_member_period_to,
                chain_end AS idic_member_end,
                CASE WHEN status IN ('new', 'current', 'grace') AND since IS NOT NULL
-                    THEN ROUND(((%(today)s - since)::numeric / 365.25), 1)
+                    THEN ROUND(((day - since)::numeric / 365.25), 1)
                END AS idic_member_tenure,
                COALESCE((status IN ('new', 'current')
                          AND NOT COALESCE(free_member, FALSE)
-                         AND chain_end <= %(today)s + window_days)
+                         AND chain_end <= day + window_days)
                         OR status = 'grace', FALSE) AS idic_member_renewal_due
           FROM s
         """,
         where=partner_where,
         valid=valid_lines_sql(),
-        today=today,
+        days=days,
+        started=started,
         window=max_offset_sql("c"),
         fallback=fallback_company_id,
     )

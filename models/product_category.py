@@ -12,6 +12,10 @@ class ProductCategory(models.Model):
         "margin, for the customer lifetime value; 0 uses the company's margin.",
     )
 
+    @api.model
+    def _idic_bounds(self):
+        return dict(super()._idic_bounds(), idic_margin_percent=(0, 100))
+
     @api.constrains("idic_margin_percent")
     def _check_idic_margin_percent(self):
         if any(not 0 <= c.idic_margin_percent <= 100 for c in self):

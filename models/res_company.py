@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import math
 from itertools import pairwise
 
 from odoo import Command, api, fields, models
@@ -72,6 +73,19 @@ class ResCompany(models.Model):
         "value x invoices per year (both over the value window) x these years.",
     )
 
+    @api.model
+    def _idic_bounds(self):
+        return dict(
+            super()._idic_bounds(),
+            idic_dormant_days=(0, 3650),
+            idic_rfm_window_months=(1, 600),
+            idic_clv_years=(0, 100),
+            idic_points_rate=(0, 1e6),
+            idic_points_validity_months=(0, 1200),
+            idic_points_notice_days=(0, 3650),
+            idic_referral_points=(0, 1e9),
+        )
+
     @api.constrains("idic_dormant_days")
     def _check_idic_dormant_days(self):
         if any(company.idic_dormant_days < 0 for company in self):
@@ -114,7 +128,8 @@ class ResCompany(models.Model):
                 values = []
             if (
                 len(values) != 4
-                or any(value < 0 for value in values)
+                or not all(math.isfinite(value) for value in values)
+                or any(value < 0 or value > 1e12 for value in values)
                 or any(b <= a for a, b in pairwise(values))
             ):
                 raise ValidationError(
@@ -223,4 +238,7 @@ class ResCompany(models.Model):
                 )
             )
             self.sudo().idic_loyalty_program_id = program
+            self.env["idic.texts"]._idic_translate(
+                [code for code, _name in self.env["res.lang"].get_installed()]
+            )
         return self.idic_loyalty_program_id

@@ -176,6 +176,30 @@ class ResCompany(models.Model):
         groups=MANAGER,
     )
 
+    @api.model
+    def _idic_bounds(self):
+        money = (0, 1e12)
+        return dict(
+            super()._idic_bounds(),
+            idic_clv_horizon_months=(1, 600),
+            idic_clv_discount_rate=(0, 100),
+            idic_clv_margin_percent=(0, 100),
+            idic_clv_min_repeat_customers=(4, 1e9),
+            idic_churn_threshold=(0, 100),
+            idic_acquisition_cost=money,
+            idic_referral_causal_share=(0, 100),
+            idic_point_value=money,
+            idic_referral_window_months=(0, 600),
+            idic_civ_depth=(1, 10),
+            idic_civ_attenuation=(0, 1),
+            idic_advocacy_value=money,
+            idic_advocacy_reach_value=money,
+            idic_ckv_submitted_value=money,
+            idic_ckv_accepted_value=money,
+            idic_ckv_implemented_value=money,
+            idic_ckv_survey_value=money,
+        )
+
     @api.constrains(
         "idic_clv_horizon_months",
         "idic_clv_discount_rate",

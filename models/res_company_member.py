@@ -31,6 +31,14 @@ class ResCompany(models.Model):
         "membership lapsed.",
     )
 
+    @api.model
+    def _idic_bounds(self):
+        return dict(
+            super()._idic_bounds(),
+            idic_member_new_days=(0, 3650),
+            idic_member_grace_days=(0, 3650),
+        )
+
     @api.constrains(
         "idic_member_new_days", "idic_member_grace_days", "idic_member_reminder_days"
     )

@@ -18,6 +18,10 @@ class ResCompany(models.Model):
         "machines.",
     )
 
+    @api.model
+    def _idic_bounds(self):
+        return dict(super()._idic_bounds(), idic_recompute_workers=(1, MAX_WORKERS))
+
     @api.constrains("idic_recompute_workers")
     def _check_idic_recompute_workers(self):
         for company in self:

@@ -94,6 +94,11 @@ class ResConfigSettings(models.TransientModel):
     def _idic_weight_fields(self):
         return [f"idic_weight_{key}" for key in COMPLETENESS_CRITERIA]
 
+    @api.model
+    def _idic_bounds(self):
+        weights = dict.fromkeys(self._idic_weight_fields(), (0, 1000))
+        return dict(super()._idic_bounds(), **weights)
+
     @api.constrains(
         "idic_dormant_days",
         "idic_weight_email",

@@ -7,6 +7,7 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from .idic_context import grant
 from .idic_interaction import CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ class ResPartner(models.Model):
         string="Referred By",
         index="btree_not_null",
         ondelete="set null",
+        copy=False,
         domain="[('id', '!=', id)]",
     )
     idic_referral_ids = fields.One2many(
@@ -350,9 +352,27 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------------
-    @api.constrains("idic_referred_by_id")
+    @api.model
+    def _idic_bounds(self):
+        return dict(
+            super()._idic_bounds(),
+            idic_contact_frequency=(0, 3650),
+            idic_referral_causal_share=(0, 100),
+        )
+
+    @api.constrains("idic_referred_by_id", "parent_id", "is_company")
     def _check_idic_referred_by(self):
-        for partner in self:
+        # A change of company moves partners in or out of a family: whoever
+        # the moved partners referred, or who refers into the family they
+        # join, is checked again (A referred by B, then B made a contact of
+        # A, would be A referred by its own contact).
+        partners = self.sudo().with_context(active_test=False)
+        moved = partners.search([("id", "child_of", partners.ids)])
+        families = partners.search(
+            [("commercial_partner_id", "in", moved.commercial_partner_id.ids)]
+        )
+        to_check = (partners | moved | families).filtered("idic_referred_by_id")
+        for partner in to_check:
             referrer = partner.idic_referred_by_id
             if not referrer:
                 continue
@@ -405,11 +425,18 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        # The stage date is the add-on's: checked like any field when the
+        # caller gives it, set here when the caller gives a stage only.
+        if "default_idic_stage_date" in self.env.context or any(
+            "idic_stage_date" in vals for vals in vals_list
+        ):
+            self._check_field_access(self._fields["idic_stage_date"], "write")
         now = fields.Datetime.now()
         for vals in vals_list:
             if vals.get("idic_stage_id") and not vals.get("idic_stage_date"):
                 vals["idic_stage_date"] = now
-        partners = super().create(vals_list)
+        partners = super(ResPartner, grant(self, "idic_stage_date")).create(vals_list)
+        partners = partners.with_env(self.env)
         staged = partners.filtered("idic_stage_id")
         if staged:
             staged._idic_record_moves({p.id: False for p in staged}, "manual")
@@ -418,6 +445,8 @@ class ResPartner(models.Model):
     def write(self, vals):
         if "idic_stage_id" not in vals:
             return super().write(vals)
+        if "idic_stage_date" in vals:
+            self._check_field_access(self._fields["idic_stage_date"], "write")
         new_stage = vals["idic_stage_id"] or False
         old_stages = {
             partner.id: partner.idic_stage_id.id
@@ -426,7 +455,7 @@ class ResPartner(models.Model):
         }
         if old_stages:
             vals = dict(vals, idic_stage_date=fields.Datetime.now())
-        result = super().write(vals)
+        result = super(ResPartner, grant(self, "idic_stage_date")).write(vals)
         moved = self.browse(list(old_stages))
         if moved:
             moved._idic_record_moves(old_stages, "manual")
@@ -536,7 +565,12 @@ class ResPartner(models.Model):
             rule = stage._get_rule_domain()
             if rule.is_true():
                 continue
-            domain = rule & Domain("id", ">=", id_from) & Domain("id", "<", id_to)
+            domain = (
+                rule
+                & Domain("id", ">=", id_from)
+                & Domain("id", "<", id_to)
+                & Domain("idic_excluded", "=", False)
+            )
             if follow:
                 domain &= Domain("is_company", "=", True) | Domain(
                     "parent_id", "=", False
@@ -620,6 +654,10 @@ class ResPartner(models.Model):
         if moves is not None:
             self.env.cr.execute(History._history_sql(moves, "rule", move_partners=True))
             moved += self.env.cr.rowcount
+        # Who is not a customer leaves the pipeline.
+        moves = self._idic_exit_moves_sql(id_from, id_to)
+        self.env.cr.execute(History._history_sql(moves, "rule", move_partners=True))
+        moved += self.env.cr.rowcount
         if self._idic_contacts_follow():
             moves = self._idic_contact_moves_sql(
                 SQL("cp.id >= %s AND cp.id < %s", id_from, id_to)
@@ -633,30 +671,37 @@ class ResPartner(models.Model):
         return moved
 
     @api.model
-    def _cron_idic_stage_advance(self, batch_size=50000):
-        """Daily: move partners along the IDIC stages by the entry rules, in
-        batches of partner ids, committing between batches and resuming where
-        an interrupted run stopped."""
-        params = self.env["ir.config_parameter"].sudo()
-        key = "partner_idic.stage_advance_next_id"
-        start = int(params.get_param(key, 0) or 0)
-        self.env.cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM res_partner"))
-        max_id = self.env.cr.fetchone()[0]
-        Cron = self.env["ir.cron"]
-        while start <= max_id:
-            end = start + batch_size
-            moved = self._idic_advance_stages(start, end)
-            _logger.info("IDIC stages: partners %s-%s, %s moved", start, end - 1, moved)
-            start = end
-            params.set_param(key, start if start <= max_id else 0)
-            remaining = max(max_id - start + 1, 0)
-            # Done: the ids looked at (a batch that moved nobody is progress
-            # too: a run failing after it is run again at once, not a day
-            # later).
-            done = min(end, max_id + 1) - (end - batch_size)
-            if Cron._commit_progress(done, remaining=remaining) <= 0 and remaining:
-                return
-        params.set_param(key, 0)
+    def _cron_idic_stage_advance(self, helper=False, batch_size=50000):
+        """Daily: move partners along the IDIC stages by the entry rules, on
+        the recompute frame: partner id ranges claimed by any worker, each
+        committed, an interrupted run resumed where it stopped. A ``helper``
+        action only takes ranges of the runs the job's own action started."""
+        self.env["idic.recompute.run"]._idic_execute(
+            "stage", batch_size=batch_size, commit=True, start=not helper
+        )
+
+    @api.model
+    def _idic_recompute_job_specs(self):
+        """The batched jobs run by ``idic.recompute.run`` (see
+        ``idic.recompute.run._idic_job_spec``): job -> what it does. Each job
+        adds its own through ``super()``."""
+        specs = {}
+        specs["stage"] = {
+            "per_company": False,
+            "stage": None,
+            "tables": ["res_partner"],
+            "apply": "_idic_job_apply_stage",
+            "finish": None,
+            "cron": "partner_idic.ir_cron_idic_stage_advance",
+            "helper_code": "model._cron_idic_stage_advance(helper=True)",
+        }
+        return specs
+
+    @api.model
+    def _idic_job_apply_stage(self, company, today, phase, start, end):
+        moved = self._idic_advance_stages(start, end)
+        _logger.info("IDIC stages: partners %s-%s, %s moved", start, end - 1, moved)
+        return moved
 
     # ------------------------------------------------------------------------
     # Interactions and dormancy
@@ -717,6 +762,7 @@ class ResPartner(models.Model):
                     SELECT p.id,
                            COALESCE(p.active, FALSE)
                            AND p.id = p.commercial_partner_id
+                           AND NOT %(excluded)s
                            AND (COALESCE(p.customer_rank, 0) > 0
                                 OR p.idic_stage_id IS NOT NULL)
                            AND %(days)s > 0
@@ -733,6 +779,7 @@ class ResPartner(models.Model):
                    AND p.idic_dormant IS DISTINCT FROM state.dormant
                 """,
                 days=self._idic_dormant_days_sql(),
+                excluded=self._idic_excluded_sql("p"),
                 where=where,
             )
         )

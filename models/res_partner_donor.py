@@ -31,7 +31,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from .res_partner_value import put_company_value
+from .res_partner_value import counted_moves_sql, put_company_value
 
 _logger = logging.getLogger(__name__)
 
@@ -79,6 +79,24 @@ def fiscal_year_sql(date, month, day):
     return SQL("(%s + CASE WHEN %s <= %s THEN 0 ELSE 1 END)", year, date, year_end)
 
 
+def donor_status_sql(gave_this, gave_last, gave_before):
+    """SQL columns ``status``, ``lybunt`` and ``sybunt`` of a donor who gave
+    this fiscal year (or since), last fiscal year and in some earlier fiscal
+    year (three SQL booleans): the one rule of the donor statuses."""
+    return SQL(
+        """CASE WHEN %(this)s AND NOT %(before)s THEN 'new'
+                WHEN %(this)s AND %(last)s THEN 'active'
+                WHEN %(this)s THEN 'recaptured'
+                WHEN %(before)s THEN 'lapsed'
+           END AS status,
+           NULLIF(%(last)s AND NOT %(this)s, FALSE) AS lybunt,
+           NULLIF(%(before)s AND NOT %(this)s, FALSE) AS sybunt""",
+        this=gave_this,
+        last=gave_last,
+        before=gave_before,
+    )
+
+
 def fiscal_year_label_sql(fiscal_year, month, day):
     """SQL text naming a fiscal year: ``2026`` for a calendar year, else
     ``2025-2026`` (the years it starts and ends in)."""
@@ -117,12 +135,10 @@ def donation_lines_sql(where=None):
                 AND o.commercial_partner_id IS NOT NULL
          WHERE pt.idic_is_donation
            AND l.display_type = 'product'
-           AND m.state = 'posted'
-           AND m.move_type IN ('out_invoice', 'out_refund')
-           AND m.commercial_partner_id IS NOT NULL
-           AND m.invoice_date IS NOT NULL
+           AND %s
            AND %s
         """,
+        counted_moves_sql("m"),
         where or SQL("TRUE"),
     )
 
@@ -253,7 +269,13 @@ class ResPartner(models.Model):
             """SELECT d.partner_id, SUM(d.amount) AS total
                  FROM (%s) d
                 GROUP BY d.partner_id""",
-            donation_lines_sql(SQL("m.company_id = %s", company.id)),
+            donation_lines_sql(
+                SQL(
+                    "m.company_id = %s AND %s",
+                    company.id,
+                    self._idic_customer_moves_sql("m"),
+                )
+            ),
         )
 
     @api.model
@@ -304,27 +326,36 @@ class ResPartner(models.Model):
                            COALESCE(BOOL_OR(g.fy = g.this_fy - 1)
                                     FILTER (WHERE g.counts), FALSE) AS gave_last,
                            COALESCE(BOOL_OR(g.fy < g.this_fy)
-                                    FILTER (WHERE g.counts), FALSE) AS gave_before
+                                    FILTER (WHERE g.counts), FALSE) AS gave_before,
+                           MIN(g.fy) FILTER (WHERE g.counts) AS first_fy,
+                           ARRAY_AGG(DISTINCT g.fy) FILTER (WHERE g.counts)
+                               AS gift_years,
+                           MIN(g.this_fy) AS this_fy
                       FROM g
                      GROUP BY g.partner_id
                 )
                 SELECT agg.partner_id, agg.gift_count, agg.first_date,
                        agg.first_amount, agg.last_date, agg.last_amount, agg.largest,
                        agg.total, agg.fy_total, agg.last_fy_total, agg.average,
-                       CASE WHEN agg.gave_this AND NOT agg.gave_before THEN 'new'
-                            WHEN agg.gave_this AND agg.gave_last THEN 'active'
-                            WHEN agg.gave_this THEN 'recaptured'
-                            WHEN agg.gave_before THEN 'lapsed'
-                       END AS status,
-                       NULLIF(agg.gave_last AND NOT agg.gave_this, FALSE) AS lybunt,
-                       NULLIF(agg.gave_before AND NOT agg.gave_this, FALSE) AS sybunt
+                       %(statuses)s,
+                       agg.gave_this, agg.gave_last, agg.gave_before,
+                       agg.first_fy, agg.gift_years, agg.this_fy
                   FROM agg
                 """,
                 kind=self._idic_staging_kind(),
                 table=table,
-                lines=donation_lines_sql(SQL("m.company_id = %s", company.id)),
+                lines=donation_lines_sql(
+                    SQL(
+                        "m.company_id = %s AND %s",
+                        company.id,
+                        self._idic_customer_moves_sql("m"),
+                    )
+                ),
                 fy=fiscal_year_sql(SQL("gifts.date"), month, day),
                 this_fy=fiscal_year_sql(SQL("%s::date", today), month, day),
+                statuses=donor_status_sql(
+                    SQL("agg.gave_this"), SQL("agg.gave_last"), SQL("agg.gave_before")
+                ),
             )
         )
         rows = cr.rowcount
@@ -339,9 +370,10 @@ class ResPartner(models.Model):
         contacts) where they changed, and clearing those of partners that are
         no longer donors. Returns the number of partners updated."""
         key = str(company.id)
+        donor_columns = self._idic_donor_columns()
         new_values = SQL(", ").join(
             SQL("to_jsonb(t.%s) AS %s", SQL.identifier(source), SQL.identifier(column))
-            for column, source in DONOR_COLUMNS.items()
+            for column, source in donor_columns.items()
         )
         changed = SQL(" OR ").join(
             SQL(
@@ -350,11 +382,11 @@ class ResPartner(models.Model):
                 key,
                 SQL.identifier("n", column),
             )
-            for column in DONOR_COLUMNS
+            for column in donor_columns
         )
         assignments = SQL(", ").join(
             put_company_value(column, key, SQL.identifier("n", column))
-            for column in DONOR_COLUMNS
+            for column in donor_columns
         )
         return SQL(
             """
@@ -382,6 +414,12 @@ class ResPartner(models.Model):
             assignments=assignments,
             changed=changed,
         )
+
+    @api.model
+    def _idic_donor_columns(self):
+        """Company-dependent column -> column of the staging table the donor
+        job writes it from (a hook for the stages that add columns)."""
+        return dict(DONOR_COLUMNS)
 
     @api.model
     def _idic_recompute_donors(
@@ -442,7 +480,7 @@ class ResPartner(models.Model):
     def _idic_job_apply_donor(self, company, today, phase, start, end):
         self.env.cr.execute(self._idic_apply_donors_sql(company, start, end))
         count = self.env.cr.fetchone()[0]
-        self.invalidate_model(list(DONOR_COLUMNS))
+        self.invalidate_model(list(self._idic_donor_columns()))
         return count
 
     @api.model

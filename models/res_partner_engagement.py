@@ -785,16 +785,16 @@ class ResPartner(models.Model):
             .basis
         )
         tier = SQL("s.value_tier_id")
+        tier_figure = SQL("s.tier_figure")
         if basis in ("clv", "engagement", "predicted_clv", "p_alive"):
-            tier = self._idic_tier_sql(
-                company,
-                {
-                    "clv": SQL("s.clv"),
-                    "engagement": SQL("(%s + %s)", clv, indirect),
-                    "predicted_clv": SQL("s.predicted"),
-                    "p_alive": SQL("s.p_alive"),
-                },
-            )
+            bases = {
+                "clv": SQL("s.clv"),
+                "engagement": SQL("(%s + %s)", clv, indirect),
+                "predicted_clv": SQL("s.predicted"),
+                "p_alive": SQL("s.p_alive"),
+            }
+            tier = self._idic_tier_sql(company, bases)
+            tier_figure = bases[basis]
         # The medians first: the quadrant of a row needs them.
         cr.execute(
             SQL(
@@ -826,7 +826,7 @@ class ResPartner(models.Model):
                              ELSE CASE WHEN %(indirect)s::float8 > %(median_indirect)s::float8
                                        THEN 'advocates' ELSE 'misers' END
                         END)::varchar AS eng_segment,
-                       %(tier)s AS tier_id
+                       %(tier)s AS tier_id, %(tier_figure)s AS tier_figure
                   FROM (%(customers)s) s
                   FULL JOIN %(indirect_table)s i ON i.partner_id = s.partner_id
                  ORDER BY 1
@@ -834,13 +834,16 @@ class ResPartner(models.Model):
                 kind=self._idic_staging_kind(),
                 rebuilt=rebuilt,
                 columns=SQL(", ").join(
-                    SQL.identifier("s", column) for column in columns
+                    SQL.identifier("s", column)
+                    for column in columns
+                    if column != "tier_figure"
                 ),
                 clv=clv,
                 indirect=indirect,
                 median_clv=median_clv,
                 median_indirect=median_indirect,
                 tier=tier,
+                tier_figure=tier_figure,
                 customers=customers,
                 indirect_table=indirect_table,
             )

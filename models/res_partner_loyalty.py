@@ -54,3 +54,26 @@ class ResPartner(models.Model):
             "Points of %(partner)s", partner=self.commercial_partner_id.display_name
         )
         return action
+
+    @api.model
+    def _idic_recompute_job_specs(self):
+        specs = super()._idic_recompute_job_specs()
+        specs["expiry"] = {
+            "per_company": False,
+            "stage": None,
+            "tables": ["loyalty_card"],
+            "apply": "_idic_job_apply_expiry",
+            "finish": "_idic_job_finish_expiry",
+            "cron": "partner_idic.ir_cron_idic_points_expire",
+            "helper_code": "model._cron_idic_points_expire(helper=True)",
+        }
+        return specs
+
+    @api.model
+    def _idic_job_apply_expiry(self, company, today, phase, start, end):
+        """The points expiry of the cards ``start <= id < end``."""
+        return self.env["loyalty.card"]._idic_expire_points(start, end, today)
+
+    @api.model
+    def _idic_job_finish_expiry(self, company, today):
+        self.env["loyalty.card"]._idic_send_expiry_reminders(today)

@@ -15,6 +15,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from . import member_engine as engine
+from .idic_context import grant
 
 _logger = logging.getLogger(__name__)
 
@@ -486,14 +487,15 @@ class ResPartner(models.Model):
                 self._idic_member_withdrawn_lines(withdrawn).write(
                     {"date_cancel": False}
                 )
-            self.write(
+            self._idic_member_withdrawal().write(
                 {
                     "idic_member_withdrawn_date": False,
                     "idic_member_withdraw_reason": False,
                 }
             )
         invoice = self.create_membership_invoice(product, amount)
-        invoice.invoice_line_ids.membership_line_ids.write(
+        lines = invoice.invoice_line_ids.membership_line_ids
+        grant(lines, "idic_join_kind").write(
             {
                 "date": today,
                 "date_from": date_from,
@@ -502,6 +504,11 @@ class ResPartner(models.Model):
             }
         )
         return invoice
+
+    def _idic_member_withdrawal(self):
+        """These members, to write their withdrawal (only the withdrawal and
+        the renewal do, after their checks)."""
+        return grant(self, "idic_member_withdrawn_date", "idic_member_withdraw_reason")
 
     def _idic_member_withdrawn_lines(self, withdrawn):
         """The lines a withdrawal on ``withdrawn`` cut short."""
@@ -534,7 +541,7 @@ class ResPartner(models.Model):
                     start=start,
                 )
             )
-        self.write(
+        self._idic_member_withdrawal().write(
             {"idic_member_withdrawn_date": date, "idic_member_withdraw_reason": reason}
         )
         last_day = date - relativedelta(days=1)

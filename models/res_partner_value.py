@@ -16,6 +16,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.sql import drop_index, make_index_name
 
+from .idic_context import internal, internal_value
+
 _logger = logging.getLogger(__name__)
 
 RFM_SEGMENTS = [
@@ -70,6 +72,19 @@ def segment_sql(r_expr, f_expr):
         for f, segment in enumerate(row, start=1)
     ]
     return SQL("CASE %s END", SQL(" ").join(whens))
+
+
+def counted_moves_sql(alias="m"):
+    """The money that counts, on ``alias`` (an account_move): posted customer
+    invoices and credit notes with a customer and an invoice date. The one
+    filter of the value, donor and relationship health figures."""
+    return SQL(
+        """%(m)s.state = 'posted'
+           AND %(m)s.move_type IN ('out_invoice', 'out_refund')
+           AND %(m)s.commercial_partner_id IS NOT NULL
+           AND %(m)s.invoice_date IS NOT NULL""",
+        m=SQL.identifier(alias),
+    )
 
 
 def put_company_value(column, key, value):
@@ -201,21 +216,18 @@ class ResPartner(models.Model):
     idic_tier_lock_reason = fields.Char(
         string="Lock Reason", company_dependent=True, index=False
     )
-    idic_tier_pricelist_id = fields.Many2one(
-        "product.pricelist",
-        string="Pricelist Given by the Tier",
-        company_dependent=True,
-        index=False,
-        readonly=True,
-        help="Technical: the pricelist the tier applied, to tell it from a "
-        "pricelist set by hand.",
-    )
     idic_tier_history_ids = fields.One2many(
         "idic.tier.history",
         "partner_id",
         string="Tier History",
         groups="partner_idic.group_idic_user",
     )
+
+    @api.depends("idic_value_tier_id", "commercial_partner_id.idic_value_tier_id")
+    def _compute_product_pricelist(self):
+        # The tier gives its pricelist (product.pricelist): a tier move
+        # changes the pricelist a partner reads.
+        return super()._compute_product_pricelist()
 
     def init(self):
         result = super().init()
@@ -233,22 +245,11 @@ class ResPartner(models.Model):
     # Manual tier changes
     # ------------------------------------------------------------------------
     def write(self, vals):
-        if self.env.context.get("idic_partner_merge"):
+        tier_keys = {"idic_value_tier_id", "idic_tier_locked", "idic_tier_lock_reason"}
+        if internal_value(self.env, "idic_partner_merge"):
             # The host's merge has carried the tier over in SQL already.
-            vals = {
-                key: value
-                for key, value in vals.items()
-                if key
-                not in (
-                    "idic_value_tier_id",
-                    "idic_tier_locked",
-                    "idic_tier_lock_reason",
-                )
-            }
-        if self.env.context.get("idic_tier_sync") or not (
-            {"idic_value_tier_id", "idic_tier_locked", "idic_tier_lock_reason"}
-            & set(vals)
-        ):
+            vals = {key: value for key, value in vals.items() if key not in tier_keys}
+        if internal_value(self.env, "idic_tier_sync") or not (tier_keys & set(vals)):
             return super().write(vals)
         if not self.env.is_superuser() and not self.env.user.has_group(
             "partner_idic.group_idic_manager"
@@ -278,35 +279,18 @@ class ResPartner(models.Model):
             changed._idic_record_manual_tier_change(old)
         return result
 
+    def _idic_tier_sync(self):
+        """These partners, to write what follows a tier change (the previous
+        tier, the date, the contacts' tier) as the add-on."""
+        return self.sudo().with_context(idic_tier_sync=internal())
+
     def _idic_record_manual_tier_change(self, old):
         today = fields.Date.context_today(self)
-        History = self.env["idic.tier.history"].sudo()
-        history_vals = []
         for partner in self:
             previous = old[partner.id]
             sync = {"idic_previous_tier_id": previous.id, "idic_tier_date": today}
-            pricelist = partner.sudo().specific_property_product_pricelist
-            if not pricelist or pricelist == partner.sudo().idic_tier_pricelist_id:
-                # Entering a tier gives its pricelist, unless one was set by hand.
-                new_pricelist = partner.idic_value_tier_id.pricelist_id
-                sync["specific_property_product_pricelist"] = new_pricelist.id
-                sync["idic_tier_pricelist_id"] = new_pricelist.id
-            partner.with_context(idic_tier_sync=True).sudo().write(sync)
-            if partner.commercial_partner_id == partner:
-                history_vals.append(
-                    {
-                        "partner_id": partner.id,
-                        "company_id": self.env.company.id,
-                        "from_tier_id": previous.id,
-                        "to_tier_id": partner.idic_value_tier_id.id,
-                        "direction": History._direction(
-                            previous, partner.idic_value_tier_id
-                        ),
-                        "cause": "manual",
-                        "user_id": self.env.uid,
-                    }
-                )
-        History.create(history_vals)
+            partner._idic_tier_sync().write(sync)
+        moves = self._idic_record_tier_history(old)
         contacts = (
             self.env["res.partner"]
             .sudo()
@@ -322,17 +306,46 @@ class ResPartner(models.Model):
                 lambda c, p=partner: c.commercial_partner_id == p
             )
             if partner_contacts:
-                partner_contacts.with_context(idic_tier_sync=True).write(
+                partner_contacts._idic_tier_sync().write(
                     {
                         "idic_value_tier_id": partner.idic_value_tier_id.id,
                         "idic_previous_tier_id": old[partner.id].id,
                         "idic_tier_date": today,
                     }
                 )
-        up = self.filtered(
-            lambda p: History._direction(old[p.id], p.idic_value_tier_id) == "up"
+        up = [partner_id for partner_id, _tier, direction in moves if direction == "up"]
+        self.browse(up)._idic_launch_tier_plans()
+
+    def _idic_record_tier_history(self, old):
+        """Record the tier changes by hand of these commercial partners (from
+        ``old``: partner id -> tier) through the tier history's one writer;
+        returns the moves recorded (partner, tier, direction)."""
+        moved = self.filtered(lambda p: p.commercial_partner_id == p)
+        if not moved:
+            return []
+        self.env.flush_all()
+        rows = SQL(", ").join(
+            SQL(
+                "(%s, %s, %s, %s)",
+                partner.id,
+                self.env.company.id,
+                old[partner.id].id or None,
+                partner.idic_value_tier_id.id or None,
+            )
+            for partner in moved
         )
-        up._idic_launch_tier_plans()
+        moves = SQL(
+            "SELECT v.partner_id::int, v.company_id::int, v.from_tier_id::int,"
+            " v.to_tier_id::int, NULL::float8 AS figure"
+            " FROM (VALUES %s) AS v(partner_id, company_id, from_tier_id, to_tier_id)",
+            rows,
+        )
+        History = self.env["idic.tier.history"]
+        rows = self.env.execute_query(
+            History._record_sql(moves, "manual", user_id=self.env.uid)
+        )
+        History.invalidate_model()
+        return rows
 
     # ------------------------------------------------------------------------
     # The value engine
@@ -340,14 +353,14 @@ class ResPartner(models.Model):
     @api.model
     def _idic_value_moves_sql(self, company):
         """The moves that count for value (alias ``m`` on account_move): the
-        posted customer invoices and credit notes of ``company``. A hook for
-        donations and membership fees."""
+        posted customer invoices and credit notes of ``company``, of customers
+        (:meth:`_idic_excluded_sql`). A hook for donations and membership
+        fees."""
         return SQL(
-            """m.company_id = %s AND m.state = 'posted'
-               AND m.move_type IN ('out_invoice', 'out_refund')
-               AND m.commercial_partner_id IS NOT NULL
-               AND m.invoice_date IS NOT NULL""",
+            "m.company_id = %s AND %s AND %s",
             company.id,
+            counted_moves_sql("m"),
+            self._idic_customer_moves_sql("m"),
         )
 
     @api.model
@@ -422,15 +435,14 @@ class ResPartner(models.Model):
             if tiers[:1].basis == "donation"
             else SQL("SELECT NULL::int AS partner_id, 0::numeric AS total WHERE FALSE")
         )
-        tier_sql = self._idic_tier_sql(
-            company,
-            {
-                "clv": SQL("s.clv"),
-                "monetary": SQL("s.monetary"),
-                "rfm": SQL("s.rfm_total"),
-                "donation": SQL("s.donation"),
-            },
-        )
+        bases = {
+            "clv": SQL("s.clv"),
+            "monetary": SQL("s.monetary"),
+            "rfm": SQL("s.rfm_total"),
+            "donation": SQL("s.donation"),
+        }
+        tier_sql = self._idic_tier_sql(company, bases)
+        tier_figure = bases.get(tiers[:1].basis, SQL("NULL::numeric"))
         # The three rankings sort every customer of the company: keep them in
         # memory (until the end of the transaction). JIT compiling the
         # statement takes longer than what it saves.
@@ -501,7 +513,8 @@ class ResPartner(models.Model):
                 SELECT s.partner_id, s.recency_days, s.frequency, s.monetary,
                        s.first_date, s.last_date, s.lifetime, s.r_score, s.f_score,
                        s.m_score, s.rfm_total, %(segment)s AS segment, s.clv,
-                       %(tier)s AS tier_id, s.invoice_days, s.repeat_spend
+                       %(tier)s AS tier_id, %(tier_figure)s AS tier_figure,
+                       s.invoice_days, s.repeat_spend
                   FROM s
                 """,
                 kind=self._idic_staging_kind(),
@@ -517,6 +530,7 @@ class ResPartner(models.Model):
                 years=company.idic_clv_years,
                 segment=segment_sql(SQL("s.r_score"), SQL("s.f_score")),
                 tier=tier_sql,
+                tier_figure=tier_figure,
                 donations=donations,
             )
         )
@@ -571,7 +585,7 @@ class ResPartner(models.Model):
     def _idic_apply_values_sql(self, company, today, id_from, id_to):
         """One statement writing the staged figures of ``company`` to the
         partners ``id_from <= id < id_to`` (commercial partners and their
-        contacts), moving tiers (locks kept, pricelists given), recording the
+        contacts), moving tiers (locks kept), recording the
         tier history of commercial partners. Returns the history rows."""
         key = str(company.id)
 
@@ -598,60 +612,34 @@ class ResPartner(models.Model):
             """
             WITH src AS (
                 SELECT p.id, p.id = p.commercial_partner_id AS is_commercial,
-                       t.partner_id AS staged_id, %(new_values)s,
+                       t.partner_id AS staged_id, t.tier_figure, %(new_values)s,
                        (%(old_tier)s)::int AS old_tier,
                        CASE WHEN COALESCE((%(locked)s)::boolean, FALSE)
-                            THEN (%(cp_tier)s)::int ELSE t.tier_id END AS new_tier,
-                       (%(old_pricelist)s)::int AS old_pricelist,
-                       (%(tier_pricelist)s)::int AS tier_pricelist
+                                 AND NOT %(excluded)s
+                            THEN (%(cp_tier)s)::int ELSE t.tier_id END AS new_tier
                   FROM res_partner p
                   JOIN res_partner cp ON cp.id = p.commercial_partner_id
                   LEFT JOIN %(staging)s t ON t.partner_id = p.commercial_partner_id
                  WHERE p.id >= %(id_from)s AND p.id < %(id_to)s
                    AND %(written)s
             ),
-            moved AS (
-                SELECT src.*, src.new_tier IS DISTINCT FROM src.old_tier AS tier_moved,
-                       src.new_tier IS DISTINCT FROM src.old_tier
-                       AND (src.old_pricelist IS NULL
-                            OR src.old_pricelist = src.tier_pricelist) AS give_pricelist
-                  FROM src
-            ),
             n AS (
-                SELECT moved.*,
-                       CASE WHEN moved.give_pricelist THEN tier.pricelist_id
-                            ELSE moved.old_pricelist END AS new_pricelist
-                  FROM moved
-                  LEFT JOIN idic_value_tier tier ON tier.id = moved.new_tier
+                SELECT src.*, src.new_tier IS DISTINCT FROM src.old_tier AS tier_moved
+                  FROM src
             ),
             upd AS (
                 UPDATE res_partner p
                    SET %(assignments)s,
                        %(set_tier)s,
                        %(set_previous)s,
-                       %(set_tier_date)s,
-                       %(set_pricelist)s,
-                       %(set_tier_pricelist)s
+                       %(set_tier_date)s
                   FROM n
                  WHERE p.id = n.id AND p.id >= %(id_from)s AND p.id < %(id_to)s
                    AND (n.tier_moved OR %(changed)s)
-             RETURNING p.id, n.is_commercial, n.tier_moved, n.old_tier, n.new_tier
+             RETURNING p.id, n.is_commercial, n.tier_moved, n.old_tier, n.new_tier,
+                       n.tier_figure
             ),
-            hist AS (
-            INSERT INTO idic_tier_history
-                   (partner_id, company_id, date, from_tier_id, to_tier_id,
-                    direction, cause, create_uid, create_date, write_uid, write_date)
-            SELECT upd.id, %(company)s, %(now)s, upd.old_tier, upd.new_tier,
-                   CASE WHEN COALESCE(tt.min_threshold, '-Infinity'::float8)
-                             > COALESCE(ft.min_threshold, '-Infinity'::float8)
-                        THEN 'up' ELSE 'down' END,
-                   'recompute', %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM upd
-              LEFT JOIN idic_value_tier ft ON ft.id = upd.old_tier
-              LEFT JOIN idic_value_tier tt ON tt.id = upd.new_tier
-             WHERE upd.is_commercial AND upd.tier_moved
-            RETURNING partner_id, to_tier_id, direction
-            )
+            hist AS (%(history)s)
             SELECT (SELECT COUNT(*) FROM upd),
                    (SELECT COALESCE(json_agg(json_build_array(
                                partner_id, to_tier_id, direction)), '[]'::json)
@@ -661,8 +649,8 @@ class ResPartner(models.Model):
             old_tier=SQL("p.idic_value_tier_id ->> %s", key),
             locked=SQL("cp.idic_tier_locked ->> %s", key),
             cp_tier=SQL("cp.idic_value_tier_id ->> %s", key),
-            old_pricelist=SQL("p.specific_property_product_pricelist ->> %s", key),
-            tier_pricelist=SQL("p.idic_tier_pricelist_id ->> %s", key),
+            # A lock never keeps a tier on who is not a customer.
+            excluded=self._idic_excluded_sql("cp"),
             staging=self._idic_staging(),
             id_from=id_from,
             id_to=id_to,
@@ -686,21 +674,17 @@ class ResPartner(models.Model):
                     key,
                 ),
             ),
-            set_pricelist=put(
-                "specific_property_product_pricelist", SQL("to_jsonb(n.new_pricelist)")
-            ),
-            set_tier_pricelist=put(
-                "idic_tier_pricelist_id",
-                SQL(
-                    "CASE WHEN n.give_pricelist THEN to_jsonb(n.new_pricelist)"
-                    " ELSE p.idic_tier_pricelist_id -> %s END",
-                    key,
-                ),
-            ),
             changed=changed,
-            company=company.id,
-            now=SQL("(now() AT TIME ZONE 'UTC')"),
-            uid=self.env.uid,
+            history=self.env["idic.tier.history"]._record_sql(
+                SQL(
+                    """SELECT upd.id AS partner_id, %s AS company_id,
+                              upd.old_tier AS from_tier_id, upd.new_tier AS to_tier_id,
+                              upd.tier_figure AS figure
+                         FROM upd WHERE upd.is_commercial AND upd.tier_moved""",
+                    company.id,
+                ),
+                "recompute",
+            ),
         )
 
     @api.model
@@ -734,20 +718,18 @@ class ResPartner(models.Model):
 
     @api.model
     def _idic_recompute_job_specs(self):
-        """The batched recomputes run by ``idic.recompute.run``: job -> what
-        it does (see ``idic.recompute.run._idic_job_spec``)."""
-        return {
-            "value": {
-                "per_company": True,
-                "stage": "_idic_job_stage_value",
-                "tables": ["res_partner"],
-                "apply": "_idic_job_apply_value",
-                "candidates": "_idic_value_candidates_sql",
-                "finish": None,
-                "cron": "partner_idic.ir_cron_idic_value_recompute",
-                "helper_code": "model._cron_idic_value_recompute(helper=True)",
-            },
+        specs = super()._idic_recompute_job_specs()
+        specs["value"] = {
+            "per_company": True,
+            "stage": "_idic_job_stage_value",
+            "tables": ["res_partner"],
+            "apply": "_idic_job_apply_value",
+            "candidates": "_idic_value_candidates_sql",
+            "finish": None,
+            "cron": "partner_idic.ir_cron_idic_value_recompute",
+            "helper_code": "model._cron_idic_value_recompute(helper=True)",
         }
+        return specs
 
     @api.model
     def _idic_run_info(self, job, company):
@@ -756,9 +738,19 @@ class ResPartner(models.Model):
         return {}
 
     @api.model
+    def _idic_with_staging(self, table, temp=False):
+        """These partners working on the staging table ``table`` of a
+        recompute (a temporary one with ``temp``). Only the add-on's own code
+        names it: a name sent by a client is never used."""
+        return self.with_context(
+            idic_staging_table=internal(table or None),
+            idic_staging_temp=internal(temp),
+        )
+
+    @api.model
     def _idic_staging_name(self):
         """The name of the staging table of the running recompute."""
-        return self.env.context.get("idic_staging_table") or STAGING_TABLE
+        return internal_value(self.env, "idic_staging_table") or STAGING_TABLE
 
     @api.model
     def _idic_staging(self):
@@ -769,8 +761,8 @@ class ResPartner(models.Model):
     def _idic_staging_kind(self):
         """TEMP for a recompute done in one transaction, UNLOGGED for a run
         whose ranges other transactions write."""
-        if self.env.context.get("idic_staging_temp") or not self.env.context.get(
-            "idic_staging_table"
+        if internal_value(self.env, "idic_staging_temp") or not internal_value(
+            self.env, "idic_staging_table"
         ):
             return SQL("TEMP")
         return SQL("UNLOGGED")
@@ -829,8 +821,6 @@ class ResPartner(models.Model):
             [
                 *self._idic_staged_value_columns(),
                 *TIER_COLUMNS,
-                "idic_tier_pricelist_id",
-                "specific_property_product_pricelist",
                 "property_product_pricelist",
             ]
         )

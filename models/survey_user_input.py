@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from .idic_context import internal_value
+
 
 class SurveyUserInput(models.Model):
     _inherit = "survey.user_input"
@@ -19,9 +21,10 @@ class SurveyInvite(models.TransientModel):
     _inherit = "survey.invite"
 
     def _get_answers_values(self):
-        """Invitations sent for an assessment belong to it."""
+        """Invitations sent for an assessment (by its Invite button, never a
+        context a client sends) belong to it."""
         values = super()._get_answers_values()
-        assessment_id = self.env.context.get("idic_assessment_id")
+        assessment_id = internal_value(self.env, "idic_assessment_id")
         if assessment_id:
             values["idic_assessment_id"] = assessment_id
         return values

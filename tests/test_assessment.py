@@ -82,8 +82,8 @@ class TestAssessment(IdicCase):
         areas = {
             "idic": 4,
             "six_principles": 6,
-            "qci": 8,
-            "payne_frow": 5,
+            "qci": 12,
+            "payne_frow": 9,
             "gartner": 8,
             "buttle": 9,
         }

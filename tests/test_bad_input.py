@@ -300,6 +300,123 @@ class TestBadInput(IdicCase):
             self.company_state("idic_points_validity_months"),
         )
 
+    def test_settings_out_of_bounds(self):
+        """Issue #24: settings that used to be saved and then broke payments,
+        recomputes or reminders are refused at save."""
+        for name, value in (
+            ("idic_points_validity_months", 100000),
+            ("idic_rfm_window_months", 100000),
+            ("idic_clv_years", float("nan")),
+            ("idic_clv_years", float("inf")),
+            ("idic_points_rate", 1e308),
+            ("idic_points_rate", "abc"),
+            ("idic_points_rate", "NaN"),
+            ("idic_dormant_days", 2**31),
+            ("idic_rfm_scoring", "median"),
+            ("idic_member_reminder_days", "99999999999999999999"),
+            ("idic_rfm_r_thresholds", "nan,90,180,365"),
+            ("idic_rfm_m_thresholds", "500,2000,10000,inf"),
+            ("idic_clv_discount_rate", float("nan")),
+            ("idic_civ_attenuation", float("-inf")),
+            ("idic_advocacy_value", -5.0),
+        ):
+            with self.subTest(setting=name, value=value):
+                self.refuse(
+                    self.company_write(**{name: value}), self.company_state(name)
+                )
+
+    def test_settings_form_out_of_bounds(self):
+        """The same values typed in the settings form (a transient record
+        whose fields are the company's)."""
+        Settings = self.env_m["res.config.settings"].sudo()
+        for vals in (
+            {"idic_points_validity_months": 100000},
+            {"idic_points_rate": "abc"},
+            {"idic_clv_years": float("nan")},
+            {"idic_weight_email": 10**12},
+            {"idic_points_base": "gross"},
+        ):
+            with self.subTest(vals=vals):
+                self.refuse(
+                    lambda vals=vals: Settings.create(vals).execute(),
+                    self.company_state(
+                        *[k for k in vals if k in self.company_b._fields]
+                    ),
+                )
+
+    def test_tier_not_finite(self):
+        for vals in (
+            {"points_multiplier": float("nan")},
+            {"points_multiplier": 1e9},
+            {"min_threshold": float("nan")},
+            {"min_threshold": float("inf")},
+            {"dormant_days": 2**31},
+            {"basis": "vibes"},
+        ):
+            with self.subTest(vals=vals):
+                tier = self.tier.with_env(self.env_m)
+                self.refuse(
+                    lambda tier=tier, vals=vals: tier.write(vals),
+                    lambda vals=vals: self.tier.read(list(vals)),
+                )
+
+    def test_partner_fields_bad_input(self):
+        ann = self.ann.with_env(self.env_m)
+        for vals in (
+            {"idic_contact_frequency": 2**31},
+            {"idic_contact_frequency": "abc"},
+            {"idic_contact_frequency": float("nan")},
+            {"idic_preferred_channel": "pigeon"},
+            {"idic_birthdate": "2024-02-30"},
+            {"idic_birthdate": "1066-10-14"},
+            {"idic_referral_causal_share": 1e308},
+            {"idic_source_id": "abc"},
+        ):
+            with self.subTest(vals=vals):
+                self.refuse(
+                    lambda vals=vals: ann.write(vals),
+                    lambda vals=vals: self.ann.read(list(vals)),
+                )
+
+    def test_renewal_fee_negative(self):
+        bob = self.bob.with_env(self.env_m)
+        self.refuse(
+            lambda: (
+                self.env_m["idic.member.renew"]
+                .create(
+                    {
+                        "partner_id": bob.id,
+                        "product_id": self.membership.id,
+                        "member_price": -100.0,
+                    }
+                )
+                .action_renew()
+            ),
+            lambda: self.env["account.move"].search_count([]),
+        )
+
+    def test_points_texts_bounded(self):
+        """Redemption descriptions and adjustment reasons are shown to the
+        customer: 200 characters at most."""
+        self.refuse(
+            lambda: self.redeem(5.0, description="x" * 200_000), self.card_state
+        )
+        self.refuse(lambda: self.adjust(5.0, "y" * 201), self.card_state)
+        self.refuse(lambda: self.redeem(float("nan")), self.card_state)
+        self.refuse(lambda: self.adjust(float("inf"), "Why"), self.card_state)
+
+    def test_overview_calls_with_unknown_parameters(self):
+        Overview = self.env_m["idic.overview"]
+        nothing = lambda: None  # noqa: E731
+        for call in (
+            lambda: Overview.get_overview(30, self.company_b.id, "extra"),
+            lambda: Overview.get_overview(weeks=4),
+            lambda: Overview.get_rfm_map(1, 2, 3),
+            lambda: Overview.get_health(company=1),
+            lambda: Overview.action_print_overview(30, 1, 2),
+        ):
+            self.refuse(call, nothing)
+
     def test_reminder_offsets_not_numbers(self):
         self.refuse(
             self.company_write(idic_member_reminder_days="30,x"),

@@ -20,6 +20,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command, api
+from odoo.tests import tagged
 from odoo.tools import SQL
 
 from .common import IdicCase
@@ -67,6 +68,7 @@ def partner_columns(cr):
     return [row[0] for row in cr.fetchall()]
 
 
+@tagged("post_install", "-at_install")
 class TestFaults(IdicCase):
     @classmethod
     def setUpClass(cls):

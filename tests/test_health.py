@@ -149,6 +149,8 @@ class TestHealth(IdicCase):
             "alignment_multi_user": (100 / 3, 3),
             # 6 interactions in February, 3 with an outcome
             "alignment_outcome": (50.0, 6),
+            # issue #30: no active customer has a pricelist or coupon of its own
+            "customize_tailored": (0.0, 3),
         }
         self.assertEqual(set(feb), set(expected))
         for figure, (value, sample) in expected.items():
@@ -178,6 +180,52 @@ class TestHealth(IdicCase):
         )
         self.assertAlmostEqual(area.measured_value, 100 * 2 / 3, places=6)
         self.assertIn("Active customers contacted", area.measured_label)
+
+    def test_customize_figures(self):
+        """Issue #30: IDIC's Customize measured. February's active customers
+        A, C, D: A has a pricelist of its own, D a coupon: 2 of 3 have a
+        tailored offer. A asked to hear from us every 30 days and was called
+        on 10 February; C every 3 days, last on 22 February: 1 of 2 kept.
+        The IDIC survey's Customize area shows the first of them."""
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "A's prices", "company_id": self.company_h.id}
+        )
+        self.a.with_company(self.company_h).property_product_pricelist = pricelist
+        program = self.env["loyalty.program"].create(
+            {
+                "name": "Health coupons",
+                "program_type": "coupons",
+                "company_id": self.company_h.id,
+            }
+        )
+        self.env["loyalty.card"].create(
+            {"program_id": program.id, "partner_id": self.d.id, "points": 1}
+        )
+        self.a.idic_contact_frequency = 30
+        self.c.idic_contact_frequency = 3
+        self.env["idic.health.snapshot"]._measure_month(self.company_h, FEB)
+        feb = self.figures(FEB)
+        tailored, cadence = feb["customize_tailored"], feb["customize_cadence"]
+        self.assertAlmostEqual(tailored.value, 200 / 3, places=6)
+        self.assertEqual(tailored.sample, 3)
+        self.assertEqual(tailored.principle, "customize")
+        self.assertEqual((cadence.value, cadence.sample), (50.0, 2))
+        customize = self.env.ref("partner_idic.idic_assessment_survey_idic_area_4")
+        self.assertEqual(customize.idic_health_area, "customize")
+        assessment = self.env["idic.assessment"].search(
+            [("company_id", "=", self.company_h.id), ("date", "=", "2026-02-15")]
+        )
+        area = self.env["idic.assessment.area"].create(
+            {
+                "assessment_id": assessment.id,
+                "name": customize.title,
+                "page_id": customize.id,
+                "health_area": customize.idic_health_area,
+                "score": 50.0,
+            }
+        )
+        self.assertAlmostEqual(area.measured_value, 200 / 3, places=6)
+        self.assertIn("tailored offer", area.measured_label)
 
     def test_current_month(self):
         """March so far (10 hours): E's request is unanswered, D's answer and

@@ -4,11 +4,13 @@ that new strings cannot land untranslated."""
 
 import polib
 
+from odoo.tests import tagged
 from odoo.tools.misc import file_path
 
 from .common import IdicCase
 
 
+@tagged("post_install", "-at_install")
 class TestPersian(IdicCase):
     @classmethod
     def setUpClass(cls):

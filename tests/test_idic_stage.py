@@ -215,9 +215,10 @@ class TestIdicStages(IdicCase):
             cron.method_direct_trigger()
         self.env.invalidate_all()
         self.assertEqual(self.customer.idic_stage_id, self.stage_differentiated)
-        self.assertEqual(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("partner_idic.stage_advance_next_id"),
-            "0",
+        # On the recompute frame: a run of the stage job, its ranges all done.
+        run = self.env["idic.recompute.run"].search(
+            [("job", "=", "stage")], order="id desc", limit=1
         )
+        self.assertEqual(run.state, "done")
+        self.assertTrue(run.range_ids)
+        self.assertEqual(set(run.range_ids.mapped("state")), {"done"})

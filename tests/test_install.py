@@ -1,5 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import inspect
+import unittest
+
 from odoo.tests import tagged
+
+from odoo.addons.partner_idic import tests as idic_tests
 
 from .common import IdicCase
 
@@ -54,3 +59,29 @@ class TestInstall(IdicCase):
         self.assertFalse(demo_user.has_group("partner_idic.group_idic_manager"))
         partner = self.env.ref("partner_idic.res_partner_demo_parsian")
         self.assertTrue(partner.is_company)
+
+    def test_every_test_class_runs_post_install(self):
+        """No test of the add-on runs at install, while the registry is still
+        loading (issue #29): every test class is tagged post_install and
+        -at_install."""
+        modules = [
+            module
+            for name, module in inspect.getmembers(idic_tests, inspect.ismodule)
+            if name.startswith("test_")
+        ]
+        self.assertGreater(len(modules), 20)
+        classes = {
+            f"{module.__name__}.{cls.__name__}": getattr(cls, "test_tags", set())
+            for module in modules
+            for _name, cls in inspect.getmembers(module, inspect.isclass)
+            if issubclass(cls, unittest.TestCase)
+            and cls.__module__ == module.__name__
+            and any(name.startswith("test") for name in vars(cls))
+        }
+        self.assertTrue(classes)
+        untagged = [
+            name
+            for name, tags in classes.items()
+            if "post_install" not in tags or "at_install" in tags
+        ]
+        self.assertFalse(untagged, "tag these @tagged('post_install', '-at_install')")

@@ -48,12 +48,12 @@ class TestMigrations(TransactionCase):
         params = self.env["ir.config_parameter"].sudo()
         for key in script.OBSOLETE_CURSORS:
             params.set_param(key, "1,42")
-        params.set_param("partner_idic.stage_advance_next_id", "17")
+        params.set_param("partner_idic.stage_allow_backward", "True")
         script.migrate(self.env.cr, "19.0.1.0.0")
         for key in script.OBSOLETE_CURSORS:
             self.assertFalse(params.get_param(key), key)
         # The other parameters of the add-on are kept.
-        self.assertEqual(params.get_param("partner_idic.stage_advance_next_id"), "17")
+        self.assertEqual(params.get_param("partner_idic.stage_allow_backward"), "True")
         # Run again (nothing left) and on a fresh install (no version): no-op.
         script.migrate(self.env.cr, "19.0.1.0.0")
         params.set_param(script.OBSOLETE_CURSORS[0], "1,42")

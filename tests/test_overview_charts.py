@@ -9,7 +9,9 @@ from datetime import date, datetime, timedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
+from odoo.tests import tagged
 
+from ..models import calendars
 from .common import IdicCase, new_user
 
 # The trends are computed for this day: their twelve months run from April
@@ -21,6 +23,7 @@ def d(text):
     return date.fromisoformat(text)
 
 
+@tagged("post_install", "-at_install")
 class TestOverviewCharts(IdicCase):
     @classmethod
     def setUpClass(cls):
@@ -137,6 +140,15 @@ class TestOverviewCharts(IdicCase):
             .search(segments["champions"]["action"]["domain"])
         )
         self.assertEqual(champions, self.customers[:2])
+        # Clicking a cell opens exactly the customers it counts.
+        for cell in cells.values():
+            self.assertEqual(self.count(cell["action"]), cell["value"], cell["hint"])
+        top = (
+            self.env["res.partner"]
+            .with_company(self.company_o)
+            .search(cells[5, 5]["action"]["domain"])
+        )
+        self.assertEqual(top, self.customers[0])
         # The tier filter: the silver customers only.
         data = self.overview_env().get_rfm_map(
             company_id=self.company_o.id, tier_id=self.silver.id
@@ -359,6 +371,23 @@ class TestOverviewCharts(IdicCase):
             sorted(lines.mapped("description")), ["April", "Expired", "Gift", "March"]
         )
         self.assertEqual(trend["action"]["views"][0][1], "graph")
+        # Each axis names its unit; the points of the month are grouped bars,
+        # the liability a line on its own axis.
+        self.assertTrue(trend["y_label"] and trend["y1_label"])
+        self.assertEqual([s["stack"] for s in trend["datasets"]], [None] * 4)
+        self.assertEqual(trend["datasets"][-1]["kind"], "line")
+        # In Persian the months are the Jalali ones: Farvardin 1404 (21
+        # March 2025) to Esfand 1404 (20 February 2026).
+        self.env["res.lang"]._activate_lang("fa_IR")
+        trend = self.overview_env().with_context(lang="fa_IR")._points_trend(TODAY)
+        self.assertEqual(trend["labels"][0], "2025-03-21")
+        self.assertEqual(trend["labels"][-2], "2026-01-21")
+        self.assertEqual(trend["labels"][-1], "2026-02-20")
+        issued, used, expired, liability = (s["data"] for s in trend["datasets"])
+        self.assertEqual(issued, [150.0] + [0.0] * 10 + [40.0])
+        self.assertEqual(used, [0.0] * 11 + [30.0])
+        self.assertEqual(expired, [0.0] * 11 + [20.0])
+        self.assertEqual(liability, [150.0] * 11 + [140.0])
 
     # ------------------------------------------------------------------------
     # Members trend
@@ -458,6 +487,59 @@ class TestOverviewCharts(IdicCase):
             self.overview_env(self.other_user, self.other_company)._members_trend(TODAY)
         )
 
+    def test_members_trend_is_the_engine_rule(self):
+        """Free members and associate members count in the trend as the
+        member engine counts them (issue #29: one rule, with a date)."""
+        product = self.env["product.product"].create(
+            {
+                "name": "Charts Rule Membership",
+                "type": "service",
+                "membership": True,
+                "list_price": 40.0,
+                "membership_date_from": d("2025-01-01"),
+                "membership_date_to": d("2026-12-31"),
+            }
+        )
+        holder = self.customers[3]
+        associate, free = self.env["res.partner"].create(
+            [
+                {"name": f"Chart {name}", "company_id": self.company_o.id}
+                for name in ("Associate", "Free Member")
+            ]
+        )
+        self.env["membership.membership_line"].create(
+            {
+                "partner_id": holder.id,
+                "membership_id": product.id,
+                "member_price": 40.0,
+                "date": d("2025-09-01"),
+                "date_from": d("2025-09-01"),
+                "date_to": d("2026-08-31"),
+                "state": "paid",
+            }
+        )
+        associate.associate_member_id = holder
+        free.free_member = True
+        self.env.flush_all()
+        trend = self.overview_env()._members_trend(TODAY)
+        by_status = dict(
+            zip(
+                ["new", "current", "grace", "lapsed", "withdrawn"],
+                (s["data"] for s in trend["datasets"]),
+                strict=False,
+            )
+        )
+        for index, day in [(4, "2025-08-31"), (5, "2025-09-30"), (11, "2026-03-31")]:
+            with freeze_time(day):
+                self.env["res.partner"]._idic_member_refresh()
+            self.env.invalidate_all()
+            statuses = (holder | associate | free).mapped("idic_member_status")
+            self.assertEqual(
+                {key: statuses.count(key) for key in by_status},
+                {key: column[index] for key, column in by_status.items()},
+                day,
+            )
+
     # ------------------------------------------------------------------------
     # Selectors, print, query count
     # ------------------------------------------------------------------------
@@ -502,6 +584,26 @@ class TestOverviewCharts(IdicCase):
         self.assertIn("RFM Segment Map", html)
         self.assertIn("Champions", html)
         self.assertIn("Last 90 days", html)
+        # The months of the trends in the user's calendar: Gregorian in
+        # English, Jalali in Persian (never "2026-01").
+        months = calendars.last_months(self.today, 12, "en_US")
+        self.assertIn(calendars.format_month(months[-1], "en_US"), html)
+        self.assertNotIn(f">{fields.Date.to_string(months[-1])[:7]}<", html)
+        self.env["res.lang"]._activate_lang("fa_IR")
+        self.idic_user.lang = "fa_IR"
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.idic_user)
+            .with_context(allowed_company_ids=[self.company_o.id], lang="fa_IR")
+            ._render_qweb_html(
+                "partner_idic.report_idic_overview",
+                self.company_o.ids,
+                data=action["data"],
+            )[0]
+            .decode()
+        )
+        self.assertIn(calendars.format_month(self.today, "fa_IR"), html)
+        self.assertIn(calendars.format_date(self.today, "fa_IR"), html)
 
     def test_query_count(self):
         """The overview's data in the same number of queries whatever the

@@ -78,7 +78,12 @@ class TestOverviewDonors(IdicCase):
 
     def test_donors_per_fiscal_year(self):
         trend = self.trend(self.idic_user)
-        self.assertEqual(trend["labels"], ["2023", "2024", "2025", "2026", "2027"])
+        # Each fiscal year by its last day (named by its year in the user's
+        # calendar by the web client).
+        self.assertEqual(
+            trend["labels"],
+            ["2023-03-31", "2024-03-31", "2025-03-31", "2026-03-31", "2027-03-31"],
+        )
         donors, lybunt, sybunt = (s["data"] for s in trend["datasets"])
         # 2025: Ann, Ben, Cara; 2026: Ann, Ben; 2027: Ann, Cara.
         self.assertEqual(donors, [0, 0, 3, 2, 2])

@@ -3,11 +3,14 @@
 the test database by ``make test``), tested with queue_job's own helpers:
 the jobs are trapped when enqueued, then performed in their graph's order."""
 
+from odoo.tests import tagged
+
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .test_recompute_run import RecomputeCase
 
 
+@tagged("post_install", "-at_install")
 class TestRecomputeQueueJob(RecomputeCase):
     def test_run_split_into_queue_jobs_gives_the_same_tables(self):
         at_once = self.from_start(self.inline)

@@ -17,6 +17,7 @@ from psycopg2.errors import DeadlockDetected, SerializationFailure
 
 from odoo import Command, api
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
 from odoo.tools import SQL
 
 from .common import IdicCase
@@ -29,6 +30,7 @@ class Rollback(Exception):
     pass
 
 
+@tagged("post_install", "-at_install")
 class RecomputeCase(IdicCase):
     """A company with tiers and six customers with invoices; the jobs called
     as the scheduler calls them."""
@@ -167,6 +169,7 @@ class RecomputeCase(IdicCase):
             )
 
 
+@tagged("post_install", "-at_install")
 class TestRecomputeRun(RecomputeCase):
     def test_staged_once_per_run_whatever_the_calls(self):
         at_once = self.from_start(self.inline)

@@ -627,20 +627,21 @@ class TestValue(FiguresMixin, IdicCase):
         alpha = self.alpha.with_company(self.company_a)
         self.assertEqual(alpha.idic_tier_date, self.today)
         self.assertFalse(alpha.idic_previous_tier_id)
-        # Pricelists: the tier's, except the one Delta was given by hand.
+        # Pricelists: the tier's, except the one Delta was given by hand; the
+        # tier's is resolved when needed, never written on the partner.
         pricelist = {
-            p: p.with_company(self.company_a).specific_property_product_pricelist
-            for p in (self.alpha, self.beta, self.delta)
+            p: p.with_company(self.company_a).property_product_pricelist
+            for p in (self.alpha, self.alice, self.beta, self.delta)
         }
         self.assertEqual(pricelist[self.alpha], self.pl_gold)
+        self.assertEqual(pricelist[self.alice], self.pl_gold)  # its company's
         self.assertEqual(pricelist[self.beta], self.pl_silver)
         self.assertEqual(pricelist[self.delta], self.pl_manual)
-        self.assertEqual(alpha.idic_tier_pricelist_id, self.pl_gold)
-        self.assertFalse(self.delta.with_company(self.company_a).idic_tier_pricelist_id)
-        self.assertEqual(alpha.property_product_pricelist, self.pl_gold)
+        self.assertFalse(alpha.specific_property_product_pricelist)
         # The pricelists are company A's only.
-        self.assertFalse(
-            self.alpha.with_company(self.company_b).specific_property_product_pricelist
+        self.assertNotIn(
+            self.alpha.with_company(self.company_b).property_product_pricelist,
+            self.pl_gold | self.pl_silver,
         )
         # Welcome plan of Gold for Alpha, who moved up into it.
         activity = self.welcome_activities(self.alpha, "Gold")
@@ -687,10 +688,12 @@ class TestValue(FiguresMixin, IdicCase):
             ),
             (self.gold, self.bronze, "down"),
         )
-        # The tier pricelist follows the tier.
-        self.assertEqual(beta.specific_property_product_pricelist, self.pl_gold)
-        self.assertEqual(beta.idic_tier_pricelist_id, self.pl_gold)
-        self.assertFalse(alpha.specific_property_product_pricelist)
+        # The tier pricelist follows the tier (Bronze has none).
+        self.assertEqual(beta.property_product_pricelist, self.pl_gold)
+        self.assertNotIn(
+            alpha.property_product_pricelist, self.pl_gold | self.pl_silver
+        )
+        self.assertFalse(beta.specific_property_product_pricelist)
         # The welcome plan only when moving up.
         self.assertEqual(len(self.welcome_activities(self.beta, "Gold")), 1)
         self.assertFalse(self.welcome_activities(self.alpha, "Bronze"))
@@ -722,7 +725,7 @@ class TestValue(FiguresMixin, IdicCase):
         self.assertAlmostEqual(beta.idic_lifetime_revenue, 2200.0)
         self.assertGreaterEqual(beta.idic_clv, self.gold.min_threshold)
         self.assertEqual(beta.idic_value_tier_id, self.silver)
-        self.assertEqual(beta.specific_property_product_pricelist, self.pl_silver)
+        self.assertEqual(beta.property_product_pricelist, self.pl_silver)
         self.assertEqual(self.history(), history)
         self.assertFalse(self.welcome_activities(self.beta, "Gold"))
         # The lock is per company.
@@ -806,15 +809,15 @@ class TestValue(FiguresMixin, IdicCase):
         # Entering a tier by hand gives its pricelist too, unless the pricelist
         # was set by hand.
         self.assertEqual(
-            self.alpha.with_company(self.company_a).specific_property_product_pricelist,
+            self.alpha.with_company(self.company_a).property_product_pricelist,
             self.pl_silver,
         )
         self.assertEqual(
-            self.alice.with_company(self.company_a).specific_property_product_pricelist,
+            self.alice.with_company(self.company_a).property_product_pricelist,
             self.pl_silver,
         )
         self.assertEqual(
-            self.delta.with_company(self.company_a).specific_property_product_pricelist,
+            self.delta.with_company(self.company_a).property_product_pricelist,
             self.pl_manual,
         )
         # A contact has its company's tier: it cannot get one of its own.
@@ -953,7 +956,7 @@ class TestValue(FiguresMixin, IdicCase):
         history = self.history()
         self.recompute()
         self.assertEqual(alpha.idic_value_tier_id, self.silver)
-        self.assertEqual(alpha.specific_property_product_pricelist, self.pl_silver)
+        self.assertEqual(alpha.property_product_pricelist, self.pl_silver)
         new = self.history() - history
         self.assertEqual(new.partner_id, self.alpha)
         self.assertEqual(new.to_tier_id, self.silver)

@@ -217,6 +217,17 @@ ensure_browser() {
         || die "no headless browser for the tours: run 'sudo apt-get install chromium', then 'make test' again."
 }
 
+ensure_pdf_engine() {
+    # Odoo prints its PDF reports (points statement, receipts, the printable
+    # Overview) with wkhtmltopdf; without it every PDF answers an error.
+    command -v wkhtmltopdf >/dev/null 2>&1 && return
+    apt_install "the PDF engine of the reports" wkhtmltopdf && return
+    if [ "${1:-}" = required ]; then
+        die "wkhtmltopdf is missing: run 'sudo apt-get install wkhtmltopdf', then 'make test' again."
+    fi
+    say "WARNING: wkhtmltopdf is missing: PDF reports cannot be printed (sudo apt-get install wkhtmltopdf)."
+}
+
 ensure_rtlcss() {
     # Odoo builds the right-to-left stylesheets (Persian) with rtlcss.
     if [ -x "$RUN/node/node_modules/.bin/rtlcss" ]; then
@@ -432,6 +443,7 @@ cmd_demo() {
     require_odoo
     install_requirements
     ensure_rtlcss
+    ensure_pdf_engine
     prepare
     local cfg="$RUN/demo.conf"
     write_config "$cfg" "$DEMO_PORT"
@@ -645,14 +657,28 @@ cmd_wheel() {
 # Add-ons partner_idic works with when they are there (requirements-dev.txt
 # installs them): installed in the test databases, so that the tests of the
 # integration run.
-OPTIONAL_MODULES=queue_job
+# payment_demo: the recurring gifts' tests charge its tokens (tests only).
+OPTIONAL_MODULES=queue_job,payment_demo
 
 install_optional() {  # config database logfile
-    local state
-    state="$(psql_run -d "$2" -c "SELECT state FROM ir_module_module WHERE name = '$OPTIONAL_MODULES'")"
-    [ "$state" = installed ] && return 0
+    local missing
+    missing="$(psql_run -d "$2" -c "SELECT COUNT(*) FROM unnest(string_to_array('$OPTIONAL_MODULES', ',')) AS wanted(name) WHERE NOT EXISTS (SELECT 1 FROM ir_module_module m WHERE m.name = wanted.name AND m.state = 'installed')")"
+    [ "$missing" = 0 ] && return 0
     rm -f "$3"
     "$PYTHON" -m odoo -c "$1" -d "$2" -i "$OPTIONAL_MODULES" --stop-after-init --no-http \
+        --logfile "$3" && ! grep -qE ' (ERROR|CRITICAL) ' "$3"
+}
+
+# Host add-ons the tests use and a database in use never needs: the demo
+# payment provider pays renewals and gifts in the portal's tests and tours.
+TEST_MODULES=payment_demo
+
+install_test_modules() {  # config database logfile
+    local state
+    state="$(psql_run -d "$2" -c "SELECT state FROM ir_module_module WHERE name = '$TEST_MODULES'")"
+    [ "$state" = installed ] && return 0
+    rm -f "$3"
+    "$PYTHON" -m odoo -c "$1" -d "$2" -i "$TEST_MODULES" --stop-after-init --no-http \
         --logfile "$3" && ! grep -qE ' (ERROR|CRITICAL) ' "$3"
 }
 
@@ -792,6 +818,7 @@ cmd_test() {
     install_requirements dev
     ensure_browser
     ensure_rtlcss
+    ensure_pdf_engine required
     prepare
     "$PYTHON" -c 'import websocket' 2>/dev/null || die "PyPI 'websocket-client' is missing (pip install -r requirements-dev.txt)."
 
@@ -800,7 +827,7 @@ cmd_test() {
     local cfg="$RUN/test.conf"
     write_config "$cfg" "$(free_port 8169)"
     local log="$RUN/test-install-fresh.log"
-    local install_ok=0 upgrade_ok=0 upgrade_check_ok=0 uninstall_ok=0 lint_ok=0 pot_ok=0 wheel_ok=0 bootstrap_ok=0 host_ok=0 reliability_ok=0
+    local install_ok=0 upgrade_ok=0 upgrade_check_ok=0 uninstall_ok=0 lint_ok=0 pot_ok=0 wheel_ok=0 bootstrap_ok=0 host_ok=0 reliability_ok=0 probe_ok=0
     local tests=0 failures=0 tours=0
     cleanup_test() {
         psql_run -d postgres -c "DROP DATABASE IF EXISTS \"$TEST_DB\"" >/dev/null 2>&1 || true
@@ -836,6 +863,11 @@ cmd_test() {
         install_optional "$cfg" "$db" "$RUN/test-optional.log" || {
             upgrade_ok=0
             say "installing $OPTIONAL_MODULES FAILED, see $RUN/test-optional.log"
+        }
+        say "installing $TEST_MODULES (used by the tests only)"
+        install_test_modules "$cfg" "$db" "$RUN/test-modules.log" || {
+            upgrade_ok=0
+            say "installing $TEST_MODULES FAILED, see $RUN/test-modules.log"
         }
 
         say "checking that i18n/$MODULE.pot is current"
@@ -881,6 +913,15 @@ PY
         else
             say "reliability check FAILED, see $RUN/reliability.log:"
             tail -n 40 "$RUN/reliability.log" >&2
+        fi
+
+        say "probe: bad input over JSON-RPC and every PDF report over HTTP, on a served copy of $db"
+        if "$PYTHON" "$ROOT/tools/probe.py" -c "$cfg" -d "$db" >"$RUN/probe.log" 2>&1; then
+            probe_ok=1
+            grep -E '^(probe|  ok +(PDF|points))' "$RUN/probe.log" || true
+        else
+            say "probe FAILED, see $RUN/probe.log:"
+            grep -E 'FAILED|Error|error' "$RUN/probe.log" | head -n 40 >&2 || tail -n 40 "$RUN/probe.log" >&2
         fi
 
         say "uninstalling $MODULE: partners, invoices and loyalty cards must stay"
@@ -942,13 +983,13 @@ PY
     local passed=$((tests - failures))
     [ "$passed" -ge 0 ] || passed=0
     local bad=$failures
-    for ok in $install_ok $upgrade_ok $upgrade_check_ok $reliability_ok $uninstall_ok $wheel_ok $host_ok $bootstrap_ok $lint_ok $pot_ok; do
+    for ok in $install_ok $upgrade_ok $upgrade_check_ok $reliability_ok $probe_ok $uninstall_ok $wheel_ok $host_ok $bootstrap_ok $lint_ok $pot_ok; do
         [ "$ok" = 1 ] || bad=$((bad + 1))
     done
     word() { [ "$1" = 1 ] && echo ok || echo FAILED; }
     local secs=$(( $(date +%s) - start ))
     echo "previous release $PREV_VERSION install $(word $UPGRADE_INSTALL_OK), upgrade $(word $upgrade_ok), upgrade check $(word $upgrade_check_ok)${UPGRADE_SUMMARY:+ ($UPGRADE_SUMMARY)}"
-    echo "tests database $(word $install_ok), reliability $(word $reliability_ok), uninstall $(word $uninstall_ok), wheel $(word $wheel_ok), host tests $(word $host_ok), bootstrap $(word $bootstrap_ok), pot $(word $pot_ok), lint $(word $lint_ok)"
+    echo "tests database $(word $install_ok), reliability $(word $reliability_ok), probe $(word $probe_ok), uninstall $(word $uninstall_ok), wheel $(word $wheel_ok), host tests $(word $host_ok), bootstrap $(word $bootstrap_ok), pot $(word $pot_ok), lint $(word $lint_ok)"
     echo "summary: $tests tests run ($tours tours), $passed passed, $failures failed; other checks failed: $((bad - failures)); duration $((secs / 60))m$((secs % 60))s"
     [ "$bad" = 0 ] && [ "$rc" = 0 ]
 }
@@ -970,6 +1011,8 @@ cmd_test_one() {
         --logfile "$RUN/test-one-upgrade.log" || die "upgrade failed, see $RUN/test-one-upgrade.log"
     install_optional "$cfg" "$DEMO_DB" "$RUN/test-one-optional.log" \
         || die "installing $OPTIONAL_MODULES failed, see $RUN/test-one-optional.log"
+    install_test_modules "$cfg" "$DEMO_DB" "$RUN/test-one-modules.log" \
+        || die "installing $TEST_MODULES failed, see $RUN/test-one-modules.log"
     cd "$RUN" && "$PYTHON" -m pytest -p no:cacheprovider -q --odoo-config "$cfg" \
         --odoo-database "$DEMO_DB" --odoo-http -k "$expr" "$ADDONS/$MODULE/tests"
 }

@@ -49,16 +49,33 @@ REMOVED_PARAMS = {
     "their place in run tables (issue 17); migrations/19.0.1.1.0 deletes the cursor",
     "partner_idic.donor_recompute_cursor": "19.0.1.1.0: as the value cursor",
     "partner_idic.member_refresh_cursor": "19.0.1.1.0: as the value cursor",
+    "partner_idic.stage_advance_next_id": "19.0.1.1.0: the stage advance runs on "
+    "the recompute frame (issue 29); migrations/19.0.1.1.0 deletes its cursor",
 }
 # Stored columns whose meaning or type changes on purpose: (table, column).
-CHANGED_COLUMNS = {}
+CHANGED_COLUMNS = {
+    ("idic_stage", "rule_domain"): "19.0.1.1.0: the shipped rule of the Customize "
+    "stage becomes the tailored offer of the last 12 months (issue 25); "
+    "migrations/19.0.1.1.0/post-customize_rule.py, only where still the shipped one",
+    ("idic_stage", "description"): "19.0.1.1.0: the description of the Customize "
+    "stage follows its new rule (issue 25), only where still the shipped one",
+}
 # Stored columns / tables the current release drops on purpose.
-REMOVED_COLUMNS = {}
+REMOVED_COLUMNS = {
+    ("res_partner", "idic_tier_pricelist_id"): "19.0.1.1.0: a tier's pricelist is "
+    "resolved when needed, no longer written on the partners (issue 29); "
+    "migrations/19.0.1.1.0/pre-tier_pricelists.py drops it",
+}
 REMOVED_TABLES = {}
 # Records defined by XML id that the current release changes or drops on
 # purpose: "module.name" -> reason.
 CHANGED_XMLIDS = {}
-REMOVED_XMLIDS = {}
+REMOVED_XMLIDS = {
+    "partner_idic.field_res_partner__idic_tier_pricelist_id": "19.0.1.1.0: the "
+    "field is gone (a tier's pricelist is resolved when needed, issue 29)",
+    "partner_idic.field_res_users__idic_tier_pricelist_id": "19.0.1.1.0: the "
+    "field of the users' partners, gone with it",
+}
 
 IGNORED_COLUMNS = {"write_date", "write_uid"}
 # Host figures the demo story is made of, kept with the add-on's columns.

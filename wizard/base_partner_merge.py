@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
 
+from ..models.idic_context import grant, internal
+
 
 class BasePartnerMergeAutomaticWizard(models.TransientModel):
     _inherit = "base.partner.merge.automatic.wizard"
@@ -13,7 +15,9 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         be refused to a user who is not a relationship manager; the value and
         donor jobs are asked to run soon for the merged customer's invoices.
         The add-on's restricted fields the user cannot read are carried over
-        like the others, so that nothing is lost."""
+        like the others, so that nothing is lost; so are the add-on's figures
+        and fields the user may not write itself (the host merges what the
+        partners had, never a value the user chose)."""
         restricted = [
             name
             for name, field in dst_partner._fields.items()
@@ -23,9 +27,15 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             and not field.company_dependent
             and not dst_partner._has_field_access(field, "read")
         ]
-        result = super()._update_values(
-            src_partners, dst_partner.with_context(idic_partner_merge=True)
+        addon_fields = [
+            name
+            for name, field in dst_partner._fields.items()
+            if name.startswith("idic_") and "partner_idic" in field._modules
+        ]
+        merging = grant(
+            dst_partner.with_context(idic_partner_merge=internal()), *addon_fields
         )
+        result = super()._update_values(src_partners, merging)
         dst = dst_partner.sudo()
         values = {}
         for name in restricted:

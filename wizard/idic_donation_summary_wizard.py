@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, ValidationError
 
 class IdicDonationSummaryWizard(models.TransientModel):
     _name = "idic.donation.summary.wizard"
+    _inherit = ["idic.input.guard"]
     _description = "Annual Donation Summary"
 
     def _default_fiscal_year_end(self):

@@ -12,6 +12,7 @@ def _check_idic_user(env):
 
 class IdicMemberRenew(models.TransientModel):
     _name = "idic.member.renew"
+    _inherit = ["idic.input.guard"]
     _description = "Renew Membership"
 
     partner_id = fields.Many2one("res.partner", required=True, readonly=True)
@@ -36,6 +37,11 @@ class IdicMemberRenew(models.TransientModel):
         precompute=True,
     )
     join_kind = fields.Selection(JOIN_KINDS, compute="_compute_period")
+
+    @api.model
+    def _idic_bounds(self):
+        return dict(super()._idic_bounds(), member_price=(0, 1e12))
+
     date_from = fields.Date(string="From", compute="_compute_period")
     date_to = fields.Date(string="To", compute="_compute_period")
 
@@ -79,6 +85,7 @@ class IdicMemberRenew(models.TransientModel):
 
 class IdicMemberWithdraw(models.TransientModel):
     _name = "idic.member.withdraw"
+    _inherit = ["idic.input.guard"]
     _description = "Withdraw Membership"
 
     partner_id = fields.Many2one("res.partner", required=True, readonly=True)

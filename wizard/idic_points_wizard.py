@@ -2,9 +2,30 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+# Points of one redemption or adjustment: beyond this, a typing error.
+MAX_POINTS = 1e9
+# A redemption's description and an adjustment's reason become the line of the
+# points statement the customer reads in the portal.
+MAX_TEXT = 200
+
+
+def _check_text_length(wizard, name):
+    text = wizard[name] or ""
+    if len(text) > MAX_TEXT:
+        raise ValidationError(
+            wizard.env._(
+                "%(field)s is %(length)s characters long; the points statement "
+                "shows at most %(max)s.",
+                field=wizard._fields[name]._description_string(wizard.env),
+                length=len(text),
+                max=MAX_TEXT,
+            )
+        )
+
 
 class IdicPointsRedeem(models.TransientModel):
     _name = "idic.points.redeem"
+    _inherit = ["idic.input.guard"]
     _description = "Redeem Loyalty Points"
 
     card_id = fields.Many2one("loyalty.card", required=True, readonly=True)
@@ -26,6 +47,15 @@ class IdicPointsRedeem(models.TransientModel):
     points = fields.Float(
         compute="_compute_from_reward", store=True, readonly=False, precompute=True
     )
+
+    @api.model
+    def _idic_bounds(self):
+        return dict(super()._idic_bounds(), points=(0, MAX_POINTS))
+
+    @api.constrains("description")
+    def _check_description(self):
+        for wizard in self:
+            _check_text_length(wizard, "description")
 
     @api.constrains("reward_id", "card_id")
     def _check_reward_program(self):
@@ -58,6 +88,7 @@ class IdicPointsRedeem(models.TransientModel):
 
 class IdicPointsAdjust(models.TransientModel):
     _name = "idic.points.adjust"
+    _inherit = ["idic.input.guard"]
     _description = "Adjust Loyalty Points"
 
     card_id = fields.Many2one("loyalty.card", required=True, readonly=True)
@@ -67,6 +98,15 @@ class IdicPointsAdjust(models.TransientModel):
         required=True, help="Points to add (positive) or to take away (negative)."
     )
     reason = fields.Char(required=True)
+
+    @api.model
+    def _idic_bounds(self):
+        return dict(super()._idic_bounds(), points=(-MAX_POINTS, MAX_POINTS))
+
+    @api.constrains("reason")
+    def _check_reason(self):
+        for wizard in self:
+            _check_text_length(wizard, "reason")
 
     def action_adjust(self):
         self.ensure_one()

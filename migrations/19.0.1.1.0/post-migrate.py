@@ -20,6 +20,8 @@ OBSOLETE_CURSORS = (
     "partner_idic.value_recompute_cursor",
     "partner_idic.donor_recompute_cursor",
     "partner_idic.member_refresh_cursor",
+    # The stage advance runs on the recompute frame too (issue 29).
+    "partner_idic.stage_advance_next_id",
 )
 
 

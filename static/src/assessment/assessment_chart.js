@@ -2,6 +2,8 @@
  * the same framework side by side) and as a radar, drawn with the web
  * client's own Chart.js from the form's area lines. */
 import { loadBundle } from "@web/core/assets";
+import { _t } from "@web/core/l10n/translation";
+import { localization } from "@web/core/l10n/localization";
 import { registry } from "@web/core/registry";
 import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
 import { Component, onWillStart, useEffect, useRef } from "@odoo/owl";
@@ -58,18 +60,32 @@ export class IdicAssessmentChart extends Component {
         }
         const labels = this.areas.map((area) => area.data.name);
         const scale = { min: 0, max: 100 };
+        // Right to left in a right-to-left language, as the radar is.
+        const rtl = localization.direction === "rtl";
+        const plugins = { legend: { rtl }, tooltip: { rtl } };
         this.charts.push(
             new Chart(this.barRef.el, {
                 type: "bar",
                 data: { labels, datasets: this.datasets() },
-                options: { maintainAspectRatio: false, scales: { y: scale } },
+                options: {
+                    maintainAspectRatio: false,
+                    plugins,
+                    scales: {
+                        x: { reverse: rtl },
+                        y: {
+                            ...scale,
+                            position: rtl ? "right" : "left",
+                            title: { display: true, text: _t("Score (%)") },
+                        },
+                    },
+                },
             })
         );
         this.charts.push(
             new Chart(this.radarRef.el, {
                 type: "radar",
                 data: { labels, datasets: this.datasets() },
-                options: { maintainAspectRatio: false, scales: { r: scale } },
+                options: { maintainAspectRatio: false, plugins, scales: { r: scale } },
             })
         );
     }

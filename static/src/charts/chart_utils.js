@@ -47,7 +47,19 @@ export function formatNumber(value, digits = 0) {
     return digits ? formatFloat(value, { digits: [16, digits] }) : formatInteger(Math.round(value));
 }
 
-/** "2026-03-01" as the month in the user's language ("Mar 2026"). */
+/** The month starting on `isoDate` in the user's language and its calendar
+ * ("Mar 2026"; in Persian the Jalali month, "دی ۱۴۰۴"): the browser's own
+ * calendars through luxon, month and year from the same calendar. */
 export function formatMonth(isoDate) {
-    return DateTime.fromISO(isoDate).toFormat("MMM yyyy");
+    return DateTime.fromISO(isoDate).toLocaleString({ month: "short", year: "numeric" });
+}
+
+/** The year of `isoDate` in the user's calendar ("2026", "۱۴۰۵"). */
+export function formatYear(isoDate) {
+    return DateTime.fromISO(isoDate).toLocaleString({ year: "numeric" });
+}
+
+/** A Chart.js axis title naming the axis's unit. */
+export function axisTitle(text) {
+    return { display: Boolean(text), text: text || "" };
 }

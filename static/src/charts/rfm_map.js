@@ -1,6 +1,8 @@
-/** The RFM segment map: the R x F grid, each cell coloured by its segment,
- * the segments named with their customers and share of the revenue; hovering
- * tells what the segment is and what to do, clicking opens its customers. */
+/** The RFM segment map: the R x F grid, each cell coloured by its segment
+ * and showing its own customers (the segment named in its first cell); the
+ * legend gives each segment's customers and share of the revenue. Hovering
+ * tells what the segment is and what to do; clicking a cell opens exactly
+ * the customers it counts, clicking a segment of the legend its customers. */
 import { Component } from "@odoo/owl";
 import { useService } from "@web/core/utils/hooks";
 import { formatNumber } from "./chart_utils";
@@ -40,7 +42,19 @@ export class IdicRfmMap extends Component {
         return `${segment.label}: ${segment.definition}: ${segment.suggestion}`;
     }
 
-    open(segment) {
-        this.action.doAction(segment.action);
+    cellHint(cell) {
+        return `${cell.hint}\n${this.hint(cell.segment)}`;
+    }
+
+    /** A cell or a segment of the legend: the customers it counts. */
+    open(item) {
+        this.action.doAction(item.action);
+    }
+
+    /** Act on the customers of a cell or a segment (the segment action). */
+    act(item) {
+        if (item.act_action) {
+            this.action.doAction(item.act_action);
+        }
     }
 }

@@ -1,9 +1,19 @@
 /** A 12-month (or fiscal-year) trend drawn with the web client's Chart.js:
- * bars per month and, on a second axis, a line (liability, renewal rate);
- * clicking it opens the full graph view of the records behind it. */
+ * grouped bars per month (stacked only for counts that add up, such as
+ * members by status) and, on a second axis, a line (liability, renewal
+ * rate); each axis names its unit; clicking it opens the full graph view of
+ * the records behind it. */
 import { Component } from "@odoo/owl";
 import { useService } from "@web/core/utils/hooks";
-import { color, formatMonth, formatNumber, isRTL, useChart } from "./chart_utils";
+import {
+    axisTitle,
+    color,
+    formatMonth,
+    formatNumber,
+    formatYear,
+    isRTL,
+    useChart,
+} from "./chart_utils";
 
 export class IdicTrendChart extends Component {
     static template = "partner_idic.TrendChart";
@@ -17,20 +27,29 @@ export class IdicTrendChart extends Component {
     config() {
         const data = this.props.chart;
         const rtl = isRTL();
-        const labels = data.years ? data.labels : data.labels.map(formatMonth);
+        const labels = data.labels.map(data.years ? formatYear : formatMonth);
         const hasY1 = data.datasets.some((d) => d.axis === "y1");
         const tick = { callback: (value) => formatNumber(value) };
+        // Only counts that add up share a stack (the bars of one stack).
+        const stacked = data.datasets.some((d) => d.stack);
         const scales = {
-            x: { reverse: rtl, stacked: data.datasets.some((d) => d.stack), ticks: {} },
-            y: { position: rtl ? "right" : "left", beginAtZero: true, ticks: tick, stacked: true },
+            x: { reverse: rtl, stacked, ticks: {} },
+            y: {
+                position: rtl ? "right" : "left",
+                beginAtZero: true,
+                ticks: tick,
+                stacked,
+                title: axisTitle(data.y_label),
+            },
         };
-        scales.y.stacked = data.datasets.some((d) => d.stack);
         if (hasY1) {
             scales.y1 = {
                 position: rtl ? "left" : "right",
                 beginAtZero: true,
                 grid: { drawOnChartArea: false },
                 ticks: tick,
+                stacked: false,
+                title: axisTitle(data.y1_label),
             };
         }
         return {

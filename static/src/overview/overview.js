@@ -7,10 +7,11 @@ import { ControlPanel } from "@web/search/control_panel/control_panel";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 import { IdicOverviewSection } from "./overview_section";
 import { IdicOverviewHealth } from "../health/overview_health";
+import { IdicFirstSteps } from "./first_steps";
 
 export class IdicOverview extends Component {
     static template = "partner_idic.Overview";
-    static components = { ControlPanel, IdicOverviewSection, IdicOverviewHealth };
+    static components = { ControlPanel, IdicOverviewSection, IdicOverviewHealth, IdicFirstSteps };
     static props = { ...standardActionServiceProps };
 
     setup() {

@@ -23,8 +23,12 @@ const mapSteps = (champions) => [
         trigger: ".o_idic_overview_chart_rfm_map .o_idic_rfm_cell.o_idic_rfm_segment_cant_lose[title]",
     },
     {
-        content: "Click the champions on the map",
-        trigger: ".o_idic_overview_chart_rfm_map .o_idic_rfm_cell.o_idic_rfm_segment_champions",
+        content: "The cell of the best recency and frequency shows its own count",
+        trigger: ".o_idic_overview_chart_rfm_map .o_idic_rfm_cell[data-r='5'][data-f='5'] .o_idic_rfm_cell_count",
+    },
+    {
+        content: "Click the cell of the champions that holds the customer",
+        trigger: ".o_idic_overview_chart_rfm_map .o_idic_rfm_cell.o_idic_rfm_segment_champions[data-r='5'][data-f='5']",
         run: "click",
     },
     {

@@ -1,0 +1,66 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Outbound interactions (issue #25): e-mails employees send from a chatter
+and the mailings of Email Marketing, and the campaign an interaction belongs
+to."""
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class IdicInteraction(models.Model):
+    _inherit = "idic.interaction"
+
+    mailing_id = fields.Many2one(
+        "mailing.mailing",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The Email Marketing mailing this e-mail was part of.",
+    )
+    campaign_id = fields.Many2one(
+        "utm.campaign",
+        index="btree_not_null",
+        ondelete="set null",
+    )
+
+    def _answer_open_requests(self):
+        # A mailing sent to a whole list answers nobody's request: only the
+        # interactions with this one customer do.
+        return super(
+            IdicInteraction, self.filtered(lambda i: not i.mailing_id)
+        )._answer_open_requests()
+
+    @api.model
+    def _idic_refresh_responses(self, where):
+        """Answer again, in one statement, the inbound interactions matching
+        ``where`` (alias ``request``): each by the first outbound interaction
+        with its customer at or after it that is not a mailing, or none.
+        Returns how many changed."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE idic_interaction request
+                   SET response_date = answer.date,
+                       response_hours = COALESCE(GREATEST(EXTRACT(EPOCH FROM
+                           answer.date - request.date) / 3600.0, 0), 0)
+                  FROM idic_interaction inbound
+                  LEFT JOIN LATERAL (
+                        SELECT MIN(o.date) AS date
+                          FROM idic_interaction o
+                         WHERE o.commercial_partner_id = inbound.commercial_partner_id
+                           AND o.direction = 'outbound'
+                           AND o.mailing_id IS NULL
+                           AND o.date >= inbound.date
+                       ) answer ON TRUE
+                 WHERE request.id = inbound.id
+                   AND request.direction = 'inbound'
+                   AND request.response_date IS DISTINCT FROM answer.date
+                   AND %s
+                """,
+                where,
+            )
+        )
+        changed = self.env.cr.rowcount
+        self.invalidate_model(["response_date", "response_hours"])
+        return changed

@@ -1,0 +1,11 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class IdicRecomputeRun(models.Model):
+    _inherit = "idic.recompute.run"
+
+    job = fields.Selection(
+        selection_add=[("recurring", "Recurring gifts")],
+        ondelete={"recurring": "cascade"},
+    )
