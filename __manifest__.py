@@ -70,6 +70,8 @@
         "views/idic_survey_templates.xml",
         "views/idic_health_views.xml",
         "views/idic_recompute_run_views.xml",
+        "security/idic_clv_fit_security.xml",
+        "views/idic_clv_fit_views.xml",
         "security/idic_voice_security.xml",
         "data/idic_voice_surveys.xml",
         "data/idic_voice_data.xml",
@@ -110,6 +112,7 @@
             "partner_idic/static/src/charts/*",
             "partner_idic/static/src/assessment/*",
             "partner_idic/static/src/health/*",
+            "partner_idic/static/src/clv/*",
             "partner_idic/static/src/campaign/*",
         ],
         "web.assets_tests": [

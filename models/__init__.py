@@ -59,6 +59,13 @@ from . import idic_demo_history
 from . import account_move_validity
 from . import ir_qweb_field_idic_date
 from . import idic_recompute_queue
+from . import idic_clv_fit
+from . import res_company_clv_fit
+from . import res_partner_prediction
+from . import res_config_settings_clv_fit
+from . import idic_overview_clv
+from . import idic_demo_clv
+from . import product_category_prediction
 from . import res_partner_access
 from . import res_company_voice
 from . import res_config_settings_voice

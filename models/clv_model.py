@@ -209,7 +209,7 @@ def _dot(a, b):
     return float(np.sum(np.multiply(a, b)))
 
 
-def _maximise(objective, start, size):
+def _maximise(objective, start, size, simplex=True, callback=None):
     """Minimise ``objective(theta) -> (value, gradient)`` over log-parameters.
 
     ``objective`` is the mean negative log-likelihood of ``size`` customers.
@@ -241,13 +241,16 @@ def _maximise(objective, start, size):
         method="TNC",
         bounds=bounds,
         options={"maxfun": max_evaluations, "ftol": 1e-12, "gtol": 1e-9, "xtol": 1e-10},
+        callback=callback,
     )
     theta, value = search.x, search.fun
     message = f"TNC: {search.message}"
     gradient = counted(theta)[1]
     on_bound = np.any(np.abs(theta) >= _LOG_BOUND - 1e-6)
     stuck = np.max(np.abs(gradient)) > 1e-3 and not on_bound
-    if not np.isfinite(value) or (stuck and evaluations < max_evaluations):
+    if simplex and (
+        not np.isfinite(value) or (stuck and evaluations < max_evaluations)
+    ):
         # Rare: TNC stopped early on a poor interior point (or never found a
         # finite value).  A bounded Nelder-Mead run, at most 200 evaluations
         # per parameter, restarts from there.  Not after TNC used up its
@@ -870,6 +873,586 @@ def bgnbd_simulate(params, size, rng, max_age):
         t_x[buying] = now[buying]
         active = buying[rng.random(len(buying)) >= dropout[buying]]
     return x, t_x, T
+
+
+# ---------------------------------------------------------------------------
+# Pareto/NBD (issue #28)
+# ---------------------------------------------------------------------------
+#
+# P. S. Fader and B. G. S. Hardie (2005), "A Note on Deriving the Pareto/NBD
+# Model and Related Expressions"; D. C. Schmittlein, D. G. Morrison and R.
+# Colombo (1987), "Counting Your Customers: Who Are They and What Will They
+# Do Next?", Management Science 33(1).  Purchases at a Poisson rate lambda ~
+# Gamma(r, alpha) while alive, an exponential lifetime of rate mu ~ Gamma(s,
+# beta): unlike BG/NBD, a customer can drop out before buying again, so a
+# one-time buyer's probability of being active is below 1.  Parameters
+# ``(r, alpha, s, beta)``; alpha and beta are in the time unit of the data.
+#
+# The likelihood of a customer is, with C = Gamma(r + x) alpha^r beta^s /
+# Gamma(r):
+#
+#     L = C [(alpha + T)^-(r + x) (beta + T)^-s                 (alive at T)
+#            + s integral_{t_x}^{T} (alpha + tau)^-(r + x)
+#                                   (beta + tau)^-(s + 1) dtau]  (died since)
+#
+# and the note writes the integral with 2F1(r + s + x, s + 1; r + s + x + 1;
+# z) / (alpha + y)^(r + s + x) terms that overflow and underflow for large x
+# and T.  Euler's transformation turns each into J(y) = (alpha + y)^-(r + x)
+# (beta + y)^-s 2F1(1, r + x; r + s + x + 1; z) / (r + s + x) with z = (alpha
+# - beta) / (alpha + y) (alpha >= beta; the mirror image with beta, s + 1 and
+# r + x - 1 otherwise), so that the integral is J(t_x) - J(T): the powers
+# are taken as logarithms, and the remaining series has a first parameter of
+# 1, positive terms and a term ratio below z < 1 whatever x and T are.
+
+PARETO_NBD_MIN_CUSTOMERS = 4
+# Terms of the 2F1(1, b; c; z) series before giving up.
+_UNIT_SERIES_MAX_TERMS = 20_000
+# Beyond this z the series is slow (ratio of terms near z): the connection
+# formula to 1 - z instead, within this distance of an integer interpolated.
+_UNIT_SERIES_MAX_Z = 0.9
+_D_NEAR_INTEGER = 1e-5
+# The connection formula's series in 1 - z cancels when b (1 - z) is large.
+_CONNECTION_MAX_BW = 0.3
+
+
+def _hyp2f1_unit_series(b, c, z):
+    """2F1(1, b; c; z) and its partial derivatives, by the power series.
+
+    For 1-D arrays with c > b > 0 and 0 <= z < 1: every term is positive and
+    the ratio of consecutive terms, (b + k) / (c + k) z, is below z, so the
+    sum converges geometrically and without cancellation.  Returns (G,
+    dG/db, dG/dc, dG/dz), NaN where the series had not converged after
+    _UNIT_SERIES_MAX_TERMS terms.
+    """
+    size = len(z)
+    out = [np.full(size, np.nan) for _ in range(4)]
+    index = np.arange(size)
+    b, c, z = (np.array(v, dtype=float) for v in (b, c, z))
+    term = np.ones(size)
+    total = np.ones(size)
+    harmonic_b = np.zeros(size)
+    harmonic_c = np.zeros(size)
+    d_b = np.zeros(size)
+    d_c = np.zeros(size)
+    d_z = np.zeros(size)
+    for k in range(_UNIT_SERIES_MAX_TERMS):
+        ratio = (b + k) / (c + k)
+        # d t_(k+1) / dz = (k + 1) t_k ratio; d ln t_(k+1) / db = sum 1/(b + j).
+        d_z += (k + 1) * term * ratio
+        harmonic_b += 1.0 / (b + k)
+        harmonic_c += 1.0 / (c + k)
+        term *= ratio * z
+        total += term
+        d_b += term * harmonic_b
+        d_c -= term * harmonic_c
+        if k > 3 and k % 4:
+            continue
+        # The rest of the sum (and of its derivatives) is below this bound.
+        done = np.abs(term) * (k + 2) <= 1e-17 * np.abs(total) * (1.0 - z) ** 2
+        if not np.any(done):
+            continue
+        for array, value in zip(out, (total, d_b, d_c, d_z), strict=True):
+            array[index[done]] = value[done]
+        keep = ~done
+        index = index[keep]
+        if not len(index):
+            break
+        b, c, z, term, total = b[keep], c[keep], z[keep], term[keep], total[keep]
+        harmonic_b, harmonic_c = harmonic_b[keep], harmonic_c[keep]
+        d_b, d_c, d_z = d_b[keep], d_c[keep], d_z[keep]
+    return tuple(out)
+
+
+def _hyp2f1_unit_near_one(b, c, z):
+    """2F1(1, b; c; z) and its partial derivatives for z near 1, through the
+    connection formula to 1 - z (DLMF 15.8.4) with a = 1, d = c - 1 - b and
+    w = 1 - z:
+
+        G = (c - 1) / d H + Gamma(c) Gamma(-d) / Gamma(b) w^d z^(1 - c),
+        H = 2F1(1, b; 1 - d; w),
+
+    H summed by the series, which converges fast for small w.  Where d is
+    within 1e-4 of an integer the two terms have poles that cancel: the
+    values there are interpolated between d -/+ 1e-5 (shifting c).
+    """
+    near = np.abs(c - 1.0 - b - np.round(c - 1.0 - b)) < _D_NEAR_INTEGER
+    if not np.any(near):
+        return _connection_to_one_minus_z(b, c, z)
+    out = [np.empty(len(z)) for _ in range(4)]
+    far = ~near
+    if np.any(far):
+        for array, value in zip(
+            out, _connection_to_one_minus_z(b[far], c[far], z[far]), strict=True
+        ):
+            array[far] = value
+    bn, cn, zn = b[near], c[near], z[near]
+    shift = np.round(cn - 1.0 - bn) + 1.0 + bn - cn  # to the integer
+    below = _connection_to_one_minus_z(bn, cn + shift - _D_NEAR_INTEGER, zn)
+    above = _connection_to_one_minus_z(bn, cn + shift + _D_NEAR_INTEGER, zn)
+    weight = (_D_NEAR_INTEGER - shift) / (2 * _D_NEAR_INTEGER)
+    for array, low, high in zip(out, below, above, strict=True):
+        array[near] = low + weight * (high - low)
+    return tuple(out)
+
+
+def _connection_to_one_minus_z(b, c, z):
+    """The terms of :func:`_hyp2f1_unit_near_one` (d not an integer)."""
+    d = c - 1.0 - b
+    w = 1.0 - z
+    series, h_b, h_c, h_w = _hyp2f1_unit_series(b, 1.0 - d, w)
+    first = (c - 1.0) / d * series
+    sign = np.sign(special.gamma(-d))
+    log_second = (
+        special.gammaln(c)
+        + special.gammaln(-d)
+        - special.gammaln(b)
+        + d * np.log(w)
+        + (1.0 - c) * np.log(z)
+    )
+    second = sign * np.exp(log_second)
+    value = first + second
+    # c' = 1 - d = b + 2 - c: dc'/db = 1, dc'/dc = -1; dd/db = -1, dd/dc = 1.
+    d_b = (
+        (c - 1.0) / d**2 * series
+        + (c - 1.0) / d * (h_b + h_c)
+        + second * (special.digamma(-d) - special.digamma(b) - np.log(w))
+    )
+    d_c = (
+        series / d
+        - (c - 1.0) / d**2 * series
+        - (c - 1.0) / d * h_c
+        + second * (special.digamma(c) - special.digamma(-d) + np.log(w) - np.log(z))
+    )
+    d_z = -((c - 1.0) / d * h_w + second * (d / w + (c - 1.0) / z))
+    return value, d_b, d_c, d_z
+
+
+def _hyp2f1_scipy(b, c, z):
+    """scipy's 2F1(1, b; c; z), accurate (to ~1e-13) near z = 1 but where
+    c - 1 - b is an integer, a pole of the connection formula it uses there
+    (it returns inf): there, the mean of its values at c -/+ 1e-7 (a central
+    difference: off by ~1e-14)."""
+    value = np.asarray(special.hyp2f1(1.0, b, c, z), dtype=float)
+    bad = ~np.isfinite(value)
+    if np.any(bad):
+        b, c, z = b[bad], c[bad], z[bad]
+        value = value.copy()
+        value[bad] = 0.5 * (
+            special.hyp2f1(1.0, b, c - 1e-7, z) + special.hyp2f1(1.0, b, c + 1e-7, z)
+        )
+    return value
+
+
+def _hyp2f1_unit_scipy(b, c, z):
+    """2F1(1, b; c; z) by scipy with dG/dz = b / c 2F1(2, b + 1; c + 1; z)
+    and central differences in b and c (where neither the series nor the
+    connection formula is quick: z near 1 with a large b)."""
+    step_b = 1e-6 * np.maximum(b, 1.0)
+    step_c = 1e-6 * np.maximum(c, 1.0)
+    value = _hyp2f1_scipy(b, c, z)
+    d_b = (_hyp2f1_scipy(b + step_b, c, z) - _hyp2f1_scipy(b - step_b, c, z)) / (
+        2 * step_b
+    )
+    d_c = (_hyp2f1_scipy(b, c + step_c, z) - _hyp2f1_scipy(b, c - step_c, z)) / (
+        2 * step_c
+    )
+    with np.errstate(over="ignore", invalid="ignore"):
+        d_z = b / c * np.asarray(special.hyp2f1(2.0, b + 1.0, c + 1.0, z), dtype=float)
+    bad = ~np.isfinite(d_z)
+    if np.any(bad):
+        step = 1e-7 * (1.0 - z[bad])
+        d_z[bad] = (
+            _hyp2f1_scipy(b[bad], c[bad], z[bad] + step)
+            - _hyp2f1_scipy(b[bad], c[bad], z[bad] - step)
+        ) / (2 * step)
+    return value, d_b, d_c, d_z
+
+
+def _hyp2f1_unit(b, c, z):
+    """2F1(1, b; c; z) and its partial derivatives (G, dG/db, dG/dc,
+    dG/dz), for 1-D arrays with c > b > 0 and 0 <= z < 1.
+
+    By the power series (:func:`_hyp2f1_unit_series`) up to z = 0.9, where
+    it needs at most a few hundred terms.  Beyond (alpha and beta far apart,
+    the likelihood's search on its way to a ridge) the series would need
+    thousands: through the connection formula to 1 - z
+    (:func:`_hyp2f1_unit_near_one`) where b (1 - z) is small, else by scipy,
+    which is quick there.  Customers share few (x, time) pairs, so the caller
+    evaluates it once per distinct pair.
+    """
+    b, c, z = (np.asarray(v, dtype=float) for v in (b, c, z))
+    valid = np.isfinite(b) & np.isfinite(c) & np.isfinite(z)
+    near = valid & (z > _UNIT_SERIES_MAX_Z)
+    series = valid & ~near
+    if np.all(series):
+        return _hyp2f1_unit_series(b, c, z)
+    connection = near & (b * (1.0 - z) <= _CONNECTION_MAX_BW)
+    parts = (
+        (series, _hyp2f1_unit_series),
+        (connection, _hyp2f1_unit_near_one),
+        (near & ~connection, _hyp2f1_unit_scipy),
+    )
+    out = [np.full(len(z), np.nan) for _ in range(4)]
+    for part, function in parts:
+        if np.any(part):
+            for array, value in zip(
+                out, function(b[part], c[part], z[part]), strict=True
+            ):
+                array[part] = value
+    return tuple(out)
+
+
+def _pareto_nbd_log_tail(params, x, y, gradient=False):
+    """ln J(y), J(y) = integral_y^inf (alpha + tau)^-(r + x) (beta + tau)^-(s + 1) dtau,
+    for 1-D arrays ``x``, ``y`` (see the section's comment); with
+    ``gradient``, also its gradient over (r, alpha, s, beta), shape (4, n).
+    """
+    r, alpha, s, beta = params
+    rsx = r + s + x
+    c = rsx + 1.0
+    log_alpha_y = np.log(alpha + y)
+    log_beta_y = np.log(beta + y)
+    if alpha >= beta:
+        # (alpha + y)^-(r + x) (beta + y)^-s 2F1(1, r + x; c; z) / (r + s + x)
+        b = r + x
+        z = (alpha - beta) / (alpha + y)
+        power = -(r + x) * log_alpha_y - s * log_beta_y
+    else:
+        # (beta + y)^-(s + 1) (alpha + y)^-(r + x - 1) 2F1(1, s + 1; c; z) / (r + s + x)
+        b = np.full(x.shape, s + 1.0)
+        z = (beta - alpha) / (beta + y)
+        power = -(s + 1.0) * log_beta_y - (r + x - 1.0) * log_alpha_y
+    series, d_b, d_c, d_z = _hyp2f1_unit(b, c, z)
+    bad = ~np.isfinite(series)
+    if np.any(bad) and not gradient:
+        series[bad] = _hyp2f1(1.0, b[bad], c[bad], z[bad])
+    value = power + np.log(series) - np.log(rsx)
+    if not gradient:
+        return value
+    d_b, d_c, d_z = d_b / series, d_c / series, d_z / series
+    grad = np.empty((4, len(x)))
+    if alpha >= beta:
+        grad[0] = -log_alpha_y + d_b + d_c
+        grad[1] = -(r + x) / (alpha + y) + d_z * (beta + y) / (alpha + y) ** 2
+        grad[2] = -log_beta_y + d_c
+        grad[3] = -s / (beta + y) - d_z / (alpha + y)
+    else:
+        grad[0] = -log_alpha_y + d_c
+        grad[1] = -(r + x - 1.0) / (alpha + y) - d_z / (beta + y)
+        grad[2] = -log_beta_y + d_b + d_c
+        grad[3] = -(s + 1.0) / (beta + y) + d_z * (alpha + y) / (beta + y) ** 2
+    grad[0] -= 1.0 / rsx
+    grad[2] -= 1.0 / rsx
+    return value, grad
+
+
+class _ParetoNbdData:
+    """The customers' (x, t_x, T) with their distinct (x, time) pairs: the
+    series of ln J is summed once per pair, for t_x and for T.  With
+    ``distinct``, the customers are also taken once per distinct (x, t_x, T)
+    with their count in ``weight`` (for the likelihood's search: invoices
+    are dated by the day, and a one-time buyer's (0, 0, T) has few values),
+    else ``weight`` is None and the arrays are the customers'."""
+
+    def __init__(self, x, t_x, T, distinct=False):
+        self.unique_x, self.counts = np.unique(x, return_counts=True)
+        self.weight = None
+        if distinct:
+            rows, self.weight = np.unique(
+                np.column_stack([x, t_x, T]), axis=0, return_counts=True
+            )
+            x, t_x, T = rows[:, 0].copy(), rows[:, 1].copy(), rows[:, 2].copy()
+        self.x, self.t_x, self.T = x, t_x, T
+        size = len(x)
+        pairs, inverse = np.unique(
+            np.concatenate([x + 1j * t_x, x + 1j * T]), return_inverse=True
+        )
+        inverse = inverse.reshape(-1)
+        self.pair_x, self.pair_y = pairs.real.copy(), pairs.imag.copy()
+        self.at_t_x, self.at_T = inverse[:size], inverse[size:]
+        # Customers who bought at T (or were born at T) cannot have died since.
+        self.gap = t_x < T
+
+    def branches(self, params, gradient=False):
+        """(ln C, ln alive, ln died) per customer, the last -inf without a
+        gap; with ``gradient``, also the tails' values and gradients."""
+        r, alpha, s, beta = params
+        x, T = self.x, self.T
+        tails = _pareto_nbd_log_tail(params, self.pair_x, self.pair_y, gradient)
+        log_tail = tails[0] if gradient else tails
+        at_t_x, at_T = log_tail[self.at_t_x], log_tail[self.at_T]
+        alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
+        # ln(J(t_x) - J(T)), the difference taken without cancellation.
+        delta = np.where(self.gap, at_T - at_t_x, -1.0)
+        died = np.where(
+            self.gap, math.log(s) + at_t_x + np.log1p(-np.exp(delta)), -np.inf
+        )
+        if not gradient:
+            return alive, died
+        return alive, died, delta, tails[1]
+
+
+def _pareto_nbd_objective(x, t_x, T):
+    """Mean negative log-likelihood and its gradient over log(r, alpha, s, beta),
+    summed once per distinct customer history with its count."""
+    size = len(x)
+    data = _ParetoNbdData(x, t_x, T, distinct=True)
+    unique_x, counts, weight = data.unique_x, data.counts, data.weight
+    x, T = data.x, data.T
+    pairs = len(data.pair_x)
+
+    def objective(theta):
+        r, alpha, s, beta = params = np.exp(theta)
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            return _value_and_gradient(r, alpha, s, beta, params)
+
+    def _value_and_gradient(r, alpha, s, beta, params):
+        alive, died, delta, tail_grad = data.branches(params, gradient=True)
+        log_likelihood = (
+            _dot(counts, special.gammaln(r + unique_x) - special.gammaln(r))
+            + size * (r * math.log(alpha) + s * math.log(beta))
+            + _dot(weight, np.logaddexp(alive, died))
+        )
+        # Posterior weight of "died since t_x" (times the histories' counts),
+        # and d ln(J(t_x) - J(T)).
+        w_died = special.expit(died - alive) * weight
+        w_alive = weight - w_died
+        with np.errstate(divide="ignore", invalid="ignore"):
+            c_t_x = np.where(data.gap, w_died / -np.expm1(delta), 0.0)
+        c_T = c_t_x * np.exp(delta)
+        # Summed per distinct pair first: the weights of each pair's gradient.
+        weights = np.bincount(data.at_t_x, weights=c_t_x, minlength=pairs)
+        weights -= np.bincount(data.at_T, weights=c_T, minlength=pairs)
+        d_died = np.array([_dot(row, weights) for row in tail_grad])
+        d_r = (
+            _dot(counts, special.digamma(r + unique_x) - special.digamma(r))
+            + size * math.log(alpha)
+            - _dot(w_alive, np.log(alpha + T))
+            + d_died[0]
+        )
+        d_alpha = (
+            size * r / alpha - _dot(w_alive * (r + x), 1.0 / (alpha + T)) + d_died[1]
+        )
+        d_s = (
+            size * math.log(beta)
+            - _dot(w_alive, np.log(beta + T))
+            + np.sum(w_died) / s
+            + d_died[2]
+        )
+        d_beta = size * s / beta - s * _dot(w_alive, 1.0 / (beta + T)) + d_died[3]
+        gradient = np.array([r * d_r, alpha * d_alpha, s * d_s, beta * d_beta])
+        return -log_likelihood / size, -gradient / size
+
+    return objective
+
+
+def pareto_nbd_log_likelihood(params, x, t_x, T):
+    """Each customer's Pareto/NBD log-likelihood ln L(r, alpha, s, beta | x, t_x, T).
+
+    Fader & Hardie's note, eq. (3), with the integral of the "died since
+    t_x" branch computed as J(t_x) - J(T) (see the section's comment).
+    Returns an array, one value per customer.
+    """
+    params = r, alpha, s, beta = _params("Pareto/NBD", params, 4)
+    x, t_x, T = _rfm(x, t_x, T)
+    alive, died = _ParetoNbdData(x, t_x, T).branches(params)
+    return (
+        special.gammaln(r + x)
+        - special.gammaln(r)
+        + r * math.log(alpha)
+        + s * math.log(beta)
+        + np.logaddexp(alive, died)
+    )
+
+
+# A search that reaches a point where one rate's scale is this many times
+# the other's is heading for a ridge: the customers show no dropout (or no
+# purchase rhythm) to fit, and each step there costs the most.
+_PARETO_MAX_SCALE_RATIO = 1e4
+
+
+class _NoDropout(Exception):
+    def __init__(self, theta):
+        super().__init__("no dropout to fit")
+        self.theta = np.array(theta, dtype=float)
+
+
+def _stop_without_dropout(theta):
+    """TNC's callback: stop the search at an iterate on its way to the ridge
+    where beta (or alpha) grows without bound."""
+    if abs(theta[3] - theta[1]) > math.log(_PARETO_MAX_SCALE_RATIO):
+        raise _NoDropout(theta)
+
+
+def pareto_nbd_fit_result(x, t_x, T, start=None):
+    """Maximum-likelihood Pareto/NBD fit, as a :class:`FitResult`.
+
+    Searches the log-parameters from ``start`` (r, alpha, s, beta; e.g. the
+    last fit, which saves most of the search) or from r = s = 1, alpha =
+    beta = mean(T), with the times divided by mean(T).  Raises ValueError on
+    invalid input, fewer than PARETO_NBD_MIN_CUSTOMERS customers or no
+    repeat purchase at all.
+    """
+    x, t_x, T = _rfm(x, t_x, T)
+    if len(x) < PARETO_NBD_MIN_CUSTOMERS:
+        raise ValueError(
+            "Fitting the Pareto/NBD model needs at least "
+            f"{PARETO_NBD_MIN_CUSTOMERS} customers, got {len(x)}."
+        )
+    if not np.any(x > 0):
+        raise ValueError(
+            "Fitting the Pareto/NBD model needs at least one customer with a "
+            "repeat purchase."
+        )
+    scale = float(np.mean(T)) or 1.0
+    units = np.array([1.0, scale, 1.0, scale])
+    theta = np.zeros(4)
+    if start is not None:
+        theta = np.clip(
+            np.log(np.asarray(_params("Pareto/NBD", start, 4)) / units),
+            -_LOG_BOUND / 2,
+            _LOG_BOUND / 2,
+        )
+    try:
+        theta, _value, converged, message, evaluations, errors = _maximise(
+            _pareto_nbd_objective(x, t_x / scale, T / scale),
+            theta,
+            len(x),
+            simplex=False,
+            callback=_stop_without_dropout,
+        )
+    except _NoDropout as stop:
+        # Not worth the rest of the search: the likelihood only keeps rising
+        # toward the NBD model, which the data cannot tell from Pareto/NBD.
+        theta, converged, evaluations = stop.theta, False, 0
+        errors = np.full(4, np.nan)
+        message = (
+            "TNC: stopped where beta or alpha is more than "
+            f"{_PARETO_MAX_SCALE_RATIO:g} times the other: the customers show no "
+            "dropout to fit (the likelihood rises toward a model without "
+            "dropout): the data cannot identify the model"
+        )
+    params = np.exp(theta) * units
+    log_likelihood = float(np.sum(pareto_nbd_log_likelihood(params, x, t_x, T)))
+    return FitResult(
+        params=tuple(float(v) for v in params),
+        log_likelihood=log_likelihood,
+        converged=converged,
+        message=message,
+        n_customers=len(x),
+        n_evaluations=evaluations,
+        std_errors=tuple(float(v) for v in params * errors),
+    )
+
+
+def pareto_nbd_fit(x, t_x, T, start=None):
+    """Maximum-likelihood Pareto/NBD parameters ``(r, alpha, s, beta)``.
+
+    See :func:`pareto_nbd_fit_result`; raises ConvergenceError when the
+    search did not converge.
+    """
+    result = pareto_nbd_fit_result(x, t_x, T, start=start)
+    if not result.converged:
+        raise ConvergenceError(result)
+    return result.params
+
+
+def pareto_nbd_p_alive(params, x, t_x, T):
+    """P(alive | x, t_x, T) of the Pareto/NBD model (Fader & Hardie's note,
+    eq. 11): the "alive at T" branch of the likelihood over the whole,
+    1 / (1 + s / (r + s + x) (alpha + T)^(r + x) (beta + T)^s A0), in log
+    space.  Below 1 for one-time buyers too.  Returns an array.
+    """
+    params = _params("Pareto/NBD", params, 4)
+    x, t_x, T = _rfm(x, t_x, T)
+    alive, died = _ParetoNbdData(x, t_x, T).branches(params)
+    return special.expit(alive - died)
+
+
+def _pareto_nbd_growth(params, t, x, T):
+    """E[Y(t) | alive at T] = (r + x) (beta + T) / ((alpha + T) (s - 1))
+    [1 - ((beta + T) / (beta + T + t))^(s - 1)], through expm1/log1p (and
+    its limit (r + x) (beta + T) / (alpha + T) ln(1 + t / (beta + T)) at
+    s = 1)."""
+    r, alpha, s, beta = params
+    log_ratio = np.log1p(t / (beta + T))
+    if s == 1.0:
+        bracket = log_ratio
+    else:
+        bracket = -np.expm1(-(s - 1.0) * log_ratio) / (s - 1.0)
+    return (r + x) * (beta + T) / (alpha + T) * bracket
+
+
+def pareto_nbd_expected_purchases(params, t, x, t_x, T):
+    """E[Y(t) | x, t_x, T]: expected purchases in the next ``t`` time units
+    (Fader & Hardie's note, eq. 12): P(alive) times the purchases of a
+    customer alive at T, whose rate is then Gamma(r + x, alpha + T) and
+    death rate Gamma(s, beta + T).  ``t`` is a scalar or one value per
+    customer.  Returns an array.
+    """
+    params = _params("Pareto/NBD", params, 4)
+    x, t_x, T = _rfm(x, t_x, T)
+    t = _as_vector("t", t)
+    if len(t) == 1:
+        t = np.full(x.shape, t[0])
+    _check_lengths(t=t, x=x)
+    alive, died = _ParetoNbdData(x, t_x, T).branches(params)
+    return _pareto_nbd_growth(params, t, x, T) * special.expit(alive - died)
+
+
+def pareto_nbd_expected_purchases_path(params, times, x, t_x, T):
+    """E[Y(t) | x, t_x, T] at each horizon of ``times``: an iterator of
+    arrays, with P(alive) computed once (as ``bgnbd_expected_purchases_path``)."""
+    params = _params("Pareto/NBD", params, 4)
+    x, t_x, T = _rfm(x, t_x, T)
+    times = _as_vector("t", times)
+    alive, died = _ParetoNbdData(x, t_x, T).branches(params)
+    p_alive = special.expit(alive - died)
+    return (_pareto_nbd_growth(params, t, x, T) * p_alive for t in times)
+
+
+def median_wait_given_alive(r, alpha, x, T):
+    """Median time to the next purchase of a customer known to be alive.
+
+    In BG/NBD and in Pareto/NBD alike the purchase rate of a customer alive
+    at T is Gamma(r + x, alpha + T) a posteriori, so the wait W has P(W > w)
+    = ((alpha + T) / (alpha + T + w))^(r + x) and its median is
+    (alpha + T) (2^(1 / (r + x)) - 1), in the unit of ``T``.  Returns an
+    array.
+    """
+    r, alpha = _params("Purchase rate", (r, alpha), 2)
+    x = _as_vector("x", x)
+    T = _as_vector("T", T)
+    _check_lengths(x=x, T=T)
+    return (alpha + T) * np.expm1(math.log(2.0) / (r + x))
+
+
+def pareto_nbd_simulate(params, size, rng, max_age):
+    """Simulate ``size`` Pareto/NBD customers: (x, t_x, T) with T ~ U(1,
+    max_age): rates lambda ~ Gamma(r, alpha) and mu ~ Gamma(s, beta), a
+    lifetime ~ Exp(mu), Poisson purchases until the lifetime or T ends.  For
+    tests and benchmarks."""
+    r, alpha, s, beta = params
+    rate = rng.gamma(r, 1.0 / alpha, size)
+    death = rng.gamma(s, 1.0 / beta, size)
+    T = rng.uniform(1.0, max_age, size)
+    end = np.minimum(rng.exponential(1.0, size) / death, T)
+    x = rng.poisson(rate * end).astype(float)
+    # Given their number, the purchases are uniform on (0, end): the last is
+    # end times the largest of x uniforms, Beta(x, 1).
+    t_x = np.where(x > 0, end * rng.random(size) ** (1.0 / np.maximum(x, 1.0)), 0.0)
+    return x, t_x, T
+
+
+__all__ += [
+    "median_wait_given_alive",
+    "pareto_nbd_expected_purchases",
+    "pareto_nbd_expected_purchases_path",
+    "pareto_nbd_fit",
+    "pareto_nbd_fit_result",
+    "pareto_nbd_log_likelihood",
+    "pareto_nbd_p_alive",
+]
 
 
 # ---------------------------------------------------------------------------

@@ -237,23 +237,7 @@ class IdicDemo(models.AbstractModel):
                         "partner_id": partner.id,
                         "invoice_date": today - timedelta(days=day),
                         "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "name": rng.choice(
-                                        [
-                                            "Consulting",
-                                            "Supplies",
-                                            "Annual support",
-                                            "Training",
-                                        ]
-                                    ),
-                                    "quantity": 1,
-                                    "price_unit": round(
-                                        amount * rng.uniform(0.6, 1.5), -1
-                                    ),
-                                    "tax_ids": [Command.clear()],
-                                }
-                            )
+                            Command.create(self._story_invoice_line(rng, amount))
                         ],
                     }
                 )
@@ -303,6 +287,19 @@ class IdicDemo(models.AbstractModel):
             self.env["account.payment.register"].with_context(
                 active_model="account.move", active_ids=batch.ids
             ).create({"group_payment": False, "payment_date": day})._create_payments()
+
+    @api.model
+    def _story_invoice_line(self, rng, amount):
+        """The line of a demo invoice of about ``amount`` (a hook: the
+        lifetime value demo sells products with a cost)."""
+        return {
+            "name": rng.choice(
+                ["Consulting", "Supplies", "Annual support", "Training"]
+            ),
+            "quantity": 1,
+            "price_unit": round(amount * rng.uniform(0.6, 1.5), -1),
+            "tax_ids": [Command.clear()],
+        }
 
     @api.model
     def _story_interactions(self, customers, rng, today):

@@ -31,17 +31,30 @@ class ResConfigSettings(models.TransientModel):
         """The last fit of the lifetime value models in a sentence (the
         optimizer's own report is for developers)."""
         for settings in self:
+            method = settings.idic_clv_method
             if not settings.idic_clv_fit_date:
                 settings.idic_clv_fit_summary = False
-            elif (
-                settings.idic_clv_fit_converged and settings.idic_clv_method == "model"
-            ):
+            elif method in ("model", "pareto_nbd") and settings.idic_clv_fit_converged:
                 settings.idic_clv_fit_summary = self.env._(
-                    "The purchase and spending models were fitted on %(customers)s "
-                    "customers, %(repeat)s of whom bought more than once: they "
-                    "predict the lifetime values.",
+                    "The purchase model (%(model)s) and the spending model were "
+                    "fitted on %(customers)s customers, %(repeat)s of whom bought "
+                    "more than once: they predict the lifetime values.",
+                    model="BG/NBD" if method == "model" else "Pareto/NBD",
                     customers=settings.idic_clv_fit_customers,
                     repeat=settings.idic_clv_repeat_customers,
+                )
+            elif method == "baseline":
+                settings.idic_clv_fit_summary = self.env._(
+                    "On the holdout check of %(customers)s customers, the models "
+                    "did worse than each customer's own past rate: the lifetime "
+                    "values use the own rate.",
+                    customers=settings.idic_clv_fit_customers,
+                )
+            elif method == "insufficient":
+                settings.idic_clv_fit_summary = self.env._(
+                    "Too little data for predictions (%(customers)s customers): "
+                    "the lifetime values are the historic margin.",
+                    customers=settings.idic_clv_fit_customers,
                 )
             else:
                 settings.idic_clv_fit_summary = self.env._(

@@ -351,40 +351,66 @@ class ResPartner(models.Model):
 
     @api.model
     def _idic_stage_margin(self, company):
-        """The margin ratio of the staged customers whose product categories
-        set a margin (their lines' margin over their revenue), in a temporary
-        table; the others get the company's (``_idic_engagement_base_sql``)."""
+        """The margin ratio of the staged customers (their lines' margin over
+        their revenue), in a temporary table; the others get the company's
+        (``_idic_engagement_base_sql``). The margin of an invoice line is its
+        untaxed amount in company currency less its product's cost in the
+        company times the quantity in the product's unit, when the product
+        has a cost; else the amount times the category's margin, else the
+        company's. Credit notes subtract theirs (their cost comes back)."""
         cr = self.env.cr
         ratios = SQL.identifier(RATIO_TABLE)
         cr.execute(SQL("DROP TABLE IF EXISTS %s", ratios))
-        if (
+        products = self.env["product.product"].sudo().with_company(company)
+        cost = SQL("(%s)::numeric", products._field_to_sql("pp", "standard_price"))
+        cr.execute(SQL("SELECT 1 FROM product_product pp WHERE %s > 0 LIMIT 1", cost))
+        costs = bool(cr.fetchone())
+        if costs or (
             self.env["product.category"]
             .sudo()
             .search_count([("idic_margin_percent", ">", 0)], limit=1)
         ):
+            # Each product's cost, category margin and unit once (products
+            # are few, lines many); float8, for a ratio, is fast enough.
             cr.execute(
                 SQL(
                     """
                     CREATE TEMP TABLE %(ratios)s AS
+                    WITH products AS (
+                        SELECT pp.id, COALESCE(%(cost)s, 0)::float8 AS cost,
+                               (NULLIF(c.idic_margin_percent, 0) / 100.0)::float8 AS share,
+                               pu.factor::float8 AS unit
+                          FROM product_product pp
+                          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                          LEFT JOIN product_category c ON c.id = pt.categ_id
+                          LEFT JOIN uom_uom pu ON pu.id = pt.uom_id
+                    )
                     SELECT l.partner_id,
                            LEAST(GREATEST(l.margin / l.revenue, 0), 1)::numeric AS ratio
                       FROM (
                         SELECT m.commercial_partner_id AS partner_id,
-                               SUM(-l.balance) AS revenue,
-                               SUM(-l.balance * COALESCE(
-                                   NULLIF(c.idic_margin_percent, 0) / 100.0,
-                                   %(default)s)) AS margin
+                               SUM(-l.balance::float8) AS revenue,
+                               SUM(CASE WHEN p.cost > 0
+                                        THEN -l.balance::float8
+                                             - CASE WHEN m.move_type = 'out_refund'
+                                                    THEN -1 ELSE 1 END
+                                             * p.cost * l.quantity
+                                             * COALESCE(lu.factor::float8
+                                                        / NULLIF(p.unit, 0), 1)
+                                        ELSE -l.balance::float8
+                                             * COALESCE(p.share, %(default)s)
+                                   END) AS margin
                           FROM account_move_line l
                           JOIN account_move m ON m.id = l.move_id
-                          LEFT JOIN product_product pp ON pp.id = l.product_id
-                          LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                          LEFT JOIN product_category c ON c.id = pt.categ_id
+                          LEFT JOIN products p ON p.id = l.product_id
+                          LEFT JOIN uom_uom lu ON lu.id = l.product_uom_id
                          WHERE %(moves)s AND l.display_type = 'product'
                          GROUP BY m.commercial_partner_id
                       ) l
                      WHERE l.revenue <> 0
                     """,
                     ratios=ratios,
+                    cost=cost if costs else SQL("0"),
                     default=company.idic_clv_margin_percent / 100.0,
                     moves=self._idic_value_moves_sql(company),
                 )
@@ -429,70 +455,20 @@ class ResPartner(models.Model):
 
     @api.model
     def _idic_fit_clv_models(self, company, x, t_x, T, m):
-        """Fit BG/NBD and Gamma-Gamma when ``company`` has enough repeat
-        customers; record the fit on the company. Returns (bgnbd params,
-        gamma-gamma params) or None when the simple formula applies."""
-        repeat = int(np.count_nonzero(x > 0))
-        vals = {
-            "idic_clv_repeat_customers": repeat,
-            "idic_clv_fit_customers": len(x),
-            "idic_clv_method": "simple",
-            "idic_clv_fit_converged": False,
-            "idic_clv_fit_message": False,
-        }
-        fitted = None
-        if repeat >= max(company.idic_clv_min_repeat_customers, 1):
-            spenders = (x > 0) & (m > 0)
-            try:
-                bg = clv_model.bgnbd_fit_result(x, t_x, T)
-                gg = clv_model.gamma_gamma_fit_result(x[spenders], m[spenders])
-            except (ValueError, ArithmeticError) as error:
-                vals["idic_clv_fit_message"] = str(error)
-            else:
-                converged = bg.converged and gg.converged and gg.params[1] > 1
-                vals.update(
-                    idic_clv_fit_date=fields.Datetime.now(),
-                    idic_clv_fit_converged=converged,
-                    idic_clv_fit_message=f"BG/NBD: {bg.message}. "
-                    f"Gamma-Gamma: {gg.message}.",
-                    idic_bgnbd_r=bg.params[0],
-                    idic_bgnbd_alpha=bg.params[1],
-                    idic_bgnbd_a=bg.params[2],
-                    idic_bgnbd_b=bg.params[3],
-                    idic_gg_p=gg.params[0],
-                    idic_gg_q=gg.params[1],
-                    idic_gg_gamma=gg.params[2],
-                )
-                if converged:
-                    vals["idic_clv_method"] = "model"
-                    fitted = (bg.params, gg.params)
-        company.sudo().write(vals)
-        return fitted
+        """Fit and check the purchase and spend models of ``company``
+        (``idic.clv.fit``, issue #28). Returns the fit that predicts the
+        figures, or an empty recordset when the simple formula applies (or
+        the company has too little data for predictions)."""
+        today = self.env.context.get("idic_clv_today") or fields.Date.context_today(
+            self
+        )
+        return self.env["idic.clv.fit"]._idic_fit_company(company, today, x, t_x, T, m)
 
     @api.model
     def _idic_predict_clv(self, company, fitted, x, t_x, T, m, ratio):
         """(p_alive, expected purchases, discounted predicted margin) of each
-        customer with the fitted models: the expected purchases of each month
-        of the horizon times the expected spend and margin, discounted
-        monthly at the company's annual rate."""
-        bgnbd, gamma_gamma = fitted
-        months = company.idic_clv_horizon_months
-        p_alive = clv_model.bgnbd_p_alive(bgnbd, x, t_x, T)
-        cumulative = np.zeros(len(x))
-        discounted = np.zeros(len(x))
-        monthly = (1.0 + company.idic_clv_discount_rate / 100.0) ** (-1.0 / 12.0)
-        path = clv_model.bgnbd_expected_purchases_path(
-            bgnbd,
-            [month * UNITS_PER_MONTH for month in range(1, months + 1)],
-            x,
-            t_x,
-            T,
-        )
-        for month, upto in enumerate(path, start=1):
-            discounted += (upto - cumulative) * monthly**month
-            cumulative = upto
-        spend = clv_model.gamma_gamma_expected_spend(gamma_gamma, x, np.maximum(m, 0))
-        return p_alive, cumulative, discounted * spend * ratio
+        customer with the ``fitted`` method of the company (``idic.clv.fit``)."""
+        return fitted._idic_predict(x, t_x, T, m, ratio)
 
     @api.model
     def _idic_stage_predicted_clv(self, company, today):
@@ -543,7 +519,7 @@ class ResPartner(models.Model):
                 predicted=_pg_array(np.nan_to_num(predicted)),
             )
         )
-        return "model" if fitted else "simple"
+        return fitted.method if fitted else "simple"
 
     @api.model
     def _idic_engagement_base_sql(self, company, method):
@@ -569,7 +545,7 @@ class ResPartner(models.Model):
             name for (name,) in self.env.cr.fetchall() if name not in ("clv", "tier_id")
         ]
         ratio = SQL("COALESCE(r.ratio, %s)", company.idic_clv_margin_percent / 100.0)
-        if method == "model":
+        if method != "simple":
             figures = SQL(
                 """COALESCE(ROUND(v.expected::numeric, 4), 0) AS expected,
                    COALESCE(ROUND(v.predicted::numeric, 2), 0) AS predicted,

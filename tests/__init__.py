@@ -26,6 +26,10 @@ from . import test_faults
 from . import test_field_access
 from . import test_recompute_run
 from . import test_recompute_queue_job
+from . import test_clv_pareto_nbd
+from . import test_clv_check
+from . import test_clv_fit
+from . import test_tours_clv
 from . import test_query_counts
 from . import test_job_changes_visible
 from . import test_voice

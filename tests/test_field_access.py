@@ -24,6 +24,7 @@ DONOR = "partner_idic.group_idic_donor_data"
 # field: (who reads it, who writes it by hand; None: nobody, a figure)
 FIELDS = {
     "idic_birthdate": (INTERNAL, INTERNAL),
+    "idic_churn_band": (INTERNAL, None),
     "idic_churn_risk": (INTERNAL, None),
     "idic_civ": (INTERNAL, None),
     "idic_ckv": (INTERNAL, None),
@@ -95,6 +96,8 @@ FIELDS = {
     "idic_next_action_priority": (INTERNAL, None),
     "idic_next_action_reason": (INTERNAL, None),
     "idic_next_action_rule_id": (INTERNAL, None),
+    "idic_next_purchase_date": (INTERNAL, None),
+    "idic_next_purchase_overdue": (INTERNAL, None),
     "idic_next_tier_gap": (INTERNAL, None),
     "idic_next_tier_id": (INTERNAL, None),
     "idic_next_tier_progress": (INTERNAL, None),
@@ -104,6 +107,7 @@ FIELDS = {
     "idic_phase": (INTERNAL, None),
     "idic_points_balance": (USER, None),
     "idic_predicted_clv": (INTERNAL, None),
+    "idic_prediction_notice": (INTERNAL, None),
     "idic_preferred_channel": (INTERNAL, INTERNAL),
     "idic_previous_tier_id": (INTERNAL, None),
     "idic_profile_completeness": (INTERNAL, None),
