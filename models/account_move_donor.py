@@ -141,6 +141,9 @@ class AccountMove(models.Model):
         the add-on never deletes a product invoices use)."""
         Product = self.env["product.product"]
         product = Product.search([("default_code", "=", "IDIC-DONATION")], limit=1)
+        if product and not product.idic_is_donation:
+            # Kept by an uninstall, which dropped its flag: installed again.
+            product.idic_is_donation = True
         if not product:
             product = Product.create(
                 {
