@@ -90,12 +90,14 @@ class ResPartner(models.Model):
     idic_is_household = fields.Boolean(
         string="Household",
         groups="base.group_user",
+        copy=False,
         help="A household: its contacts are its members; their gifts and soft "
         "credits are its giving.",
     )
     idic_household_receipts = fields.Boolean(
         string="Receipts to the Household",
         groups="base.group_user",
+        copy=False,
         help="Donation receipts of its members' gifts are addressed to the household.",
     )
     idic_donation_soft_total = _amount_field(

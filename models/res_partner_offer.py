@@ -1,8 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """When a customer last received a tailored offer (issue #25): a campaign
 action it was a target of, a one-to-one offer of its next best action, or a
-value tier it moved up into from a lower one (the tier's benefits: a first
-placement is the customer being told apart, Differentiate, not an offer).
+value tier it moved up into (the tier's benefits; a first placement in the
+company's lowest tier is the customer being told apart, Differentiate, not
+an offer).
 The default rule of the Customize stage reads it."""
 
 from odoo import api, fields, models
@@ -21,7 +22,7 @@ class ResPartner(models.Model):
         groups="base.group_user",
         help="When the customer last received a tailored offer: the action of a "
         "campaign it was a target of, an offer of its next best action, or the "
-        "benefits of a value tier it moved up into from a lower one.",
+        "benefits of a value tier it moved up into (beyond the lowest tier).",
     )
 
     @api.model
@@ -44,8 +45,12 @@ class ResPartner(models.Model):
                 SELECT p.commercial_partner_id, h.date::date
                   FROM idic_tier_history h
                   JOIN res_partner p ON p.id = h.partner_id
-                 WHERE h.direction = 'up' AND h.to_tier_id IS NOT NULL
-                   AND h.from_tier_id IS NOT NULL
+                  JOIN idic_value_tier t ON t.id = h.to_tier_id
+                 WHERE h.direction = 'up'
+                   AND (h.from_tier_id IS NOT NULL
+                        OR EXISTS (SELECT 1 FROM idic_value_tier lo
+                                    WHERE lo.company_id = t.company_id
+                                      AND lo.min_threshold < t.min_threshold))
             ) o
              WHERE %s
              GROUP BY o.cp
