@@ -109,6 +109,8 @@ LEFT_OUT = {
     "duration_days",
 }
 _logger = logging.getLogger("reliability")
+# The columns of each table's rows in the last snapshot, to name what differs.
+COLUMNS = {}
 
 
 # ----------------------------------------------------------------------
@@ -579,6 +581,7 @@ def snapshot(dbname, left_out=()):
             select = ", ".join(f'"{c}"::text' for c in columns)
             cr.execute(f'SELECT {select} FROM "{table}"')
             state[table] = Counter(tuple(row) for row in cr.fetchall())
+            COLUMNS[table] = columns
         cr.execute(
             """SELECT msg.model, msg.res_id::text, msg.subject, m.email_to, m.state
                  FROM mail_mail m JOIN mail_message msg ON msg.id = m.mail_message_id"""
@@ -648,10 +651,24 @@ def show(found, indent="      "):
             f"{indent}{table}: {sum(extra.values())} rows only in the first, "
             f"{sum(missing.values())} only in the second"
         )
+        columns = COLUMNS.get(table, [])
+        key = columns.index("id") if "id" in columns else None
+        seconds = {row[key]: row for row in missing} if key is not None else {}
         for row in list(extra)[:2]:
-            print(f"{indent}  first : {row}"[:400])
+            other = seconds.get(row[key]) if key is not None else None
+            if other is None:
+                print(f"{indent}  first : {row}"[:400])
+                continue
+            # The same row in both: only the columns that differ.
+            changed = [
+                f"{name}: {a} / {b}"
+                for name, a, b in zip(columns, row, other, strict=True)
+                if a != b
+            ]
+            print(f"{indent}  id {row[key]}: " + "; ".join(changed)[:600])
         for row in list(missing)[:2]:
-            print(f"{indent}  second: {row}"[:400])
+            if key is None or row[key] not in {r[key] for r in extra}:
+                print(f"{indent}  second: {row}"[:400])
 
 
 # ----------------------------------------------------------------------
@@ -1002,8 +1019,11 @@ def final_state(dbname, left_out_cards):
     membership lines and reminders, each card's balance and ledger totals by
     kind (but the cards ``left_out_cards``, whose redemptions race with the
     expiry by design), the e-mails queued. The moves in between (previous
-    tier, history rows) are the interleaving's own."""
-    state = snapshot(dbname, {"idic_previous_tier_id"})
+    tier, history rows) are the interleaving's own, and so is the expected
+    next purchase date: set by the first run after a purchase from that
+    run's fit and kept until the next purchase (issue #28), it is the day
+    the job first saw the purchase."""
+    state = snapshot(dbname, {"idic_previous_tier_id", "idic_next_purchase_date"})
     keep = ("res_partner", "membership_membership_line", "idic_member_reminder")
     result = {table: state[table] for table in keep}
     with pg(dbname) as cr:

@@ -45,6 +45,11 @@ registry.category("web_tour.tours").add("partner_idic_assessment", {
             run: "click",
         },
         {
+            // The framework's onchange has answered: its survey is chosen.
+            content: "The IDIC survey is chosen",
+            trigger: ".o_field_widget[name='survey_id']:contains('IDIC')",
+        },
+        {
             content: "Name it",
             trigger: ".o_field_widget[name='name'] input",
             run: `edit ${NAME}`,
@@ -57,6 +62,10 @@ registry.category("web_tour.tours").add("partner_idic_assessment", {
         {
             trigger: ".o-autocomplete--dropdown-item:contains('Tour Assessment Manager')",
             run: "click",
+        },
+        {
+            content: "Still the IDIC framework",
+            trigger: ".o_field_widget[name='framework']:contains('IDIC')",
         },
         {
             content: "Save",
