@@ -96,6 +96,7 @@
         "views/res_partner_fundraising_views.xml",
         "views/res_config_settings_fundraising_views.xml",
         "report/idic_donation_receipt_household.xml",
+        "views/idic_portal_giving_fundraising_templates.xml",
     ],
     "demo": [
         "demo/partner_idic_demo.xml",

@@ -4,3 +4,4 @@ from . import portal_giving
 from . import portal_relationship
 from . import portal_membership
 from . import portal_referral
+from . import portal_giving_fundraising

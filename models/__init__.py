@@ -125,3 +125,6 @@ from . import idic_donation_report_fundraising
 from . import idic_appeal_report
 from . import idic_demo_fundraising
 from . import idic_overview_fundraising
+from . import idic_fund_portal
+from . import idic_recurring_gift_portal
+from . import res_partner_donor_portal_fundraising

@@ -56,3 +56,4 @@ from . import test_truth
 from . import test_tours_menus
 from . import test_first_run
 from . import test_demo_history
+from . import test_portal_fundraising
