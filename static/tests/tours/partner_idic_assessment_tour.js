@@ -35,21 +35,6 @@ registry.category("web_tour.tours").add("partner_idic_assessment", {
             run: "click",
         },
         {
-            content: "Choose the framework",
-            trigger: ".o_field_widget[name='framework'] .o_select_menu_toggler",
-            run: "click",
-        },
-        {
-            content: "IDIC",
-            trigger: ".o_select_menu_item:contains('IDIC')",
-            run: "click",
-        },
-        {
-            // The framework's onchange has answered: its survey is chosen.
-            content: "The IDIC survey is chosen",
-            trigger: ".o_field_widget[name='survey_id']:contains('IDIC')",
-        },
-        {
             content: "Name it",
             trigger: ".o_field_widget[name='name'] input",
             run: `edit ${NAME}`,
@@ -64,8 +49,19 @@ registry.category("web_tour.tours").add("partner_idic_assessment", {
             run: "click",
         },
         {
-            content: "Still the IDIC framework",
-            trigger: ".o_field_widget[name='framework']:contains('IDIC')",
+            content: "Choose the framework",
+            trigger: ".o_field_widget[name='framework'] .o_select_menu_toggler",
+            run: "click",
+        },
+        {
+            content: "IDIC",
+            trigger: ".o_select_menu_item:contains('IDIC')",
+            run: "click",
+        },
+        {
+            // The framework's onchange has answered: its survey is chosen.
+            content: "The IDIC survey is chosen",
+            trigger: ".o_field_widget[name='survey_id'] input:value('IDIC Self-Assessment')",
         },
         {
             content: "Save",
