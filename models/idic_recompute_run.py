@@ -27,6 +27,7 @@ import socket
 import time
 from datetime import timedelta
 
+import psycopg2.errors
 from psycopg2.extensions import TransactionRollbackError
 
 from odoo import api, fields, models
@@ -305,8 +306,16 @@ class IdicRecomputeRun(models.Model):
 
     @api.model
     def _idic_start_run(self, job, company, batch_size):
-        """Create the run of ``job`` for ``company``, stage it and cut its
-        ranges, and commit: from then on any worker can take its ranges."""
+        """Start the run of ``job`` for ``company``: take up the run that
+        ended today, else create one; stage it and cut its ranges, and
+        commit: from then on any worker can take its ranges. A job run again
+        on the same day (its action called by hand, a new round) keeps one
+        run per job, company and day, staged once more, so the list of runs
+        reads one line a day."""
+        run = self._idic_reopen_run(job, company)
+        if run:
+            run._idic_restage(batch_size)
+            return run
         self.env.cr.execute(
             SQL(
                 """INSERT INTO idic_recompute_run
@@ -328,6 +337,42 @@ class IdicRecomputeRun(models.Model):
             return self._idic_current_run(job, company)
         run = self.browse(row[0])
         run._idic_restage(batch_size)
+        return run
+
+    @api.model
+    def _idic_reopen_run(self, job, company):
+        """The run of ``job`` for ``company`` that ended today, set running
+        again (none when another worker holds it or runs the job already)."""
+        cr = self.env.cr
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(
+                    SQL(
+                        """UPDATE idic_recompute_run
+                              SET state = 'running', round_open = TRUE,
+                                  done_at = NULL, write_uid = %(uid)s,
+                                  write_date = now() AT TIME ZONE 'UTC'
+                            WHERE id = (SELECT id FROM idic_recompute_run
+                                         WHERE job = %(job)s
+                                           AND COALESCE(company_id, 0) = %(company)s
+                                           AND date = %(today)s AND state = 'done'
+                                         ORDER BY id DESC LIMIT 1
+                                           FOR UPDATE SKIP LOCKED)
+                        RETURNING id""",
+                        job=job,
+                        company=company.id or 0,
+                        today=fields.Date.context_today(self),
+                        uid=self.env.uid,
+                    )
+                )
+                row = cr.fetchone()
+        except psycopg2.errors.UniqueViolation:
+            # Another worker started the job meanwhile: join its run.
+            return self.browse()
+        if not row:
+            return self.browse()
+        run = self.browse(row[0])
+        run.invalidate_recordset()
         return run
 
     def _idic_restage(self, batch_size):

@@ -349,14 +349,26 @@ class TestRecomputeRun(RecomputeCase):
     def test_next_round_starts_new_runs(self):
         """The later calls of a round (the calls of the job's action until
         one goes through every company) do not start a company's run again;
-        the next call after that starts a new round, for every company."""
+        the next call after that starts a new round, for every company: on
+        the same day it takes up the day's runs again (one run per job,
+        company and day in the list of runs), on the next day new ones."""
         calls = 1
         while self.call()[1]:
             calls += 1
         first = self.runs()
         self.assertEqual(calls, len(first.range_ids))
         self.assertFalse(any(first.mapped("round_open")))
+        self.assertEqual(set(first.mapped("stage_count")), {1})
+        self.call(spent=False)
+        self.assertEqual(self.runs(), first, "a second run on the same day")
+        self.assertEqual(set(first.mapped("state")), {"done"})
+        self.assertEqual(set(first.mapped("stage_count")), {2})
+        self.assertEqual(set(first.range_ids.mapped("state")), {"done"})
+        self.assertRunsEnded("value")
+        self.today = TODAY + timedelta(days=1)
         self.call(spent=False)
         second = self.runs() - first
         self.assertEqual(second.company_id, first.company_id)
         self.assertEqual(set(second.mapped("state")), {"done"})
+        self.assertEqual(set(second.mapped("date")), {self.today})
+        self.assertEqual(set(first.mapped("date")), {TODAY})
