@@ -31,10 +31,12 @@ class ResPartner(models.Model):
         copy=False,
         groups=INTERNAL,
         help="For a customer still likely to be active (the churn risk limit of "
-        "Settings): the day by which it buys again with even odds, today + the "
-        "median wait to its next purchase given that it is active. Set at the "
-        "first recompute after a purchase and kept until the next one, so that "
-        "a passed date means the customer did not buy when expected (overdue).",
+        "Settings): the day by which it buys again with even odds, counted from "
+        "its last purchase: that day + the median wait to its next purchase "
+        "given that it is active, as the model gives it on the day of the "
+        "purchase. It stays until the next purchase (whenever the recompute "
+        "runs), so that a passed date means the customer did not buy when "
+        "expected (overdue).",
     )
     idic_churn_band = fields.Selection(
         CHURN_BANDS,
@@ -169,35 +171,27 @@ class ResPartner(models.Model):
                 ),
                 [*columns, "next_date", "churn_band"],
             )
-        key = str(company.id)
-        today = self.env.context.get("idic_clv_today") or fields.Date.context_today(
-            self
+        # The wait as the model gives it on the day of the last purchase
+        # (the customer's age then, its repeat purchases), counted from that
+        # day: the same date whichever day the job runs, kept until the next
+        # purchase, so that a passed date means overdue.
+        wait = fit._idic_wait_days_sql(
+            SQL("(q.invoice_days - 1)"), SQL("(q.last_date - q.first_date)")
         )
-        age = SQL(
-            "GREATEST(%s::date - q.first_date, q.last_date - q.first_date)", today
-        )
-        wait = fit._idic_wait_days_sql(SQL("(q.invoice_days - 1)"), age)
         return (
             SQL(
                 """
                 SELECT q.*,
                        CASE WHEN q.p_alive IS NULL OR q.p_alive < %(limit)s THEN NULL
-                            WHEN cp.idic_next_purchase_date ? %(key)s
-                                 AND (cp.idic_last_invoice_date ->> %(key)s)::date
-                                     IS NOT DISTINCT FROM q.last_date
-                            THEN (cp.idic_next_purchase_date ->> %(key)s)::date
                             WHEN %(wait)s <= %(max_wait)s
-                            THEN %(today)s::date + CEIL(%(wait)s)::int
+                            THEN q.last_date + CEIL(%(wait)s)::int
                        END AS next_date,
                        %(band)s AS churn_band
                   FROM (%(query)s) q
-                  JOIN res_partner cp ON cp.id = q.partner_id
                 """,
                 limit=company.idic_churn_threshold / 100.0,
-                key=key,
                 wait=wait,
                 max_wait=MAX_WAIT_DAYS,
-                today=today,
                 band=fit._idic_churn_band_sql(SQL("q.p_alive")),
                 query=query,
             ),

@@ -514,7 +514,8 @@ class TestClvFit(IdicCase):
     def test_next_purchase_and_churn_bands(self):
         """Too few repeat customers for the models: each customer's own
         rhythm gives its probability of being active, its band and the day
-        it is expected to buy by; the date stays until it buys again."""
+        it is expected to buy by, counted from its last purchase with its
+        rhythm as of that day; the date stays until it buys again."""
         company = self.new_company("IDIC Predictions N", idic_churn_threshold=20.0)
         # A: every 20 days, last 5 days ago; B: 3 purchases 100 days apart,
         # silent 100 days; C: once, 10 days ago; D: twice, 300 and 280 days ago.
@@ -527,14 +528,16 @@ class TestClvFit(IdicCase):
         # Repeat purchase rate of a one-time buyer: 3 + 2 + 1 repeat
         # purchases over 65 + 300 + 10 + 300 days of age.
         zero_rate = 6 / 675
+        # (probability of being active, days ago of the last purchase, the
+        # median wait from it: ln 2 x age / repeat purchases as of that day)
         expected = {
-            a: (math.exp(-3 / 60 * 5), math.log(2) * 65 / 3),
-            b: (math.exp(-2 / 200 * 100), math.log(2) * 300 / 2),
-            c: (math.exp(-zero_rate * 10), math.log(2) / zero_rate),
-            d: (math.exp(-1 / 20 * 280), math.log(2) * 300 / 1),
+            a: (math.exp(-3 / 60 * 5), 5, math.log(2) * 60 / 3),
+            b: (math.exp(-2 / 200 * 100), 100, math.log(2) * 200 / 2),
+            c: (math.exp(-zero_rate * 10), 10, math.log(2) / zero_rate),
+            d: (math.exp(-1 / 20 * 280), 280, math.log(2) * 20 / 1),
         }
         bands = {}
-        for partner, (p_alive, wait) in expected.items():
+        for partner, (p_alive, last, wait) in expected.items():
             self.assertAlmostEqual(
                 self.value(partner, "idic_p_alive", company), p_alive, 5
             )
@@ -546,7 +549,9 @@ class TestClvFit(IdicCase):
                 self.assertFalse(date, partner.name)
             else:
                 self.assertEqual(
-                    date, self.today + timedelta(days=math.ceil(wait)), partner.name
+                    date,
+                    self.today + timedelta(days=math.ceil(wait) - last),
+                    partner.name,
                 )
         self.assertEqual(list(bands.values()), ["low", "medium", "low", "high"])
         a_date = self.value(a, "idic_next_purchase_date", company)
@@ -562,7 +567,9 @@ class TestClvFit(IdicCase):
             ),
             d,
         )
-        # A is expected within 30 days (ln 2 x 65 / 3 = 15.02 days).
+        # A is expected within 30 days (5 days ago + ln 2 x 60 / 3 = 13.9
+        # days); B was expected 30 days ago (100 days ago + 69.3 days), C in
+        # 68 days.
         self.assertLessEqual(a_date, self.today + timedelta(days=30))
         week = Partner.search(
             [
@@ -572,8 +579,10 @@ class TestClvFit(IdicCase):
             ]
         )
         self.assertEqual(week, a)
+        self.assertTrue(b.with_company(company).idic_next_purchase_overdue)
+        self.assertFalse(a.with_company(company).idic_next_purchase_overdue)
         # Days later, no purchase: A's date is kept (its probability of being
-        # active is down to exp(-1.2), still above the limit), and once
+        # active is down to exp(-0.85), still above the limit), and once
         # passed, A is overdue, on the Overview too.
         with freeze_time(a_date + timedelta(days=3)):
             self.recompute(company)
@@ -585,7 +594,7 @@ class TestClvFit(IdicCase):
                     ("id", "in", everyone.ids),
                 ]
             )
-            self.assertEqual(overdue, a)
+            self.assertEqual(overdue, a | b)
             overview = (
                 self.env["idic.overview"]
                 .with_user(self.idic_user)

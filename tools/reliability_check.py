@@ -1019,11 +1019,8 @@ def final_state(dbname, left_out_cards):
     membership lines and reminders, each card's balance and ledger totals by
     kind (but the cards ``left_out_cards``, whose redemptions race with the
     expiry by design), the e-mails queued. The moves in between (previous
-    tier, history rows) are the interleaving's own, and so is the expected
-    next purchase date: set by the first run after a purchase from that
-    run's fit and kept until the next purchase (issue #28), it is the day
-    the job first saw the purchase."""
-    state = snapshot(dbname, {"idic_previous_tier_id", "idic_next_purchase_date"})
+    tier, history rows) are the interleaving's own."""
+    state = snapshot(dbname, {"idic_previous_tier_id"})
     keep = ("res_partner", "membership_membership_line", "idic_member_reminder")
     result = {table: state[table] for table in keep}
     with pg(dbname) as cr:
