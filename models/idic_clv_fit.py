@@ -49,6 +49,9 @@ METHODS = [
 PREDICTING = ("model", "pareto_nbd", "baseline")
 MODEL_NAMES = {"model": "BG/NBD", "pareto_nbd": "Pareto/NBD"}
 RECENT_DAYS = 90
+# The customers or repeat customers may move by this share before the models
+# are fitted again ahead of the company's refit interval.
+REFIT_SHARE = 0.05
 # Fits kept per company: one per day (the last of the day), for a year.
 KEEP_DAYS = 400
 # The next purchase is at most this far (days): beyond it, no date.
@@ -296,6 +299,35 @@ class IdicClvFit(models.Model):
             "IDIC value: %s predicts with %s (%s)", company.name, fit.method, fit.reason
         )
         return fit if fit.method in PREDICTING else self.browse()
+
+    @api.model
+    def _idic_reusable_fit(self, company, today, x):
+        """The company's last fit when it still predicts on ``today`` (else
+        an empty recordset): a fit of a purchase model or of the baseline,
+        made less than ``idic_clv_refit_days`` days before, with the purchase
+        model and holdout settings of now, on customers (``x``: their repeat
+        purchases) and repeat customers that moved by at most REFIT_SHARE
+        since. Between two fits the customers' predictions are as of the
+        fit's day, so that a night without new invoices rewrites none."""
+        company = company.sudo()
+        fit = company.idic_clv_fit_id
+        if not (
+            fit
+            and fit.method in PREDICTING
+            and fit.today
+            and fit.today <= today
+            and (today - fit.today).days < company.idic_clv_refit_days
+            and fit.choice == company.idic_clv_model_choice
+            and fit.holdout_weeks == company.idic_clv_holdout_weeks
+        ):
+            return self.browse()
+        for before, now in (
+            (fit.customers, len(x)),
+            (fit.repeat_customers, int(np.count_nonzero(x > 0))),
+        ):
+            if abs(now - before) > REFIT_SHARE * max(before, 1):
+                return self.browse()
+        return fit
 
     @api.model
     def _idic_data_summary(self, company, today, x, T):

@@ -36,6 +36,16 @@ class ResCompany(models.Model):
         "many weeks ago, and their predictions for these weeks compared with "
         "what the customers bought.",
     )
+    idic_clv_refit_days = fields.Integer(
+        string="Fit Again Every (days)",
+        default=7,
+        help="How often the purchase models are fitted and checked again. "
+        "Between two fits the customers' predictions are as of the day of the "
+        "last fit (their age that day): they change only when their own "
+        "purchases do, so a night without new invoices rewrites none of them. "
+        "Changing the purchase model or the holdout fits again at the next "
+        "recompute. 1: every day.",
+    )
     idic_churn_low_threshold = fields.Float(
         string="Low Risk From (%)",
         default=70.0,
@@ -100,6 +110,7 @@ class ResCompany(models.Model):
 
     @api.constrains(
         "idic_clv_holdout_weeks",
+        "idic_clv_refit_days",
         "idic_churn_low_threshold",
         "idic_churn_high_threshold",
         "idic_clv_min_customers",
@@ -111,6 +122,10 @@ class ResCompany(models.Model):
             if not 4 <= company.idic_clv_holdout_weeks <= 260:
                 raise ValidationError(
                     self.env._("The holdout period must be 4 to 260 weeks.")
+                )
+            if not 1 <= company.idic_clv_refit_days <= 366:
+                raise ValidationError(
+                    self.env._("The models are fitted again every 1 to 366 days.")
                 )
             low = company.idic_churn_low_threshold
             high = company.idic_churn_high_threshold

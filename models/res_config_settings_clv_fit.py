@@ -13,6 +13,9 @@ class ResConfigSettings(models.TransientModel):
     idic_clv_holdout_weeks = fields.Integer(
         related="company_id.idic_clv_holdout_weeks", readonly=False
     )
+    idic_clv_refit_days = fields.Integer(
+        related="company_id.idic_clv_refit_days", readonly=False
+    )
     idic_churn_low_threshold = fields.Float(
         related="company_id.idic_churn_low_threshold", readonly=False
     )

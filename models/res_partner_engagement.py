@@ -472,10 +472,12 @@ class ResPartner(models.Model):
 
     @api.model
     def _idic_stage_predicted_clv(self, company, today):
-        """Fit the purchase models (or not: too few repeat customers) and put
-        the probability of being active, expected purchases and predicted
-        value of each staged customer with an invoice in a temporary table.
-        Returns the method: model or simple."""
+        """Fit the purchase models (or not: too few repeat customers), or
+        keep the company's last fit while it holds (``_idic_reusable_fit``:
+        the predictions are then as of its day), and put the probability of
+        being active, expected purchases and predicted value of each staged
+        customer with an invoice in a temporary table. Returns the method:
+        model or simple."""
         cr = self.env.cr
         rows = self._idic_purchase_rows(company, today)
         if rows:
@@ -483,7 +485,18 @@ class ResPartner(models.Model):
             ids = data[:, 0].astype(int).tolist()
             x, t_x, T, m, ratio = (data[:, col] for col in range(1, 6))
             t_x, T = t_x / DAYS_PER_UNIT, T / DAYS_PER_UNIT
-            fitted = self._idic_fit_clv_models(company, x, t_x, T, m)
+            fitted = self.env["idic.clv.fit"]._idic_reusable_fit(company, today, x)
+            if fitted:
+                # Predictions as of the fit's day: each customer's age then
+                # (or at its last purchase, when it bought since).
+                T = np.maximum(T - (today - fitted.today).days / DAYS_PER_UNIT, t_x)
+                _logger.info(
+                    "IDIC value: %s predicts with its fit of %s",
+                    company.name,
+                    fitted.today,
+                )
+            else:
+                fitted = self._idic_fit_clv_models(company, x, t_x, T, m)
         else:
             ids, fitted = [], self._idic_fit_clv_models(company, *[np.zeros(0)] * 4)
         if fitted:

@@ -19,6 +19,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import freeze_time
+from odoo.tools import SQL
 
 from ..models import clv_check, clv_model
 from .common import IdicCase, new_user
@@ -507,6 +508,75 @@ class TestClvFit(IdicCase):
         self.assertTrue(self.value(partners[0], "idic_p_alive", company))
         self.assertEqual(self.value(partners[0], "idic_clv_method", company), "simple")
         self.assertFalse(partners[0].with_company(company).idic_prediction_notice)
+
+    def test_fit_kept_between_refits(self):
+        """Between two fits (every 7 days by default) the models are not
+        fitted again and the predictions are as of the fit's day: nights
+        without new invoices leave the customers' predictions, and their
+        rows, as they were. The 7th day, a changed purchase model or a
+        customer base moved by more than 5 % fits again."""
+        company = self.new_company(
+            "IDIC Predictions K", idic_clv_min_repeat_customers=4
+        )
+        partners = self.invoices(company, churning_customers(9, 40, 0.3), spread=True)
+        self.recompute(company)
+        fit = company.idic_clv_fit_id
+        self.assertIn(fit.method, ("model", "pareto_nbd"), fit.reason)
+        self.assertEqual(company.idic_clv_refit_days, 7)
+        names = (
+            "idic_p_alive",
+            "idic_expected_purchases",
+            "idic_predicted_clv",
+            "idic_clv",
+            "idic_churn_band",
+            "idic_next_purchase_date",
+        )
+
+        def predictions():
+            return [[self.value(p, name, company) for name in names] for p in partners]
+
+        def versions():
+            # An UPDATE gives a row a new version (ctid), even when it
+            # writes the same values.
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, ctid::text FROM res_partner WHERE id = ANY(%s) ORDER BY id",
+                    partners.ids,
+                )
+            )
+            return self.env.cr.fetchall()
+
+        before, rows = predictions(), versions()
+        for days in (1, 6):
+            with freeze_time(self.today + timedelta(days=days)):
+                self.recompute(company)
+            self.assertEqual(
+                company.idic_clv_fit_id, fit, f"fitted again on day {days}"
+            )
+            self.assertEqual(predictions(), before, f"predictions moved on day {days}")
+        self.assertEqual(versions(), rows, "a night without invoices rewrote partners")
+        # The 7th day: fitted again, as of that day.
+        later = self.today + timedelta(days=7)
+        with freeze_time(later):
+            self.recompute(company)
+            refit = company.idic_clv_fit_id
+            self.assertNotEqual(refit, fit)
+            self.assertEqual(refit.today, later)
+            self.assertNotEqual(predictions(), before)
+            # The purchase model changed in Settings: fitted again the same day
+            # (the day's last fit replaces the others).
+            company.idic_clv_model_choice = "bgnbd"
+            self.recompute(company)
+            self.assertNotEqual(company.idic_clv_fit_id, refit)
+            self.assertEqual(company.idic_clv_fit_id.choice, "bgnbd")
+            kept = company.idic_clv_fit_id
+            # Three new customers (40 to 43, more than 5 %): fitted again.
+            self.invoices(company, [[3], [2], [1]])
+            self.recompute(company)
+            self.assertNotEqual(company.idic_clv_fit_id, kept)
+            self.assertEqual(company.idic_clv_fit_id.customers, 43)
+        with self.assertRaises(ValidationError):
+            company.idic_clv_refit_days = 0
 
     # ------------------------------------------------------------------------
     # Next purchase date and churn bands
