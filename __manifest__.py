@@ -106,6 +106,7 @@
         "demo/partner_idic_portal_demo.xml",
         "demo/partner_idic_actions_demo.xml",
         "demo/partner_idic_fundraising_demo.xml",
+        "demo/partner_idic_portal_fundraising_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -128,3 +128,4 @@ from . import idic_overview_fundraising
 from . import idic_fund_portal
 from . import idic_recurring_gift_portal
 from . import res_partner_donor_portal_fundraising
+from . import idic_demo_portal_fundraising

@@ -1,9 +1,47 @@
 import { registry } from "@web/core/registry";
 
-// The customer portal (issue #27), as a portal customer uses it. The steps
-// use the pages' classes, not their words, so that the Persian tours run the
-// same steps; each Persian tour also checks a Persian label and the right to
-// left layout.
+// The customer portal (issue #27), as a portal customer uses it, in English
+// and in Persian. Each flow is one list of steps, registered once per
+// language (``<tour>_en``, ``<tour>_fa``): the steps find the pages' elements
+// by their classes, and the words they check come from the language's table
+// below. Each tour first checks that the page is in its language: a
+// translated label, and the layout's direction (right to left in Persian).
+
+const TEXTS = {
+    en: {
+        savePreferences: "Save my preferences",
+        preferencesSaved: "Your preferences are saved",
+        currentMember: "Current Member",
+        renewed: "your payment is received",
+        give: "Give and pay online",
+        receipt: "Download your receipt",
+        invited: "You were invited by a friend",
+        referredBy: "You were referred by Tour Referrer Co",
+    },
+    fa: {
+        savePreferences: "ذخیرهٔ ترجیحات من",
+        preferencesSaved: "ترجیحات شما ذخیره شد",
+        currentMember: "عضو فعلی",
+        renewed: "پرداخت شما دریافت شد",
+        give: "اهدا و پرداخت آنلاین",
+        receipt: "رسید خود را دریافت کنید",
+        invited: "دوستی شما را دعوت کرده است",
+        referredBy: "شما توسط Tour Referrer Co",
+    },
+};
+
+/** The element ``selector`` shows ``text``, on a page laid out in the
+ * direction of ``lang`` (the portal layout marks right to left with o_rtl). */
+function layout(lang) {
+    return lang === "fa" ? "#wrapwrap.o_rtl" : "#wrapwrap:not(.o_rtl)";
+}
+
+function inLanguage(lang, selector, text) {
+    return {
+        content: `The page is in ${lang === "fa" ? "Persian, right to left" : "English, left to right"}`,
+        trigger: `${layout(lang)} ${selector}:contains('${text}')`,
+    };
+}
 
 /** Pay on the host's payment page with the demo provider, then follow the
  * status page back to the landing page. */
@@ -33,13 +71,9 @@ function payWithDemo() {
     ];
 }
 
-registry.category("web_tour.tours").add("partner_idic_portal_preferences", {
-    url: "/my/relationship",
-    steps: () => [
-        {
-            content: "The page is laid out right to left, in Persian",
-            trigger: "#wrapwrap.o_rtl .o_idic_save_preferences:contains('ذخیرهٔ ترجیحات من')",
-        },
+function preferencesSteps(lang, t) {
+    return [
+        inLanguage(lang, ".o_idic_save_preferences", t.savePreferences),
         {
             content: "Prefer SMS",
             trigger: "select[name='channel']",
@@ -63,18 +97,14 @@ registry.category("web_tour.tours").add("partner_idic_portal_preferences", {
         },
         {
             content: "Saved",
-            trigger: ".o_idic_portal_notice:contains('ذخیره شد')",
+            trigger: `.o_idic_portal_notice:contains('${t.preferencesSaved}')`,
         },
-    ],
-});
+    ];
+}
 
-registry.category("web_tour.tours").add("partner_idic_portal_renew", {
-    url: "/my/membership",
-    steps: () => [
-        {
-            content: "The membership ends soon",
-            trigger: ".o_idic_member_status:contains('Current Member')",
-        },
+function renewSteps(lang, t) {
+    return [
+        inLanguage(lang, ".o_idic_member_status", t.currentMember),
         {
             content: "Renew",
             trigger: ".o_idic_member_renew_form .o_idic_member_renew",
@@ -84,18 +114,14 @@ registry.category("web_tour.tours").add("partner_idic_portal_renew", {
         ...payWithDemo(),
         {
             content: "Thanked, the membership continues",
-            trigger: ".o_idic_portal_notice:contains('your payment is received')",
+            trigger: `${layout(lang)} .o_idic_portal_notice:contains('${t.renewed}')`,
         },
-    ],
-});
+    ];
+}
 
-registry.category("web_tour.tours").add("partner_idic_portal_give", {
-    url: "/my/giving",
-    steps: () => [
-        {
-            content: "The page is laid out right to left, in Persian",
-            trigger: "#wrapwrap.o_rtl .o_idic_give:contains('اهدا و پرداخت آنلاین')",
-        },
+function giveSteps(lang, t) {
+    return [
+        inLanguage(lang, ".o_idic_give", t.give),
         {
             content: "Give 25",
             trigger: "input[name='amount']",
@@ -110,18 +136,15 @@ registry.category("web_tour.tours").add("partner_idic_portal_give", {
         ...payWithDemo(),
         {
             content: "Thanked, with the receipt",
-            trigger: ".o_idic_portal_notice .o_idic_thanks_receipt",
+            trigger: `${layout(lang)} .o_idic_portal_notice .o_idic_thanks_receipt:contains('${t.receipt}')`,
         },
-    ],
-});
+    ];
+}
 
 // Started on a referral link (/ref/<code>), which leads to the sign-up.
-registry.category("web_tour.tours").add("partner_idic_portal_referral", {
-    steps: () => [
-        {
-            content: "The invitation is applied",
-            trigger: ".o_idic_signup_referral",
-        },
+function referralSteps(lang, t) {
+    return [
+        inLanguage(lang, ".o_idic_signup_referral", t.invited),
         {
             content: "Name",
             trigger: ".oe_signup_form input[name='name']",
@@ -149,8 +172,24 @@ registry.category("web_tour.tours").add("partner_idic_portal_referral", {
             expectUnloadPage: true,
         },
         {
-            content: "Referred by the friend whose link it followed",
-            trigger: ".o_idic_portal_relationship:contains('You were referred by Tour Referrer Co')",
+            content: "Referred by the friend whose link it followed, in the same language",
+            trigger: `${layout(lang)} .o_idic_portal_relationship:contains('${t.referredBy}')`,
         },
-    ],
-});
+    ];
+}
+
+const FLOWS = {
+    partner_idic_portal_preferences: { url: "/my/relationship", steps: preferencesSteps },
+    partner_idic_portal_renew: { url: "/my/membership", steps: renewSteps },
+    partner_idic_portal_give: { url: "/my/giving", steps: giveSteps },
+    partner_idic_portal_referral: { url: undefined, steps: referralSteps },
+};
+
+for (const [name, flow] of Object.entries(FLOWS)) {
+    for (const lang of Object.keys(TEXTS)) {
+        registry.category("web_tour.tours").add(`${name}_${lang}`, {
+            url: flow.url,
+            steps: () => flow.steps(lang, TEXTS[lang]),
+        });
+    }
+}
