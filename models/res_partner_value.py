@@ -118,7 +118,7 @@ class ResPartner(models.Model):
         compute="_compute_idic_recency_days",
         search="_search_idic_recency_days",
         readonly=True,
-        help="Days since the last posted customer invoice (from its date, today).",
+        help="Days since the last posted customer invoice.",
     )
     idic_frequency = fields.Integer(
         string="Frequency",
