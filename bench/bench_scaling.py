@@ -63,7 +63,7 @@ it when a database has none; ``--partners`` / ``--moves`` and
 
     python3 bench/bench_scaling.py -c .run/bench.conf -d partner_idic_bench \\
         --large-database partner_idic_bench_1m [--only scheduler|workers|data] \\
-        [--states first|nightly|first,nightly]
+        [--states first,nightly,nightly-new] [--without-models]
 
 Building the large set (once; see bench/README.md for its time and disk):
 
