@@ -8,11 +8,13 @@ and copied to its contacts.
 """
 
 import logging
+import math
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.sql import drop_index, make_index_name
 
@@ -45,8 +47,9 @@ RFM_SEGMENT_GRID = {
 
 # Company-dependent columns written by the engine, with the SQL type of the
 # value of the staging table they come from.
+# Recency is not among them: it is derived from the last invoice date when
+# read (a stored count of days would change every night for every customer).
 VALUE_COLUMNS = [
-    "idic_recency_days",
     "idic_frequency",
     "idic_monetary",
     "idic_first_invoice_date",
@@ -112,8 +115,8 @@ class ResPartner(models.Model):
 
     idic_recency_days = fields.Integer(
         string="Recency (days)",
-        company_dependent=True,
-        index=False,
+        compute="_compute_idic_recency_days",
+        search="_search_idic_recency_days",
         readonly=True,
         help="Days since the last posted customer invoice.",
     )
@@ -228,6 +231,40 @@ class ResPartner(models.Model):
         # The tier gives its pricelist (product.pricelist): a tier move
         # changes the pricelist a partner reads.
         return super()._compute_product_pricelist()
+
+    @api.depends("idic_last_invoice_date")
+    @api.depends_context("company")
+    def _compute_idic_recency_days(self):
+        # Derived when read: a stored figure that only ages would make the
+        # nightly job rewrite every customer's row (see ARCHITECTURE.md).
+        today = fields.Date.context_today(self)
+        for partner in self:
+            last = partner.idic_last_invoice_date
+            partner.idic_recency_days = (today - last).days if last else 0
+
+    def _search_idic_recency_days(self, operator, value):
+        """Recency in days as a condition on the last invoice date of the
+        current company: more days is an older date."""
+        today = fields.Date.context_today(self)
+        if operator == "in":
+            days = [v for v in value if isinstance(v, int) and not isinstance(v, bool)]
+            dates = [today - relativedelta(days=v) for v in days]
+            domain = Domain("idic_last_invoice_date", "in", dates)
+            if False in value or None in value:
+                domain |= Domain("idic_last_invoice_date", "=", False)
+            return domain
+        inverted = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
+        if operator not in inverted or isinstance(value, bool):
+            return NotImplemented
+        if not isinstance(value, int | float):
+            return NotImplemented
+        # Whole days: "more than 2.5 days" is "at least 3 days".
+        days = math.floor(value) if operator in (">", "<=") else math.ceil(value)
+        return Domain(
+            "idic_last_invoice_date",
+            inverted[operator],
+            today - relativedelta(days=days),
+        )
 
     def init(self):
         result = super().init()
@@ -567,7 +604,6 @@ class ResPartner(models.Model):
         (alias ``t``) that the apply step writes; a hook for the stages that
         add columns to the staging table."""
         return {
-            "idic_recency_days": SQL("t.recency_days"),
             "idic_frequency": SQL("t.frequency"),
             "idic_monetary": SQL("t.monetary"),
             "idic_first_invoice_date": SQL("t.first_date"),

@@ -116,7 +116,11 @@ class ResPartner(models.Model):
                    SET %(score)s, %(category)s, %(csat)s
                   FROM figures f
                  WHERE p.commercial_partner_id = f.pid
+                   AND (p.idic_nps_score -> %(key)s, p.idic_nps_category -> %(key)s,
+                        p.idic_csat_last -> %(key)s)
+                       IS DISTINCT FROM (f.score, f.category, f.csat)
                 """,
+                key=key,
                 ids=list(customer_ids),
                 company=company.id,
                 score=put_company_value("idic_nps_score", key, SQL("f.score")),

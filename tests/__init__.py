@@ -58,3 +58,4 @@ from . import test_first_run
 from . import test_demo_history
 from . import test_portal_fundraising
 from . import test_portal_demo
+from . import test_quiet_night

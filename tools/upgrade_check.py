@@ -65,6 +65,10 @@ REMOVED_COLUMNS = {
     ("res_partner", "idic_tier_pricelist_id"): "19.0.1.1.0: a tier's pricelist is "
     "resolved when needed, no longer written on the partners (issue 29); "
     "migrations/19.0.1.1.0/pre-tier_pricelists.py drops it",
+    ("res_partner", "idic_recency_days"): "19.0.1.1.0: recency is derived from "
+    "the last invoice date when read, no longer stored: a stored count of days "
+    "made every night rewrite every customer's row (issue 29); "
+    "migrations/19.0.1.1.0/pre-recency_derived.py drops it",
 }
 REMOVED_TABLES = {}
 # Records defined by XML id that the current release changes or drops on
