@@ -283,7 +283,7 @@ def value_crons(env):
 
 def reset(registry, never_ran=False):
     """Clear (and commit) every figure the value job wrote, its tier history,
-    its resume cursor and its runs, and make its scheduled actions idle, last
+    the model fits, its resume cursor and its runs, and make its scheduled actions idle, last
     run a day ago (``never_ran``: never, as on a new database); then VACUUM
     ANALYZE. The partners get back the state of the data set as built."""
     import odoo  # noqa: PLC0415
@@ -299,6 +299,11 @@ def reset(registry, never_ran=False):
         cr.execute(clear_sql(engine_columns(env), keys))
         cleared = cr.rowcount
         cr.execute(SQL("DELETE FROM idic_tier_history"))
+        if table_exists(cr, "idic_clv_fit"):
+            # The model fits too: a first run fits the models (the value job
+            # keeps a company's fit for days, issue #28's refit interval).
+            cr.execute(SQL("UPDATE res_company SET idic_clv_fit_id = NULL"))
+            cr.execute(SQL("DELETE FROM idic_clv_fit"))
         if cursor_param:
             env["ir.config_parameter"].set_param(cursor_param, "0,0")
         if table_exists(cr, RUN_TABLE):
