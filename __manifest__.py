@@ -43,6 +43,7 @@
         "views/idic_overview_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_config_settings_relationship_views.xml",
+        "views/res_config_settings_outbound_views.xml",
         "data/idic_member_data.xml",
         "views/idic_member_views.xml",
         "data/idic_action_rule_data.xml",
