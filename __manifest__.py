@@ -58,6 +58,7 @@
         "views/idic_overview_chart_views.xml",
         "report/idic_overview_report.xml",
         "views/idic_engagement_views.xml",
+        "views/idic_segment_entries_views.xml",
         "views/res_config_settings_fit_views.xml",
         "security/idic_assessment_security.xml",
         "data/idic_assessment_survey_idic.xml",

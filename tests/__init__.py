@@ -57,3 +57,4 @@ from . import test_tours_menus
 from . import test_first_run
 from . import test_demo_history
 from . import test_portal_fundraising
+from . import test_segment_entries
