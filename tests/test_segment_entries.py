@@ -6,9 +6,10 @@ relationship user, on exactly the customers of the segment, and the
 campaign it makes is named after the segment."""
 
 from odoo import Command
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
+from .common import new_user
 from .test_segment_action import SegmentCase
 
 
@@ -182,3 +183,31 @@ class TestSegmentEntries(SegmentCase):
         self.assertEqual(self._customers(wizard), members)
         self.assertIn(top.name, wizard.source)
         self.assertIn(top.name, wizard.name)
+
+
+@tagged("post_install", "-at_install")
+class TestSegmentEntriesTour(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.seller = new_user(
+            cls.env, login="idic_tour_entries", groups="partner_idic.group_idic_user"
+        )
+        churning = cls.env["res.partner"].create(
+            [
+                {"name": f"Tour Churning {n}", "is_company": True, "customer_rank": 1}
+                for n in range(2)
+            ]
+        )
+        churning.with_company(cls.env.company).write(
+            {
+                "idic_engagement_segment": "champions",
+                "idic_clv_method": "model",
+                "idic_p_alive": 0.05,
+            }
+        )
+
+    def test_tour_quadrant_and_churn_list(self):
+        self.start_tour(
+            "/odoo", "partner_idic_segment_entries", login=self.seller.login
+        )
