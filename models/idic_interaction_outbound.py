@@ -38,7 +38,7 @@ class IdicInteraction(models.Model):
         # A mailing answers the request like any outbound interaction, unless
         # the request's company says its newsletters are not answers.
         mailings = self.filtered(lambda i: i.mailing_id and i.direction == "outbound")
-        super(IdicInteraction, self - mailings)._answer_open_requests()
+        result = super(IdicInteraction, self - mailings)._answer_open_requests()
         if mailings:
             self._idic_refresh_responses(
                 SQL(
@@ -47,6 +47,7 @@ class IdicInteraction(models.Model):
                     max(mailings.mapped("date")),
                 )
             )
+        return result
 
     @api.model
     def _idic_refresh_responses(self, where):

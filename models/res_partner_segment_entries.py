@@ -21,18 +21,23 @@ class ResPartner(models.Model):
         labels = dict(
             self._fields["idic_engagement_segment"]._description_selection(self.env)
         )
+        churn = self.env._("Churn Risk")
+        undervalued = self.env._("Undervalued Customers")
+        lybunt = self.env._("LYBUNT")
+        sybunt = self.env._("SYBUNT")
         segments = {
-            "churn": (self.env._("Churn Risk"), [("idic_churn_risk", "=", True)]),
+            "churn": (churn, [("idic_churn_risk", "=", True)]),
             "undervalued": (
-                self.env._("Undervalued Customers"),
+                undervalued,
                 [("idic_engagement_segment", "=", "advocates")],
             ),
-            "lybunt": (self.env._("LYBUNT"), [("idic_lybunt", "=", True)]),
-            "sybunt": (self.env._("SYBUNT"), [("idic_sybunt", "=", True)]),
+            "lybunt": (lybunt, [("idic_lybunt", "=", True)]),
+            "sybunt": (sybunt, [("idic_sybunt", "=", True)]),
         }
         for key, _label in ENGAGEMENT_SEGMENTS:
+            label = self.env._("Engagement quadrant %(quadrant)s", quadrant=labels[key])
             segments[f"quadrant_{key}"] = (
-                self.env._("Engagement quadrant %(quadrant)s", quadrant=labels[key]),
+                label,
                 [("idic_engagement_segment", "=", key)],
             )
         return segments
