@@ -129,3 +129,7 @@ from . import idic_fund_portal
 from . import idic_recurring_gift_portal
 from . import res_partner_donor_portal_fundraising
 from . import idic_demo_portal_fundraising
+from . import res_company_outbound
+from . import res_config_settings_outbound
+from . import res_partner_segment_entries
+from . import idic_overview_segment_entries

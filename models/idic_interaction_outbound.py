@@ -23,18 +23,38 @@ class IdicInteraction(models.Model):
         ondelete="set null",
     )
 
+    @api.model
+    def _idic_mailings_answer_sql(self, request):
+        """SQL condition: a mailing answers the request ``request`` (an alias
+        of ``idic_interaction``): its company counts mailings as answers (the
+        company setting, on by default)."""
+        return SQL(
+            """COALESCE((SELECT c.idic_mailings_answer FROM res_company c
+                          WHERE c.id = %s), TRUE)""",
+            SQL.identifier(request, "company_id"),
+        )
+
     def _answer_open_requests(self):
-        # A mailing sent to a whole list answers nobody's request: only the
-        # interactions with this one customer do.
-        return super(
-            IdicInteraction, self.filtered(lambda i: not i.mailing_id)
-        )._answer_open_requests()
+        # A mailing answers the request like any outbound interaction, unless
+        # the request's company says its newsletters are not answers.
+        mailings = self.filtered(lambda i: i.mailing_id and i.direction == "outbound")
+        result = super(IdicInteraction, self - mailings)._answer_open_requests()
+        if mailings:
+            self._idic_refresh_responses(
+                SQL(
+                    "request.commercial_partner_id IN %s AND request.date <= %s",
+                    tuple(mailings.commercial_partner_id.ids),
+                    max(mailings.mapped("date")),
+                )
+            )
+        return result
 
     @api.model
     def _idic_refresh_responses(self, where):
         """Answer again, in one statement, the inbound interactions matching
         ``where`` (alias ``request``): each by the first outbound interaction
-        with its customer at or after it that is not a mailing, or none.
+        with its customer at or after it (a mailing only where the request's
+        company counts mailings as answers), or none.
         Returns how many changed."""
         self.env.flush_all()
         self.env.cr.execute(
@@ -50,7 +70,7 @@ class IdicInteraction(models.Model):
                           FROM idic_interaction o
                          WHERE o.commercial_partner_id = inbound.commercial_partner_id
                            AND o.direction = 'outbound'
-                           AND o.mailing_id IS NULL
+                           AND (o.mailing_id IS NULL OR %s)
                            AND o.date >= inbound.date
                        ) answer ON TRUE
                  WHERE request.id = inbound.id
@@ -58,6 +78,7 @@ class IdicInteraction(models.Model):
                    AND request.response_date IS DISTINCT FROM answer.date
                    AND %s
                 """,
+                self._idic_mailings_answer_sql("inbound"),
                 where,
             )
         )

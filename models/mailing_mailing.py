@@ -72,8 +72,10 @@ class MailingMailing(models.Model):
     def _idic_log_interactions(self):
         """Log the e-mails of this mailing delivered to a partner as outbound
         interactions, each once (its trace is the event), in one statement
-        that also moves the customers' last interaction date; then their
-        dormancy. Returns how many were logged."""
+        that also answers the customers' requests made before (the company
+        setting "Mailings Answer Requests") and moves the customers' last
+        interaction date; then their dormancy. Returns how many were
+        logged."""
         self.ensure_one()
         partners = self._idic_trace_partners_sql(self.mailing_model_real)
         if partners is None:
@@ -118,6 +120,27 @@ class MailingMailing(models.Model):
                         DO NOTHING
                     RETURNING commercial_partner_id, date
                 ),
+                answered AS (
+                    -- The open (or later answered) requests of the customers
+                    -- before the e-mail: it answers them, unless their
+                    -- company says its mailings are not answers.
+                    UPDATE idic_interaction request
+                       SET response_date = a.date,
+                           response_hours = GREATEST(EXTRACT(EPOCH FROM
+                               a.date - request.date) / 3600.0, 0)
+                      FROM (SELECT req.id, MIN(ins.date) AS date
+                              FROM ins
+                              JOIN idic_interaction req
+                                ON req.commercial_partner_id = ins.commercial_partner_id
+                               AND req.direction = 'inbound'
+                               AND req.date <= ins.date
+                             WHERE %(answers)s
+                             GROUP BY req.id) a
+                     WHERE request.id = a.id
+                       AND (request.response_date IS NULL
+                            OR request.response_date > a.date)
+                    RETURNING request.id
+                ),
                 latest AS (
                     SELECT commercial_partner_id AS id, MAX(date) AS date, COUNT(*) AS n
                       FROM ins GROUP BY commercial_partner_id
@@ -135,6 +158,7 @@ class MailingMailing(models.Model):
                        (SELECT COALESCE(array_agg(id), '{}') FROM moved)
                 """,
                 mailing=self.id,
+                answers=self.env["idic.interaction"]._idic_mailings_answer_sql("req"),
                 delivered=DELIVERED,
                 partners=partners,
                 sent=self.sent_date,

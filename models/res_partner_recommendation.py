@@ -87,9 +87,11 @@ class ResPartner(models.Model):
 
     @api.model
     def _idic_job_stage_recommend(self, company, today):
-        """The staging table of ``company``: ``(x, y, s)``, the NEIGHBOURS
-        products ``y`` most similar to each product ``x``. Returns its
-        rows."""
+        """The staging table of ``company``, ``(cp, x, y, s)``: rows without
+        ``cp``, the NEIGHBOURS products ``y`` most similar to each product
+        ``x`` (similarity ``s``); rows with ``cp``, the products ``x`` the
+        customer ``cp`` bought (read by the ranges, so that the invoice lines
+        are read once per run, not once per range). Returns its rows."""
         cr = self.env.cr
         table = self._idic_staging()
         cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
@@ -120,7 +122,9 @@ class ResPartner(models.Model):
                                PARTITION BY sim.x ORDER BY sim.s DESC, sim.y) AS k
                       FROM sim
                 )
-                SELECT x, y, s FROM ranked WHERE k <= %(neighbours)s
+                SELECT NULL::int AS cp, x, y, s FROM ranked WHERE k <= %(neighbours)s
+                 UNION ALL
+                SELECT cp, product_id, NULL::int, NULL::float8 FROM bought
                 """,
                 kind=self._idic_staging_kind(),
                 table=table,
@@ -130,10 +134,13 @@ class ResPartner(models.Model):
         )
         rows = cr.rowcount
         cr.execute(SQL("SET LOCAL work_mem TO DEFAULT"))
-        cr.execute(SQL("CREATE INDEX ON %s (x)", table))
+        cr.execute(SQL("CREATE INDEX ON %s (x) WHERE cp IS NULL", table))
+        cr.execute(SQL("CREATE INDEX ON %s (cp) WHERE cp IS NOT NULL", table))
         cr.execute(SQL("ANALYZE %s", table))
         _logger.info(
-            "IDIC recommendations: %s similar pairs for %s", rows, company.name
+            "IDIC recommendations: %s similar pairs and purchases for %s",
+            rows,
+            company.name,
         )
         return rows
 
@@ -144,7 +151,7 @@ class ResPartner(models.Model):
         others left alone. Returns how many customers got a new list."""
         self.env.flush_all()
         # The candidates of a range (a few million rows for the heaviest
-        # buyers) are hashed and sorted in memory.
+        # buyers) are hashed in memory.
         self.env.cr.execute(SQL("SET LOCAL work_mem = '128MB'"))
         self.env.cr.execute(
             SQL(
@@ -153,7 +160,13 @@ class ResPartner(models.Model):
                     SELECT p.id FROM res_partner p
                      WHERE p.id >= %(start)s AND p.id < %(end)s AND %(scope)s
                 ),
-                bought AS MATERIALIZED (%(bought)s),
+                bought AS MATERIALIZED (
+                    SELECT b.cp, b.x AS product_id
+                      FROM %(staging)s b
+                     WHERE b.cp IS NOT NULL
+                       AND b.cp >= %(start)s AND b.cp < %(end)s
+                       AND b.cp IN (SELECT id FROM customers)
+                ),
                 interests AS (
                     SELECT r.partner_id AS cp, c.id AS categ_id,
                            MIN(r.interest_id) AS interest_id
@@ -169,7 +182,7 @@ class ResPartner(models.Model):
                 scores AS (
                     SELECT b.cp, s.y, SUM(s.s) AS score
                       FROM bought b
-                      JOIN %(staging)s s ON s.x = b.product_id
+                      JOIN %(staging)s s ON s.x = b.product_id AND s.cp IS NULL
                      GROUP BY b.cp, s.y
                 ),
                 scored AS (
@@ -185,7 +198,7 @@ class ResPartner(models.Model):
                      WHERE NOT EXISTS (SELECT 1 FROM bought o
                                         WHERE o.cp = c.cp AND o.product_id = c.y)
                 ),
-                top AS (
+                top AS MATERIALIZED (
                     SELECT * FROM (
                         SELECT scored.*, ROW_NUMBER() OVER (
                                    PARTITION BY scored.cp
@@ -193,26 +206,52 @@ class ResPartner(models.Model):
                           FROM scored
                     ) r WHERE r.rank <= %(top)s
                 ),
-                new AS MATERIALIZED (
+                kept AS MATERIALIZED (
+                    -- The kept recommendations and what their customer
+                    -- bought: looked up for these only, not for every
+                    -- candidate of the range.
+                    SELECT t.cp, t.y, b.product_id AS x
+                      FROM top t JOIN bought b ON b.cp = t.cp
+                ),
+                because AS (
                     -- Of what the customer bought, the product this one goes
-                    -- with most (looked up for the kept ones only).
-                    SELECT DISTINCT ON (t.cp, t.y)
-                           t.cp, t.y, t.rank, t.score, t.interest_id, s.x AS because
+                    -- with most.
+                    SELECT DISTINCT ON (k.cp, k.y) k.cp, k.y, k.x
+                      FROM kept k
+                      JOIN %(staging)s s
+                        ON s.x = k.x AND s.y = k.y AND s.cp IS NULL
+                     ORDER BY k.cp, k.y, s.s DESC, s.x
+                ),
+                new AS MATERIALIZED (
+                    SELECT t.cp, t.y, t.rank, t.score, t.interest_id, w.x AS because
                       FROM top t
-                      JOIN bought b ON b.cp = t.cp
-                      JOIN %(staging)s s ON s.x = b.product_id AND s.y = t.y
-                     ORDER BY t.cp, t.y, s.s DESC, s.x
+                      LEFT JOIN because w ON w.cp = t.cp AND w.y = t.y
+                ),
+                old AS MATERIALIZED (
+                    SELECT o.id, o.partner_id, o.product_id, o.rank, o.score,
+                           COALESCE(o.because_product_id, 0) AS because,
+                           COALESCE(o.interest_id, 0) AS interest_id
+                      FROM idic_recommendation o
+                     WHERE o.company_id = %(company)s
+                       AND o.partner_id >= %(start)s AND o.partner_id < %(end)s
+                ),
+                diff AS MATERIALIZED (
+                    -- A full join is hashed or merged whatever the planner
+                    -- guesses of either side: rows only in one of them.
+                    SELECT o.id AS old_id, n.cp, n.y, n.rank, n.score, n.because,
+                           n.interest_id
+                      FROM new n
+                      FULL JOIN old o
+                        ON o.partner_id = n.cp AND o.product_id = n.y
+                       AND o.rank = n.rank AND o.score = n.score
+                       AND o.because = COALESCE(n.because, 0)
+                       AND o.interest_id = COALESCE(n.interest_id, 0)
+                     WHERE o.id IS NULL OR n.cp IS NULL
                 ),
                 gone AS (
                     DELETE FROM idic_recommendation o
-                     WHERE o.company_id = %(company)s
-                       AND o.partner_id >= %(start)s AND o.partner_id < %(end)s
-                       AND NOT EXISTS (
-                           SELECT 1 FROM new n
-                            WHERE n.cp = o.partner_id AND n.y = o.product_id
-                              AND n.rank = o.rank AND n.score = o.score
-                              AND n.because IS NOT DISTINCT FROM o.because_product_id
-                              AND n.interest_id IS NOT DISTINCT FROM o.interest_id)
+                     USING diff d
+                     WHERE o.id = d.old_id AND d.cp IS NULL
                     RETURNING o.partner_id
                 ),
                 added AS (
@@ -220,16 +259,10 @@ class ResPartner(models.Model):
                            (partner_id, product_id, rank, score, because_product_id,
                             interest_id, company_id,
                             create_uid, create_date, write_uid, write_date)
-                    SELECT n.cp, n.y, n.rank, n.score, n.because, n.interest_id,
+                    SELECT d.cp, d.y, d.rank, d.score, d.because, d.interest_id,
                            %(company)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM new n
-                     WHERE NOT EXISTS (
-                           SELECT 1 FROM idic_recommendation o
-                            WHERE o.company_id = %(company)s
-                              AND o.partner_id = n.cp AND o.product_id = n.y
-                              AND o.rank = n.rank AND o.score = n.score
-                              AND o.because_product_id IS NOT DISTINCT FROM n.because
-                              AND o.interest_id IS NOT DISTINCT FROM n.interest_id)
+                      FROM diff d
+                     WHERE d.old_id IS NULL
                     RETURNING partner_id
                 )
                 SELECT COUNT(*) FROM (
@@ -239,15 +272,6 @@ class ResPartner(models.Model):
                 start=start,
                 end=end,
                 scope=self._idic_customer_scope_sql(company),
-                bought=self._idic_purchases_sql(
-                    company,
-                    SQL(
-                        """m.commercial_partner_id >= %s AND m.commercial_partner_id < %s
-                           AND m.commercial_partner_id IN (SELECT id FROM customers)""",
-                        start,
-                        end,
-                    ),
-                ),
                 staging=self._idic_staging(),
                 boost=INTEREST_BOOST,
                 top=TOP_PRODUCTS,

@@ -59,3 +59,4 @@ from . import test_demo_history
 from . import test_portal_fundraising
 from . import test_portal_demo
 from . import test_quiet_night
+from . import test_segment_entries

@@ -192,8 +192,13 @@ class TestOutbound(IdicCase, MockEmail):
                 logged.filtered(lambda i: i.partner_id == self.customer).mapped("date")
             ),
         )
-        # A newsletter answers nobody's question.
-        self.assertFalse(request.response_date)
+        # The mailing is the first outbound e-mail after the request: it answers
+        # it (the company setting "Mailings Answer Requests", on by default).
+        request.invalidate_recordset()
+        self.assertEqual(
+            request.response_date,
+            logged.filtered(lambda i: i.partner_id == self.customer).date,
+        )
         # Logged once, whatever the number of calls.
         self.assertEqual(mailing._idic_log_interactions(), 0)
         self.assertEqual(
@@ -202,6 +207,59 @@ class TestOutbound(IdicCase, MockEmail):
             ),
             4,
         )
+
+    def test_mailing_answers_a_request_unless_the_company_says_not(self):
+        """An e-mail arrives three hours before a mailing reaches the
+        customer: the mailing, logged set-based from its traces, answers it
+        in 3.0 hours. A company whose newsletters are not answers unticks
+        the setting: the request is open again, and the next mailing does
+        not answer the next request."""
+        Interaction = self.env["idic.interaction"]
+        request = Interaction.create(
+            {
+                "partner_id": self.contact.id,
+                "subject": "Price list please",
+                "direction": "inbound",
+                "date": fields.Datetime.now() - timedelta(hours=3),
+            }
+        )
+        mailing = self._send_mailing(self.customer)
+        self.assertEqual(mailing._idic_log_interactions(), 1)
+        email = self._interactions(mailing_id=mailing.id)
+        request.invalidate_recordset()
+        self.assertEqual(request.response_date, email.date)
+        self.assertEqual(round(request.response_hours, 1), 3.0)
+
+        company = request.company_id
+        self.assertTrue(company.idic_mailings_answer)
+        settings = self.env["res.config.settings"].create({})
+        self.assertTrue(settings.idic_mailings_answer)
+        settings.idic_mailings_answer = False
+        settings.execute()
+        self.assertFalse(company.idic_mailings_answer)
+        request.invalidate_recordset()
+        self.assertFalse(request.response_date)
+
+        later = Interaction.create(
+            {
+                "partner_id": self.contact.id,
+                "subject": "Still waiting",
+                "direction": "inbound",
+                "date": fields.Datetime.now() - timedelta(hours=1),
+            }
+        )
+        second = self._send_mailing(self.customer)
+        self.assertEqual(second._idic_log_interactions(), 1)
+        (request | later).invalidate_recordset()
+        self.assertFalse(later.response_date)
+        self.assertFalse(request.response_date)
+        # A reply of the salesperson still answers both.
+        self.customer.with_user(self.seller).message_post(
+            body="Here it is.", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        (request | later).invalidate_recordset()
+        self.assertTrue(request.response_date)
+        self.assertEqual(later.response_date, request.response_date)
 
     def test_mailing_to_a_list_finds_the_customer_by_email(self):
         mailing_list = self.env["mailing.list"].create({"name": "Newsletter"})
