@@ -22,7 +22,16 @@ What is compared:
   own figures the add-on's story depends on (invoice totals, card points, ...);
 - the add-on's system parameters (partner_idic.*), and its crons, groups, record
   rules and access rights (by XML id);
-- every XML id of the add-on (demo and data records) is still there.
+- every XML id of the add-on (demo and data records) is still there;
+- the fundraising models new in this release (funds, recurring gifts, soft
+  credits, pledges, the appeal and fund of the donation lines; issue 26): the
+  previous release has no rows of them, so the upgraded database is checked
+  for consistency instead (fundraising_check): the lines' funds of their own
+  company, each pledge's paid amount the sum of its gift lines, each soft
+  credit on a donation line of its own gift, each recurring gift's invoices
+  its donor's, and the donor figures of the previous release recomputed by
+  the current code equal to the snapshot for every donor the new demo data
+  (soft credits, households, recurring gifts, pledges) leaves alone.
 Columns write_date and write_uid are left out: `-u` reloads the add-on's data
 files, which rewrites the records they define (with the same values).
 """
@@ -89,6 +98,18 @@ HOST_FIGURES = {
         "amount_total_signed",
         "amount_residual_signed",
         "payment_state",
+    ],
+    # The gifts: every invoice line (donation lines among them) keeps its
+    # product, partner and amounts (issue 26 adds appeal, fund and pledge).
+    "account_move_line": [
+        "move_id",
+        "partner_id",
+        "product_id",
+        "display_type",
+        "quantity",
+        "price_unit",
+        "price_subtotal",
+        "balance",
     ],
     "loyalty_card": ["points", "partner_id", "program_id", "expiration_date"],
     "loyalty_history": ["card_id", "issued", "used"],
@@ -589,11 +610,163 @@ def compare(old, new):
     return differences, intended, stats
 
 
+# --------------------------------------------------------------------------
+# after: the fundraising models new in this release (issue 26)
+# --------------------------------------------------------------------------
+# The donor figures of the previous release (res.partner, per company).
+DONOR_FIGURES = [
+    "idic_donation_count",
+    "idic_donation_first_date",
+    "idic_donation_first_amount",
+    "idic_donation_last_date",
+    "idic_donation_last_amount",
+    "idic_donation_largest",
+    "idic_donation_total",
+    "idic_donation_fy_total",
+    "idic_donation_last_fy_total",
+    "idic_donation_average",
+    "idic_donor_status",
+    "idic_lybunt",
+    "idic_sybunt",
+]
+# SQL counting the rows that break a rule of the fundraising models: rule ->
+# query (a count). Each applies to the tables of the current release.
+FUNDRAISING_RULES = {
+    "a donation line's fund belongs to the line's company": """
+        SELECT count(*) FROM account_move_line l
+          JOIN idic_fund f ON f.id = l.idic_fund_id
+         WHERE f.company_id != l.company_id""",
+    "a pledge's paid amount is the sum of its posted gift lines": """
+        SELECT count(*) FROM idic_pledge p
+          LEFT JOIN LATERAL (
+              SELECT -COALESCE(SUM(l.balance), 0) AS paid
+                FROM account_move_line l
+                JOIN account_move m ON m.id = l.move_id
+               WHERE l.idic_pledge_id = p.id AND l.parent_state = 'posted'
+                 AND l.display_type = 'product'
+                 AND m.move_type IN ('out_invoice', 'out_refund')) s ON TRUE
+         WHERE ROUND(COALESCE(p.paid_amount, 0) - s.paid, 2) != 0""",
+    "a pledge's outstanding amount is its promise less paid and written off": """
+        SELECT count(*) FROM idic_pledge p
+         WHERE NOT COALESCE(p.cancelled, FALSE)
+           AND ROUND(p.outstanding_amount - GREATEST(p.amount - COALESCE(p.paid_amount, 0)
+                     - COALESCE(p.written_off_amount, 0), 0), 2) != 0""",
+    "a soft credit credits a donation line of its own gift, up to its amount": """
+        SELECT count(*) FROM idic_soft_credit c
+          JOIN account_move_line l ON l.id = c.line_id
+          JOIN product_product pp ON pp.id = l.product_id
+          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+         WHERE l.move_id != c.move_id OR NOT COALESCE(pt.idic_is_donation, FALSE)
+            OR c.amount <= 0 OR c.amount > ABS(l.balance) + 0.01""",
+    "a recurring gift's invoices are its donor's, of its company": """
+        SELECT count(*) FROM account_move m
+          JOIN idic_recurring_gift g ON g.id = m.idic_recurring_gift_id
+          JOIN res_partner p ON p.id = m.partner_id
+         WHERE p.commercial_partner_id != g.commercial_partner_id
+            OR m.company_id != g.company_id""",
+    "a recurring gift has a positive amount and its next date after its start": """
+        SELECT count(*) FROM idic_recurring_gift g
+         WHERE g.amount <= 0 OR (g.next_date IS NOT NULL AND g.next_date < g.date_start)""",
+}
+
+
+def touched_donors(old):
+    """Commercial partners whose gifts the new release's demo data changed:
+    new invoice lines, soft credits (given or received), households and their
+    members, recurring gifts, pledges."""
+    kept = [int(i) for i in old["tables"].get("account_move_line", {}).get("rows", {})]
+    env.cr.execute(
+        """
+        SELECT p.commercial_partner_id FROM account_move_line l
+          JOIN res_partner p ON p.id = l.partner_id
+         WHERE l.partner_id IS NOT NULL AND NOT (l.id = ANY(%(kept)s))
+        UNION SELECT p.commercial_partner_id FROM idic_soft_credit c
+          JOIN res_partner p ON p.id IN (c.partner_id, c.donor_id)
+        UNION SELECT p.commercial_partner_id FROM res_partner p
+          LEFT JOIN res_partner h ON h.id = p.parent_id
+         WHERE COALESCE(p.idic_is_household, FALSE) OR COALESCE(h.idic_is_household, FALSE)
+        UNION SELECT g.commercial_partner_id FROM idic_recurring_gift g
+        UNION SELECT p.commercial_partner_id FROM idic_pledge g
+          JOIN res_partner p ON p.id = g.partner_id
+        """,
+        {"kept": kept},
+    )
+    return {row[0] for row in env.cr.fetchall()}
+
+
+def fundraising_check(old):
+    """The consistency of the fundraising models new in this release, and the
+    donor figures of the previous release recomputed by the current code."""
+    differences = []
+    if "idic.fund" not in env:
+        return differences
+    for rule, query in FUNDRAISING_RULES.items():
+        env.cr.execute(query)
+        broken = env.cr.fetchone()[0]
+        if broken:
+            differences.append(f"fundraising: {broken} rows break the rule: {rule}")
+    counts = {
+        table: count_of(table)
+        for table in (
+            "idic_fund",
+            "idic_recurring_gift",
+            "idic_soft_credit",
+            "idic_pledge",
+            "idic_pledge_installment",
+        )
+    }
+    env.cr.execute(
+        "SELECT count(*) FILTER (WHERE idic_appeal_id IS NOT NULL), "
+        "count(*) FILTER (WHERE idic_fund_id IS NOT NULL) FROM account_move_line"
+    )
+    appeal_lines, fund_lines = env.cr.fetchone()
+    say(
+        "fundraising models after the upgrade: "
+        + ", ".join(f"{table} {count}" for table, count in counts.items())
+        + f"; lines with an appeal {appeal_lines}, with a fund {fund_lines}; "
+        f"{len(FUNDRAISING_RULES)} consistency rules checked"
+    )
+    # The donor figures of the previous release, recomputed by this code.
+    was = old["tables"]["res_partner"]["rows"]
+    env["res.partner"]._idic_recompute_donors(commit=False)
+    env.flush_all()
+    env.invalidate_all()
+    _columns, now = rows_of("res_partner", "host", DONOR_FIGURES)
+    touched = touched_donors(old)
+    compared = changed = 0
+    examples = []
+    for rid, row in was.items():
+        if int(rid) in touched or rid not in now:
+            continue
+        for column in DONOR_FIGURES:
+            if column not in row:
+                continue
+            compared += 1
+            if row[column] != now[rid].get(column):
+                changed += 1
+                if len(examples) < EXAMPLES:
+                    examples.append(
+                        f"partner {rid} {column}: {row[column]!r} -> {now[rid].get(column)!r}"
+                    )
+    say(
+        f"donor figures recomputed by this release: {compared} values of "
+        f"{len(was) - len(touched & {int(r) for r in was})} partners compared "
+        f"({len(touched)} donors of the new demo data left out), {changed} differ"
+    )
+    if changed:
+        differences.append(
+            f"donor figures recomputed by this release: {changed} of {compared} "
+            f"values differ ({'; '.join(examples)})"
+        )
+    return differences
+
+
 def after():
     with open(path, encoding="utf-8") as handle:
         old = json.load(handle)
     new = snapshot()
     differences, intended, stats = compare(old, new)
+    differences += fundraising_check(old)
     added_tables = sorted(set(new["tables"]) - set(old["tables"]))
     if added_tables:
         say(f"tables new in this release (not compared): {', '.join(added_tables)}")
