@@ -365,13 +365,14 @@ class TestFundraising(IdicCase):
 
         def row(campaign):
             return Report.search(
-                [("appeal_id", "=", campaign.id), ("company_id", "=", self.company_f.id)]
+                [
+                    ("appeal_id", "=", campaign.id),
+                    ("company_id", "=", self.company_f.id),
+                ]
             )
 
         spring_row = row(spring)
-        self.assertEqual(
-            (spring_row.donor_count, spring_row.solicited_count), (2, 4)
-        )
+        self.assertEqual((spring_row.donor_count, spring_row.solicited_count), (2, 4))
         self.assertAlmostEqual(spring_row.response_rate, 50.0)
         # The campaign's mailing to the segment action's list reaches the same
         # four people (their mailing contacts): still four; one more partner

@@ -709,8 +709,11 @@ def fill_fundraising(old):
     )
     line.write({"idic_fund_id": fund.id, "idic_appeal_id": appeal.id})
     other = env_c["res.partner"].search(
-        [("id", "!=", donor.id), ("is_company", "=", False),
-         ("commercial_partner_id", "!=", donor.id)],
+        [
+            ("id", "!=", donor.id),
+            ("is_company", "=", False),
+            ("commercial_partner_id", "!=", donor.id),
+        ],
         limit=1,
         order="id",
     )
