@@ -9,9 +9,10 @@ the fiscal year F of its first gift to the appeal, as the donor statuses
 read a fiscal year: new when it gave in no fiscal year before F, retained
 when it gave in F - 1, recaptured when it gave before F - 1 but not in it.
 The response rate divides the appeal's donors by the people it solicited:
-the recipients of the campaign's mailings (when mass mailing is installed)
-and of the other sources of ``_idic_solicitation_sources`` (the segment
-actions add theirs), plus those the campaign says it solicited otherwise.
+the target group of the campaign's segment actions (never its control
+group) and the recipients of its mailings, each person once (the sources of
+``_idic_solicitation_sources``), plus those the campaign says it solicited
+otherwise.
 The appeal's cost counts on the row of the appeal's company (on each
 company's row when it names none).
 """
@@ -81,6 +82,7 @@ class IdicAppealReport(models.Model):
             "idic_appeal_id",
         ],
         "product.template": ["idic_is_donation"],
+        "idic.campaign.member": ["campaign_id", "partner_id", "group"],
         "utm.campaign": [
             "idic_appeal_cost",
             "idic_appeal_company_id",
@@ -91,14 +93,41 @@ class IdicAppealReport(models.Model):
     @api.model
     def _idic_solicitation_sources(self):
         """SQL queries of (campaign_id, recipient) rows, one per person a
-        campaign solicited (a hook: the segment actions add theirs); the
-        recipients are counted once per campaign, whatever their source."""
-        sources = []
+        campaign solicited (a hook for other sources); the recipients are
+        counted once per campaign, whatever their source.
+
+        - The target group of the campaign's segment actions (the control
+          group got nothing: it is never solicited), as ``res.partner,<id>``.
+        - The recipients of the campaign's mailings (traces not cancelled nor
+          failed), as ``<model>,<id>``; a mailing contact whose address is
+          that of a target member of the same campaign (the segment action's
+          own mailing list) is that member, so it is counted once."""
+        sources = [
+            SQL(
+                """SELECT m.campaign_id, 'res.partner,' || m.partner_id AS recipient
+                     FROM idic_campaign_member m
+                    WHERE m."group" = 'target'"""
+            )
+        ]
         if "mailing.trace" in self.env:
             sources.append(
                 SQL(
-                    """SELECT t.campaign_id, t.model || ',' || t.res_id AS recipient
+                    """SELECT t.campaign_id,
+                              COALESCE('res.partner,' || tm.partner_id,
+                                       t.model || ',' || t.res_id) AS recipient
                          FROM mailing_trace t
+                         LEFT JOIN LATERAL (
+                             SELECT m.partner_id
+                               FROM idic_campaign_member m
+                               JOIN res_partner p ON p.id = m.partner_id
+                              WHERE m.campaign_id = t.campaign_id
+                                AND m."group" = 'target'
+                                AND t.model != 'res.partner'
+                                AND t.email IS NOT NULL
+                                AND p.email_normalized = t.email
+                              ORDER BY m.partner_id
+                              LIMIT 1
+                         ) tm ON TRUE
                         WHERE t.campaign_id IS NOT NULL
                           AND t.trace_status NOT IN ('cancel', 'error')"""
                 )

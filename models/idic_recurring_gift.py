@@ -17,6 +17,7 @@ salesperson gets an activity."""
 import calendar
 import logging
 import math
+from collections import defaultdict
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -460,8 +461,10 @@ class IdicRecurringGift(models.Model):
         if lapsing:
             lapsing._idic_lapse()
         vals_list = []
-        ending = self.browse()
+        ending = []
         journals = {}
+        # The gifts' next dates, one write per date (not one per gift).
+        next_dates = defaultdict(list)
         for gift in gifts - lapsing:
             company = gift.company_id
             if company not in journals:
@@ -470,9 +473,12 @@ class IdicRecurringGift(models.Model):
             while period <= today and (not gift.date_end or period <= gift.date_end):
                 vals_list.append(gift._idic_invoice_vals(period, journals[company]))
                 period = next_period(period, gift.day, gift.interval)
-            gift.next_date = period
+            next_dates[period].append(gift.id)
             if gift.date_end and period > gift.date_end:
-                ending |= gift
+                ending.append(gift.id)
+        for period, ids in next_dates.items():
+            gifts.browse(ids).write({"next_date": period})
+        ending = gifts.browse(ending)
         if ending:
             ending._idic_set_state("ended")
         if not vals_list:

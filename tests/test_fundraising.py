@@ -320,6 +320,121 @@ class TestFundraising(IdicCase):
             with self.assertRaises(ValidationError), self.env.cr.savepoint():
                 self.gala.idic_appeal_cost = value
 
+    def _segment_action(self, user, partners, name, control_share):
+        """A segment action of ``user`` on ``partners`` (a mailing list of its
+        target group), as the wizard does it; returns the campaign."""
+        wizard = Form(
+            self.env["idic.segment.action"]
+            .with_user(user)
+            .with_company(self.company_f)
+            .with_context(active_model="res.partner", active_ids=partners.ids)
+        )
+        wizard.name = name
+        wizard.control_share = control_share
+        wizard.add_to_list = True
+        action = wizard.save().action_apply()
+        return self.env["utm.campaign"].browse(action["res_id"])
+
+    def test_appeal_response_rate_of_segment_actions(self):
+        """The people a segment action solicited are its target group (never
+        its control group), counted once with the recipients of the
+        campaign's mailings."""
+        fundraiser = new_user(
+            self.env,
+            login="idic_fund_segment_user",
+            groups="partner_idic.group_idic_manager,partner_idic.group_idic_donor_data,"
+            "account.group_account_invoice,mass_mailing.group_mass_mailing_user",
+            name="Segment Fundraiser",
+            company_id=self.company_f.id,
+            company_ids=[self.company_f.id],
+        )
+        donors = self.env["res.partner"].create(
+            [
+                {"name": f"Spring Donor {n}", "email": f"spring{n}@donors.example.com"}
+                for n in range(4)
+            ]
+        )
+        spring = self._segment_action(fundraiser, donors, "Spring appeal", 0.0)
+        members = self.env["idic.campaign.member"].search(
+            [("campaign_id", "=", spring.id)]
+        )
+        self.assertEqual(members.mapped("group"), ["target"] * 4)
+        self.gift(donors[0], "2026-05-01", 50, appeal=spring)
+        self.gift(donors[1], "2026-05-02", 70, appeal=spring)
+        Report = self.env["idic.appeal.report"].with_user(fundraiser)
+
+        def row(campaign):
+            return Report.search(
+                [
+                    ("appeal_id", "=", campaign.id),
+                    ("company_id", "=", self.company_f.id),
+                ]
+            )
+
+        spring_row = row(spring)
+        self.assertEqual((spring_row.donor_count, spring_row.solicited_count), (2, 4))
+        self.assertAlmostEqual(spring_row.response_rate, 50.0)
+        # The campaign's mailing to the segment action's list reaches the same
+        # four people (their mailing contacts): still four; one more partner
+        # mailed in the campaign makes five.
+        mailing = self.env["mailing.mailing"].create(
+            {
+                "subject": "Spring appeal",
+                "campaign_id": spring.id,
+                "mailing_model_id": self.env["ir.model"]._get_id("mailing.list"),
+                "contact_list_ids": [Command.link(spring.idic_mailing_list_id.id)],
+            }
+        )
+        contacts = spring.idic_mailing_list_id.contact_ids
+        self.assertEqual(len(contacts), 4)
+        Trace = self.env["mailing.trace"]
+        Trace.create(
+            [
+                {
+                    "mass_mailing_id": mailing.id,
+                    "model": "mailing.contact",
+                    "res_id": contact.id,
+                    "email": contact.email_normalized,
+                    "trace_status": "sent",
+                }
+                for contact in contacts
+            ]
+        )
+        self.env.invalidate_all()
+        self.assertEqual(row(spring).solicited_count, 4)
+        trace = Trace.create(
+            {
+                "mass_mailing_id": mailing.id,
+                "model": "res.partner",
+                "res_id": self.fay.id,
+                "email": "fay@donors.example.com",
+                "trace_status": "sent",
+            }
+        )
+        self.env.invalidate_all()
+        self.assertEqual(row(spring).solicited_count, 5)
+        self.assertAlmostEqual(row(spring).response_rate, 40.0)
+        # A failed trace solicited nobody.
+        trace.trace_status = "error"
+        self.env.invalidate_all()
+        self.assertEqual(row(spring).solicited_count, 4)
+        # Half of the four in a control group: the two targets are solicited,
+        # the control members never, even when one of them gives to it.
+        summer = self._segment_action(fundraiser, donors, "Summer appeal", 50.0)
+        members = self.env["idic.campaign.member"].search(
+            [("campaign_id", "=", summer.id)]
+        )
+        target = members.filtered(lambda m: m.group == "target").partner_id
+        control = members.filtered(lambda m: m.group == "control").partner_id
+        self.assertEqual((len(target), len(control)), (2, 2))
+        self.gift(target[0], "2026-05-03", 20, appeal=summer)
+        summer_row = row(summer)
+        self.assertEqual((summer_row.donor_count, summer_row.solicited_count), (1, 2))
+        self.assertAlmostEqual(summer_row.response_rate, 50.0)
+        self.gift(control[0], "2026-05-04", 20, appeal=summer)
+        self.env.invalidate_all()
+        self.assertEqual(row(summer).solicited_count, 2)
+
     def test_raised_per_fund_and_fiscal_year(self):
         Report = self.env["idic.donation.report"].with_user(self.donor_user)
         rows = Report._read_group(

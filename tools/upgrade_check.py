@@ -22,7 +22,16 @@ What is compared:
   own figures the add-on's story depends on (invoice totals, card points, ...);
 - the add-on's system parameters (partner_idic.*), and its crons, groups, record
   rules and access rights (by XML id);
-- every XML id of the add-on (demo and data records) is still there.
+- every XML id of the add-on (demo and data records) is still there;
+- the fundraising models new in this release (funds, recurring gifts, soft
+  credits, pledges, the appeal and fund of the donation lines; issue 26): the
+  previous release has no rows of them, so the upgraded database is checked
+  for consistency instead (fundraising_check): the lines' funds of their own
+  company, each pledge's paid amount the sum of its gift lines, each soft
+  credit on a donation line of its own gift, each recurring gift's invoices
+  its donor's, and the donor figures of the previous release recomputed by
+  the current code equal to the snapshot for every donor the new demo data
+  (soft credits, households, recurring gifts, pledges) leaves alone.
 Columns write_date and write_uid are left out: `-u` reloads the add-on's data
 files, which rewrites the records they define (with the same values).
 """
@@ -93,6 +102,18 @@ HOST_FIGURES = {
         "amount_total_signed",
         "amount_residual_signed",
         "payment_state",
+    ],
+    # The gifts: every invoice line (donation lines among them) keeps its
+    # product, partner and amounts (issue 26 adds appeal, fund and pledge).
+    "account_move_line": [
+        "move_id",
+        "partner_id",
+        "product_id",
+        "display_type",
+        "quantity",
+        "price_unit",
+        "price_subtotal",
+        "balance",
     ],
     "loyalty_card": ["points", "partner_id", "program_id", "expiration_date"],
     "loyalty_history": ["card_id", "issued", "used"],
@@ -593,11 +614,274 @@ def compare(old, new):
     return differences, intended, stats
 
 
+# --------------------------------------------------------------------------
+# after: the fundraising models new in this release (issue 26)
+# --------------------------------------------------------------------------
+# The donor figures of the previous release (res.partner, per company).
+DONOR_FIGURES = [
+    "idic_donation_count",
+    "idic_donation_first_date",
+    "idic_donation_first_amount",
+    "idic_donation_last_date",
+    "idic_donation_last_amount",
+    "idic_donation_largest",
+    "idic_donation_total",
+    "idic_donation_fy_total",
+    "idic_donation_last_fy_total",
+    "idic_donation_average",
+    "idic_donor_status",
+    "idic_lybunt",
+    "idic_sybunt",
+]
+# SQL counting the rows that break a rule of the fundraising models: rule ->
+# query (a count). Each applies to the tables of the current release.
+FUNDRAISING_RULES = {
+    "a donation line's fund belongs to the line's company": """
+        SELECT count(*) FROM account_move_line l
+          JOIN idic_fund f ON f.id = l.idic_fund_id
+         WHERE f.company_id != l.company_id""",
+    "a pledge's paid amount is the sum of its posted gift lines": """
+        SELECT count(*) FROM idic_pledge p
+          LEFT JOIN LATERAL (
+              SELECT -COALESCE(SUM(l.balance), 0) AS paid
+                FROM account_move_line l
+                JOIN account_move m ON m.id = l.move_id
+               WHERE l.idic_pledge_id = p.id AND l.parent_state = 'posted'
+                 AND l.display_type = 'product'
+                 AND m.move_type IN ('out_invoice', 'out_refund')) s ON TRUE
+         WHERE ROUND(COALESCE(p.paid_amount, 0) - s.paid, 2) != 0""",
+    "a pledge's outstanding amount is its promise less paid and written off": """
+        SELECT count(*) FROM idic_pledge p
+         WHERE NOT COALESCE(p.cancelled, FALSE)
+           AND ROUND(p.outstanding_amount - GREATEST(p.amount - COALESCE(p.paid_amount, 0)
+                     - COALESCE(p.written_off_amount, 0), 0), 2) != 0""",
+    "a soft credit credits a donation line of its own gift, up to its amount": """
+        SELECT count(*) FROM idic_soft_credit c
+          JOIN account_move_line l ON l.id = c.line_id
+          JOIN product_product pp ON pp.id = l.product_id
+          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+         WHERE l.move_id != c.move_id OR NOT COALESCE(pt.idic_is_donation, FALSE)
+            OR c.amount <= 0 OR c.amount > ABS(l.balance) + 0.01""",
+    "a recurring gift's invoices are its donor's, of its company": """
+        SELECT count(*) FROM account_move m
+          JOIN idic_recurring_gift g ON g.id = m.idic_recurring_gift_id
+          JOIN res_partner p ON p.id = m.partner_id
+         WHERE p.commercial_partner_id != g.commercial_partner_id
+            OR m.company_id != g.company_id""",
+    "a recurring gift has a positive amount and its next date after its start": """
+        SELECT count(*) FROM idic_recurring_gift g
+         WHERE g.amount <= 0 OR (g.next_date IS NOT NULL AND g.next_date < g.date_start)""",
+}
+
+
+def fill_fundraising(old):
+    """Rows of the new fundraising models on the previous release's gifts,
+    through the ORM of this code (the upgrade adds none: they are new): a fund
+    and an appeal on a kept donation line, a soft credit of that gift to
+    another partner, a pledge paid by another kept gift, and a recurring gift
+    whose first period the job makes. Returns the commercial partners whose
+    hard giving this changes (the recurring gift's donor), or None when the
+    previous release left no donation line."""
+    kept = [int(i) for i in old["tables"].get("account_move_line", {}).get("rows", {})]
+    lines = (
+        env["account.move.line"]
+        .search(
+            [
+                ("id", "in", kept),
+                ("parent_state", "=", "posted"),
+                ("move_id.move_type", "=", "out_invoice"),
+                ("display_type", "=", "product"),
+                ("product_id.product_tmpl_id.idic_is_donation", "=", True),
+                ("price_subtotal", ">", 0),
+            ],
+            order="id",
+        )
+        .filtered(lambda line: line.move_id.commercial_partner_id)
+    )
+    if len(lines) < 2:
+        say(f"fundraising: {len(lines)} donation lines kept: no rows added")
+        return None
+    line = lines[0]
+    company = line.company_id
+    donor = line.move_id.commercial_partner_id
+    env_c = env(context={**env.context, "allowed_company_ids": [company.id]})
+    fund = env_c["idic.fund"].create(
+        {"name": "Upgrade check fund", "code": "UPG", "company_id": company.id}
+    )
+    appeal = env_c["utm.campaign"].create(
+        {"title": "Upgrade check appeal", "idic_appeal_company_id": company.id}
+    )
+    line.write({"idic_fund_id": fund.id, "idic_appeal_id": appeal.id})
+    other = env_c["res.partner"].search(
+        [
+            ("id", "!=", donor.id),
+            ("is_company", "=", False),
+            ("commercial_partner_id", "!=", donor.id),
+        ],
+        limit=1,
+        order="id",
+    )
+    env_c["idic.soft.credit"].create(
+        {"line_id": line.id, "partner_id": other.id, "role": "solicitor"}
+    )
+    paying = lines.filtered(lambda x: x.company_id == company)[1:2] or lines[1:2]
+    pledge = env_c["idic.pledge"].create(
+        {
+            "partner_id": paying.move_id.commercial_partner_id.id,
+            "company_id": paying.company_id.id,
+            "amount": paying.price_subtotal * 2,
+            "date": paying.move_id.invoice_date,
+            "fund_id": fund.id if paying.company_id == company else False,
+            "installment_count": 2,
+            "installment_interval": "monthly",
+        }
+    )
+    pledge.action_schedule()
+    pledge.action_confirm()
+    paying.write({"idic_pledge_id": pledge.id})
+    gift = env_c["idic.recurring.gift"].create(
+        {
+            "partner_id": donor.id,
+            "company_id": company.id,
+            "amount": 10.0,
+            "interval": "monthly",
+            "date_start": datetime.date.today(),
+            "day": min(datetime.date.today().day, 28),
+            "product_id": line.product_id.id,
+            "fund_id": fund.id,
+            "appeal_id": appeal.id,
+        }
+    )
+    made = env_c["res.partner"]._idic_make_recurring_gifts(
+        companies=company, commit=False
+    )
+    env.flush_all()
+    env.invalidate_all()
+    if pledge.paid_amount != paying.price_subtotal:
+        raise RuntimeError(
+            f"the pledge is paid {pledge.paid_amount}, its gift line {paying.price_subtotal}"
+        )
+    if made != 1 or len(gift.invoice_ids) != 1:
+        raise RuntimeError(f"the recurring gift's first period made {made} invoices")
+    say(
+        f"fundraising rows added on the previous release's gifts: a fund and an "
+        f"appeal on line {line.id}, a soft credit to partner {other.id}, a pledge "
+        f"paid by line {paying.id}, a recurring gift of partner {donor.id} "
+        f"({made} invoice made)"
+    )
+    return {donor.id}
+
+
+def touched_donors(old):
+    """Commercial partners whose hard giving the new release's demo data may
+    change: new invoice lines, households and their members. Soft credits and
+    pledges change no hard figure: their donors stay compared."""
+    kept = [int(i) for i in old["tables"].get("account_move_line", {}).get("rows", {})]
+    env.cr.execute(
+        """
+        SELECT p.commercial_partner_id FROM account_move_line l
+          JOIN res_partner p ON p.id = l.partner_id
+         WHERE l.partner_id IS NOT NULL AND NOT (l.id = ANY(%(kept)s))
+        UNION SELECT p.commercial_partner_id FROM res_partner p
+          LEFT JOIN res_partner h ON h.id = p.parent_id
+         WHERE COALESCE(p.idic_is_household, FALSE) OR COALESCE(h.idic_is_household, FALSE)
+        """,
+        {"kept": kept},
+    )
+    return {row[0] for row in env.cr.fetchall()}
+
+
+def fundraising_check(old):
+    """The consistency of the fundraising models new in this release, and the
+    donor figures of the previous release recomputed by the current code; all
+    rolled back (the tests then run on the upgraded demo story)."""
+    if "idic.fund" not in env:
+        return []
+    env.flush_all()
+    env.cr.execute("SAVEPOINT idic_fundraising_check")
+    try:
+        return check_fundraising_rows(old)
+    finally:
+        env.flush_all()
+        env.cr.execute("ROLLBACK TO SAVEPOINT idic_fundraising_check")
+        env.invalidate_all()
+
+
+def check_fundraising_rows(old):
+    differences = []
+    try:
+        with env.cr.savepoint():
+            added = fill_fundraising(old)
+    except Exception as error:  # reported; the check fails
+        differences.append(f"fundraising: adding rows through the ORM failed: {error}")
+        added = None
+    for rule, query in FUNDRAISING_RULES.items():
+        env.cr.execute(query)
+        broken = env.cr.fetchone()[0]
+        if broken:
+            differences.append(f"fundraising: {broken} rows break the rule: {rule}")
+    counts = {
+        table: count_of(table)
+        for table in (
+            "idic_fund",
+            "idic_recurring_gift",
+            "idic_soft_credit",
+            "idic_pledge",
+            "idic_pledge_installment",
+        )
+    }
+    env.cr.execute(
+        "SELECT count(*) FILTER (WHERE idic_appeal_id IS NOT NULL), "
+        "count(*) FILTER (WHERE idic_fund_id IS NOT NULL) FROM account_move_line"
+    )
+    appeal_lines, fund_lines = env.cr.fetchone()
+    say(
+        "fundraising models after the upgrade: "
+        + ", ".join(f"{table} {count}" for table, count in counts.items())
+        + f"; lines with an appeal {appeal_lines}, with a fund {fund_lines}; "
+        f"{len(FUNDRAISING_RULES)} consistency rules checked"
+    )
+    # The donor figures of the previous release, recomputed by this code.
+    was = old["tables"]["res_partner"]["rows"]
+    env["res.partner"]._idic_recompute_donors(commit=False)
+    env.flush_all()
+    env.invalidate_all()
+    _columns, now = rows_of("res_partner", "host", DONOR_FIGURES)
+    touched = touched_donors(old) | (added or set())
+    compared = changed = 0
+    examples = []
+    for rid, row in was.items():
+        if int(rid) in touched or rid not in now:
+            continue
+        for column in DONOR_FIGURES:
+            if column not in row:
+                continue
+            compared += 1
+            if row[column] != now[rid].get(column):
+                changed += 1
+                if len(examples) < EXAMPLES:
+                    examples.append(
+                        f"partner {rid} {column}: {row[column]!r} -> {now[rid].get(column)!r}"
+                    )
+    say(
+        f"donor figures recomputed by this release: {compared} values of "
+        f"{len(was) - len(touched & {int(r) for r in was})} partners compared "
+        f"({len(touched)} donors with new gifts left out), {changed} differ"
+    )
+    if changed:
+        differences.append(
+            f"donor figures recomputed by this release: {changed} of {compared} "
+            f"values differ ({'; '.join(examples)})"
+        )
+    return differences
+
+
 def after():
     with open(path, encoding="utf-8") as handle:
         old = json.load(handle)
     new = snapshot()
     differences, intended, stats = compare(old, new)
+    differences += fundraising_check(old)
     added_tables = sorted(set(new["tables"]) - set(old["tables"]))
     if added_tables:
         say(f"tables new in this release (not compared): {', '.join(added_tables)}")
