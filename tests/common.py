@@ -170,11 +170,12 @@ class IdicCase(TransactionCase):
 
     def assertRunsEnded(self, job):
         """Every run of ``job`` has ended, each range written once, and no
-        staging table is left."""
+        staging table is left. (A run taken up again the same day keeps the
+        ranges of its last pass: none when that pass had nothing to do.)"""
         runs = self.env["idic.recompute.run"].sudo().search([("job", "=", job)])
         self.assertTrue(runs, f"no {job} run was recorded")
         self.assertEqual(set(runs.mapped("state")), {"done"})
-        self.assertEqual(set(runs.range_ids.mapped("state")), {"done"})
+        self.assertLessEqual(set(runs.range_ids.mapped("state")), {"done"})
         for run in runs.filtered("staging_table"):
             self.env.cr.execute(
                 SQL("SELECT to_regclass(%s) IS NULL", run.staging_table)
