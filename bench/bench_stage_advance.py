@@ -101,12 +101,12 @@ SELECT COALESCE(c.id, p.id), p.id,
 """
 
 LAST_INTERACTION_SQL = """
-UPDATE res_partner p SET idic_last_interaction_date = x.last_date
-  FROM (SELECT commercial_partner_id AS id, MAX(date) AS last_date
-          FROM idic_interaction
-         WHERE commercial_partner_id BETWEEN %(lo)s AND %(hi)s
-         GROUP BY commercial_partner_id) x
- WHERE p.commercial_partner_id = x.id
+INSERT INTO idic_partner_activity (partner_id, last_date)
+SELECT commercial_partner_id, MAX(date)
+  FROM idic_interaction
+ WHERE commercial_partner_id BETWEEN %(lo)s AND %(hi)s
+ GROUP BY commercial_partner_id
+    ON CONFLICT (partner_id) DO UPDATE SET last_date = EXCLUDED.last_date
 """
 
 

@@ -11,6 +11,7 @@ from . import mail_activity
 from . import mail_thread
 from . import idic_value_tier
 from . import idic_tier_history
+from . import idic_partner_activity
 from . import res_partner_value
 from . import product_pricelist
 from . import res_partner_relationship

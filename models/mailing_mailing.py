@@ -82,6 +82,12 @@ class MailingMailing(models.Model):
             return 0
         self.env.flush_all()
         cr = self.env.cr
+        # The planner cannot know how many rows the data-modifying CTEs
+        # return and guesses millions: JIT compiling the statement for them
+        # took longer than the partner update (1.4 s of 11 s at 100,000
+        # traces), and their sorts and hashes spilled to disk.
+        cr.execute(SQL("SET LOCAL jit = off"))
+        cr.execute(SQL("SET LOCAL work_mem = '64MB'"))
         cr.execute(
             SQL(
                 """
@@ -146,13 +152,12 @@ class MailingMailing(models.Model):
                       FROM ins GROUP BY commercial_partner_id
                 ),
                 moved AS (
-                    UPDATE res_partner p
-                       SET idic_last_interaction_date = latest.date
-                      FROM latest
-                     WHERE p.commercial_partner_id = latest.id
-                       AND (p.idic_last_interaction_date IS NULL
-                            OR p.idic_last_interaction_date < latest.date)
-                    RETURNING p.id
+                    INSERT INTO idic_partner_activity AS a (partner_id, last_date)
+                    SELECT id, date FROM latest
+                        ON CONFLICT (partner_id) DO UPDATE
+                       SET last_date = EXCLUDED.last_date
+                     WHERE a.last_date IS NULL OR a.last_date < EXCLUDED.last_date
+                    RETURNING a.partner_id AS id
                 )
                 SELECT (SELECT COALESCE(SUM(n), 0) FROM latest),
                        (SELECT COALESCE(array_agg(id), '{}') FROM moved)
@@ -171,6 +176,8 @@ class MailingMailing(models.Model):
             )
         )
         logged, moved = cr.fetchone()
+        cr.execute(SQL("SET LOCAL jit TO DEFAULT"))
+        cr.execute(SQL("SET LOCAL work_mem TO DEFAULT"))
         self.env["idic.interaction"].invalidate_model()
         Partner = self.env["res.partner"]
         Partner.invalidate_model(["idic_last_interaction_date"])

@@ -122,8 +122,15 @@ class ResPartner(models.Model):
         compute="_compute_idic_recent_interactions",
         groups="partner_idic.group_idic_user",
     )
+    # Kept in idic_partner_activity, one row per commercial partner (see
+    # there why not in res_partner); searchable, sortable and groupable through
+    # _field_to_sql.
     idic_last_interaction_date = fields.Datetime(
-        string="Last Interaction", readonly=True, copy=False, index="btree_not_null"
+        string="Last Interaction",
+        readonly=True,
+        copy=False,
+        compute="_compute_idic_last_interaction_date",
+        search="_search_idic_last_interaction_date",
     )
     idic_interaction_count_90d = fields.Integer(
         string="Interactions (90 days)",
@@ -293,6 +300,49 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.idic_referral_count = counts.get(partner, 0)
+
+    def _compute_idic_last_interaction_date(self):
+        ids = tuple({p.commercial_partner_id._origin.id for p in self} - {False})
+        dates = {}
+        if ids:
+            dates = dict(
+                self.env.execute_query(
+                    SQL(
+                        "SELECT partner_id, last_date FROM idic_partner_activity"
+                        " WHERE partner_id IN %s",
+                        ids,
+                    )
+                )
+            )
+        for partner in self:
+            partner.idic_last_interaction_date = dates.get(
+                partner.commercial_partner_id._origin.id
+            )
+
+    @api.model
+    def _idic_last_interaction_sql(self, alias, query=None):
+        """SQL of the last interaction date of the partners ``alias``: their
+        commercial partner's row of idic_partner_activity."""
+        return SQL(
+            "(SELECT idic_a.last_date FROM idic_partner_activity idic_a"
+            " WHERE idic_a.partner_id = %s)",
+            self._field_to_sql(alias, "commercial_partner_id", query),
+        )
+
+    def _field_to_sql(self, alias, field_expr, query=None):
+        # The last interaction date sorts, groups and filters as a column.
+        if field_expr == "idic_last_interaction_date":
+            self._check_field_access(self._fields[field_expr], "read")
+            return self._idic_last_interaction_sql(alias, query)
+        return super()._field_to_sql(alias, field_expr, query)
+
+    def _search_idic_last_interaction_date(self, operator, value):
+        field = self._fields["idic_last_interaction_date"]
+        return Domain.custom(
+            to_sql=lambda model, alias, query: field._condition_to_sql(
+                field.name, operator, value, model, alias, query
+            )
+        )
 
     def _compute_idic_recent_interactions(self):
         Interaction = self.env["idic.interaction"]
@@ -717,17 +767,16 @@ class ResPartner(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                UPDATE res_partner p
-                   SET idic_last_interaction_date = x.last_date
-                  FROM (
-                        SELECT cp.id, MAX(i.date) AS last_date
-                          FROM res_partner cp
-                          LEFT JOIN idic_interaction i ON i.commercial_partner_id = cp.id
-                         WHERE cp.id IN %s
-                         GROUP BY cp.id
-                       ) x
-                 WHERE p.commercial_partner_id = x.id
-                   AND p.idic_last_interaction_date IS DISTINCT FROM x.last_date
+                INSERT INTO idic_partner_activity (partner_id, last_date)
+                SELECT cp.id, MAX(i.date)
+                  FROM res_partner cp
+                  LEFT JOIN idic_interaction i ON i.commercial_partner_id = cp.id
+                 WHERE cp.id IN %s
+                 GROUP BY cp.id
+                    ON CONFLICT (partner_id) DO UPDATE
+                   SET last_date = EXCLUDED.last_date
+                 WHERE idic_partner_activity.last_date
+                       IS DISTINCT FROM EXCLUDED.last_date
                 """,
                 ids,
             )
@@ -766,7 +815,7 @@ class ResPartner(models.Model):
                            AND (COALESCE(p.customer_rank, 0) > 0
                                 OR p.idic_stage_id IS NOT NULL)
                            AND %(days)s > 0
-                           AND COALESCE(p.idic_last_interaction_date, p.create_date)
+                           AND COALESCE(%(last)s, p.create_date)
                                < (now() AT TIME ZONE 'UTC')
                                  - make_interval(days => %(days)s) AS dormant
                       FROM res_partner p
@@ -780,6 +829,11 @@ class ResPartner(models.Model):
                 """,
                 days=self._idic_dormant_days_sql(),
                 excluded=self._idic_excluded_sql("p"),
+                # A dormant candidate is its own commercial partner.
+                last=SQL(
+                    "(SELECT a.last_date FROM idic_partner_activity a"
+                    " WHERE a.partner_id = p.id)"
+                ),
                 where=where,
             )
         )

@@ -60,6 +60,85 @@ class TestInteractions(IdicCase):
         self.assertEqual(self.customer.idic_interaction_count, 1)
         self.assertEqual(self.customer.idic_recent_interaction_ids, interaction)
 
+    def test_last_interaction_searches_sorts_groups(self):
+        """The last interaction date lives beside the partner (one row per
+        commercial partner) and still filters, sorts and groups as a user's
+        list does; merging two customers that both have one works."""
+        Partner = self.env["res.partner"]
+        other = Partner.create({"name": "Quiet Co", "is_company": True})
+        silent = Partner.create({"name": "Silent Co", "is_company": True})
+        now = fields.Datetime.now().replace(microsecond=0)
+        Interaction = self.env["idic.interaction"]
+        Interaction.create(
+            {"partner_id": self.contact.id, "subject": "Recent", "date": now}
+        )
+        Interaction.create(
+            {
+                "partner_id": other.id,
+                "subject": "Older",
+                "date": now - timedelta(days=40),
+            }
+        )
+        users = Partner.with_user(self.idic_user)
+        ours = [("id", "in", (self.customer | self.contact | other | silent).ids)]
+        self.assertEqual(
+            users.search([*ours, ("idic_last_interaction_date", ">=", now)]),
+            self.customer | self.contact,
+        )
+        self.assertEqual(
+            users.search(
+                [*ours, ("idic_last_interaction_date", "<", now - timedelta(days=30))]
+            ),
+            other,
+        )
+        self.assertEqual(
+            users.search([*ours, ("idic_last_interaction_date", "=", False)]), silent
+        )
+        self.assertEqual(
+            users.search([*ours, ("idic_last_interaction_date", "!=", False)]),
+            self.customer | self.contact | other,
+        )
+        ordered = users.search(ours, order="idic_last_interaction_date desc nulls last, id")
+        self.assertEqual(ordered[:2], self.customer | self.contact)
+        self.assertEqual(ordered[2:], other | silent)
+        self.assertEqual(
+            users.search(ours, order="idic_last_interaction_date asc, id")[0], other
+        )
+        groups = users._read_group(
+            ours, ["idic_last_interaction_date:day"], ["__count"]
+        )
+        days = {
+            (day.date() if hasattr(day, "date") else day): count
+            for day, count in groups
+        }
+        self.assertEqual(days[now.date()], 2)
+        self.assertEqual(days[(now - timedelta(days=40)).date()], 1)
+        self.assertEqual(days[False], 1)
+        # Merged into the customer that talked with us 40 days ago, the
+        # customer of today's interaction leaves its row and its interactions:
+        # the merged customer's last interaction is today's.
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_context(active_model="res.partner")
+            .create({})
+        )
+        wizard._merge((other | self.customer).ids, other)
+        self.assertFalse(self.customer.exists())
+        self.assertEqual(
+            Interaction.search([("subject", "=", "Recent")]).commercial_partner_id,
+            other,
+        )
+        other.invalidate_recordset()
+        self.contact.invalidate_recordset()
+        self.assertEqual(other.idic_last_interaction_date, now)
+        self.assertEqual(self.contact.idic_last_interaction_date, now)
+        self.assertEqual(
+            self.env["idic.partner.activity"].search_count(
+                [("partner_id", "in", (other | self.customer).ids)]
+            ),
+            1,
+        )
+
     def test_interacting_rule_uses_recent_interactions(self):
         Interaction = self.env["idic.interaction"]
         old = Interaction.create(

@@ -80,6 +80,22 @@ REMOVED_COLUMNS = {
     "migrations/19.0.1.1.0/pre-recency_derived.py drops it",
 }
 REMOVED_TABLES = {}
+# Stored columns the current release moves to another table on purpose:
+# (table, column) -> (reason, SQL of the rows ``id, value`` that now hold the
+# values, compared with the column's old values row by row).
+MOVED_COLUMNS = {
+    ("res_partner", "idic_last_interaction_date"): (
+        "19.0.1.1.0: kept in idic_partner_activity, one narrow row per "
+        "commercial partner, read by the partners' field (issue 25: a mailing "
+        "moves the date of every customer it reached); compared on the "
+        "commercial partners, whose contacts now show their date; "
+        "migrations/19.0.1.1.0/post-last_interaction.py moves it",
+        """SELECT p.id, a.last_date AS value
+             FROM res_partner p
+             LEFT JOIN idic_partner_activity a ON a.partner_id = p.id
+            WHERE p.id = p.commercial_partner_id""",
+    ),
+}
 # Records defined by XML id that the current release changes or drops on
 # purpose: "module.name" -> reason.
 CHANGED_XMLIDS = {}
@@ -296,6 +312,14 @@ def snapshot():
     )
     data["params"] = dict(env.cr.fetchall())
     data["definitions"] = definitions(data["xmlids"])
+    data["moved"] = {}
+    for (table, column), (_reason, query) in MOVED_COLUMNS.items():
+        if column in table_columns(table):
+            continue  # not moved yet (the previous release)
+        env.cr.execute(SQL("SELECT row_to_json(t) FROM (%s) t", SQL(query)))
+        data["moved"][f"{table}.{column}"] = {
+            str(row["id"]): row["value"] for (row,) in env.cr.fetchall()
+        }
     return data
 
 
@@ -552,7 +576,31 @@ def compare(old, new):
         for column in was["columns"]:
             key = f"{table}.{column}"
             if column not in now["columns"]:
-                if (table, column) in REMOVED_COLUMNS:
+                moved = new.get("moved", {}).get(key)
+                if moved is not None:
+                    changed = [
+                        rid
+                        for rid, value in moved.items()
+                        if rid in was["rows"] and was["rows"][rid].get(column) != value
+                    ]
+                    compared = len(set(moved) & set(was["rows"]))
+                    stats["values"] += compared
+                    if changed:
+                        examples = "; ".join(
+                            f"id {rid}: {was['rows'][rid].get(column)!r} -> "
+                            f"{moved[rid]!r}"
+                            for rid in changed[:EXAMPLES]
+                        )
+                        differ(
+                            f"{key} (moved): {len(changed)} of {compared} values "
+                            f"changed ({examples})"
+                        )
+                    else:
+                        intended.append(
+                            f"{key} moved ({compared} values kept): "
+                            f"{MOVED_COLUMNS[table, column][0]}"
+                        )
+                elif (table, column) in REMOVED_COLUMNS:
                     intended.append(f"{key} dropped: {REMOVED_COLUMNS[table, column]}")
                 else:
                     differ(f"{key} is gone")

@@ -17,7 +17,8 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         The add-on's restricted fields the user cannot read are carried over
         like the others, so that nothing is lost; so are the add-on's figures
         and fields the user may not write itself (the host merges what the
-        partners had, never a value the user chose)."""
+        partners had, never a value the user chose). The last interaction date
+        is the latest of the interactions the partners had."""
         restricted = [
             name
             for name, field in dst_partner._fields.items()
@@ -46,6 +47,9 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                     )
         if values:
             dst.write(values)
+        # The interactions came over with the foreign keys: the merged
+        # customer's last interaction is the latest of them all.
+        dst.commercial_partner_id._idic_refresh_last_interaction()
         dst_partner._idic_trigger_value_recompute()
         dst_partner._idic_trigger_donor_recompute()
         return result
