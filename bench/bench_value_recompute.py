@@ -457,6 +457,8 @@ def insert_partners(cr, template, n):
             "create_date": now,
             "write_date": now,
         },
+        # Unique per partner (issue #27): left empty, as on imported partners.
+        skip=("idic_referral_code",),
     )
     cr.execute(
         SQL(PARTNERS_SQL, n=n, target=target, source=source, template=template.id)
