@@ -98,7 +98,9 @@ class TestInteractions(IdicCase):
             users.search([*ours, ("idic_last_interaction_date", "!=", False)]),
             self.customer | self.contact | other,
         )
-        ordered = users.search(ours, order="idic_last_interaction_date desc nulls last, id")
+        ordered = users.search(
+            ours, order="idic_last_interaction_date desc nulls last, id"
+        )
         self.assertEqual(ordered[:2], self.customer | self.contact)
         self.assertEqual(ordered[2:], other | silent)
         self.assertEqual(
