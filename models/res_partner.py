@@ -829,11 +829,7 @@ class ResPartner(models.Model):
                 """,
                 days=self._idic_dormant_days_sql(),
                 excluded=self._idic_excluded_sql("p"),
-                # A dormant candidate is its own commercial partner.
-                last=SQL(
-                    "(SELECT a.last_date FROM idic_partner_activity a"
-                    " WHERE a.partner_id = p.id)"
-                ),
+                last=self._idic_last_interaction_sql("p"),
                 where=where,
             )
         )
