@@ -550,6 +550,24 @@ def before():
 # --------------------------------------------------------------------------
 # after: compare
 # --------------------------------------------------------------------------
+def changed_values(rows, column, values):
+    """Ids of ``rows`` (the snapshot before) whose ``column`` differs from
+    ``values`` (id -> value now); ids missing from ``values`` are not
+    compared."""
+    return [
+        rid
+        for rid, row in rows.items()
+        if rid in values and row.get(column) != values[rid]
+    ]
+
+
+def examples_of(rows, column, values, changed):
+    return "; ".join(
+        f"id {rid}: {rows[rid].get(column)!r} -> {values[rid]!r}"
+        for rid in changed[:EXAMPLES]
+    )
+
+
 def compare(old, new):
     differences = []
     intended = []
@@ -578,22 +596,13 @@ def compare(old, new):
             if column not in now["columns"]:
                 moved = new.get("moved", {}).get(key)
                 if moved is not None:
-                    changed = [
-                        rid
-                        for rid, value in moved.items()
-                        if rid in was["rows"] and was["rows"][rid].get(column) != value
-                    ]
                     compared = len(set(moved) & set(was["rows"]))
                     stats["values"] += compared
+                    changed = changed_values(was["rows"], column, moved)
                     if changed:
-                        examples = "; ".join(
-                            f"id {rid}: {was['rows'][rid].get(column)!r} -> "
-                            f"{moved[rid]!r}"
-                            for rid in changed[:EXAMPLES]
-                        )
                         differ(
                             f"{key} (moved): {len(changed)} of {compared} values "
-                            f"changed ({examples})"
+                            f"changed ({examples_of(was['rows'], column, moved, changed)})"
                         )
                     else:
                         intended.append(
@@ -605,12 +614,8 @@ def compare(old, new):
                 else:
                     differ(f"{key} is gone")
                 continue
-            changed = [
-                rid
-                for rid, row in was["rows"].items()
-                if rid in now["rows"]
-                and row.get(column) != now["rows"][rid].get(column)
-            ]
+            values = {rid: row.get(column) for rid, row in now["rows"].items()}
+            changed = changed_values(was["rows"], column, values)
             stats["values"] += len(was["rows"])
             if not changed:
                 continue
@@ -619,11 +624,7 @@ def compare(old, new):
                     f"{key}: {len(changed)} values changed: {CHANGED_COLUMNS[table, column]}"
                 )
                 continue
-            examples = "; ".join(
-                f"id {rid}: {was['rows'][rid].get(column)!r} -> "
-                f"{now['rows'][rid].get(column)!r}"
-                for rid in changed[:EXAMPLES]
-            )
+            examples = examples_of(was["rows"], column, values, changed)
             differ(
                 f"{key}: {len(changed)} of {len(was['rows'])} values changed ({examples})"
             )
