@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -92,6 +93,57 @@ class TestQuietNight(IdicCase):
         self.assertEqual(north.idic_last_invoice_date, self.today)
         self.assertEqual(north.idic_frequency, 2)
         self.assertEqual(north.idic_value_tier_id.name, "Quiet-Silver")
+
+    def digests(self):
+        """{partner id: the value figures' digest of the quiet company}."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, idic_value_digest ->> %s FROM res_partner WHERE id IN %s",
+                str(self.company_q.id),
+                tuple(self.partners.ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def test_digest_decides_which_rows_are_written(self):
+        """A row is compared with its staged figures through their digest;
+        a partner that left the staging is still cleared, a contact that
+        changed commercial partner takes the figures of the new one, and the
+        digest is nobody's to read but the administrators'."""
+        self.recompute()
+        digests = self.digests()
+        self.assertTrue(digests[self.north.id])
+        self.assertEqual(digests[self.nina.id], digests[self.north.id])
+        self.assertNotEqual(digests[self.south.id], digests[self.north.id])
+        with self.assertRaises(AccessError):
+            self.north.with_user(self.reader).with_company(self.company_q).read(
+                ["idic_value_digest"]
+            )
+        # Nina joins South: her row is written with South's figures and digest.
+        self.nina.parent_id = self.south
+        before = self.versions()
+        self.assertEqual(self.recompute(), 1)
+        self.assertNotEqual(self.versions()[self.nina.id], before[self.nina.id])
+        nina = self.nina.with_company(self.company_q)
+        self.assertEqual(nina.idic_lifetime_revenue, 300.0)
+        self.assertEqual(self.digests()[self.nina.id], digests[self.south.id])
+        # South's invoice goes back to draft: South is no longer staged, its
+        # figures, digest and tier are cleared, and Nina's with them.
+        move = self.env["account.move"].search(
+            [("partner_id", "=", self.south.id), ("company_id", "=", self.company_q.id)]
+        )
+        move.button_draft()
+        # (North's row may be written too: figures that compare a customer
+        # with the others move when South leaves them.)
+        self.assertGreaterEqual(self.recompute(), 2)
+        south = self.south.with_company(self.company_q)
+        self.assertFalse(south.idic_lifetime_revenue)
+        self.assertFalse(south.idic_value_tier_id)
+        self.assertFalse(nina.idic_last_invoice_date)
+        digests = self.digests()
+        self.assertEqual((digests[self.south.id], digests[self.nina.id]), (None, None))
+        self.assertEqual(self.recompute(), 0)
 
     def test_recency_is_derived_when_read(self):
         self.recompute()
