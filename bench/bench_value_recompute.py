@@ -804,8 +804,8 @@ SELECT COUNT(*) FROM res_partner
 
 def engine_columns(env):
     """The company-dependent columns of res_partner the value job writes: its
-    staged figures (the engagement figures among them), the tier columns and
-    the pricelist a tier gave."""
+    staged figures (the engagement figures among them), the tier columns, the
+    pricelist a tier gave and the digest of the figures."""
     from odoo.tools.sql import column_exists  # noqa: PLC0415
 
     from odoo.addons.partner_idic.models.res_partner_value import (  # noqa: PLC0415
@@ -814,7 +814,8 @@ def engine_columns(env):
 
     # Before issue 29 a tier wrote its pricelist on the partners, remembered
     # in idic_tier_pricelist_id; since, the pricelist is resolved from the tier.
-    given = ["idic_tier_pricelist_id"]
+    # Since, the job also keeps a digest of the figures it wrote.
+    given = ["idic_tier_pricelist_id", "idic_value_digest"]
     return [
         *env["res.partner"]._idic_staged_value_columns(),
         *TIER_COLUMNS,

@@ -649,12 +649,15 @@ class ResPartner(models.Model):
             for column, expr in staged.items()
         )
         # A staged customer (and its contacts) is written when the digest of
-        # its staged row differs from the one written with its figures: one
-        # comparison instead of one per figure. A partner left out of the
-        # staging (its figures to clear) is compared figure by figure.
+        # its staged figures differs from the one written with its figures:
+        # one comparison instead of one per figure; or when its lifetime
+        # revenue, always staged, is missing (figures cleared by other means
+        # than the job). A partner left out of the staging (its figures to
+        # clear) is compared figure by figure.
         changed = SQL(
             """CASE WHEN n.staged_id IS NULL THEN (%s)
-                    ELSE %s IS DISTINCT FROM n.digest END""",
+                    ELSE %s IS DISTINCT FROM n.digest
+                         OR NOT COALESCE(p.idic_lifetime_revenue ? %s, FALSE) END""",
             SQL(" OR ").join(
                 SQL(
                     "%s IS DISTINCT FROM %s",
@@ -664,6 +667,7 @@ class ResPartner(models.Model):
                 for column in staged
             ),
             cd("idic_value_digest", "p"),
+            key,
         )
         # The digest of the staged figures it writes (not of the whole staged
         # row: some staged figures, as recency, move every day unwritten).

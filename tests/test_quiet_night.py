@@ -120,6 +120,19 @@ class TestQuietNight(IdicCase):
             self.north.with_user(self.reader).with_company(self.company_q).read(
                 ["idic_value_digest"]
             )
+        # Figures cleared by other means than the job (a script, a reset)
+        # are written again, though the digest is still there.
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET idic_lifetime_revenue = NULL WHERE id = %s",
+                self.north.id,
+            )
+        )
+        self.north.invalidate_recordset()
+        self.assertEqual(self.recompute(), 1)
+        self.assertEqual(
+            self.north.with_company(self.company_q).idic_lifetime_revenue, 700.0
+        )
         # Nina joins South: her row is written with South's figures and digest.
         self.nina.parent_id = self.south
         before = self.versions()
