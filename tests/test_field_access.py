@@ -136,6 +136,7 @@ FIELDS = {
     "idic_tier_history_ids": (USER, None),
     "idic_tier_lock_reason": (INTERNAL, MANAGER),
     "idic_tier_locked": (INTERNAL, MANAGER),
+    "idic_value_digest": ("base.group_system", None),
     "idic_value_tier_id": (INTERNAL, MANAGER),
 }
 
