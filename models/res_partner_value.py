@@ -919,6 +919,7 @@ class ResPartner(models.Model):
             [
                 *self._idic_staged_value_columns(),
                 *TIER_COLUMNS,
+                "idic_value_digest",
                 "property_product_pricelist",
             ]
         )
