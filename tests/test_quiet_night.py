@@ -62,16 +62,22 @@ class TestQuietNight(IdicCase):
             self.company_q, commit=False
         )
 
-    def versions(self):
-        """{partner id: ctid} of the quiet company's partners."""
+    def stored(self, expression):
+        """{partner id: ``expression`` (SQL over res_partner)} of the quiet
+        company's partners, as the database holds them."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                "SELECT id, ctid::text FROM res_partner WHERE id IN %s",
+                "SELECT id, %s FROM res_partner WHERE id IN %s",
+                expression,
                 tuple(self.partners.ids),
             )
         )
         return dict(self.env.cr.fetchall())
+
+    def versions(self):
+        """{partner id: ctid} of the quiet company's partners."""
+        return self.stored(SQL("ctid::text"))
 
     def test_second_run_of_the_day_writes_no_row(self):
         self.assertEqual(self.recompute(), 3)
@@ -96,15 +102,7 @@ class TestQuietNight(IdicCase):
 
     def digests(self):
         """{partner id: the value figures' digest of the quiet company}."""
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                "SELECT id, idic_value_digest ->> %s FROM res_partner WHERE id IN %s",
-                str(self.company_q.id),
-                tuple(self.partners.ids),
-            )
-        )
-        return dict(self.env.cr.fetchall())
+        return self.stored(SQL("idic_value_digest ->> %s", str(self.company_q.id)))
 
     def test_digest_decides_which_rows_are_written(self):
         """A row is compared with its staged figures through their digest;
