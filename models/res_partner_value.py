@@ -889,7 +889,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _idic_job_stage_value(self, company, today):
-        staged = self._idic_stage_values(company, today)
+        staged = self._idic_with_excluded_set()._idic_stage_values(company, today)
         _logger.info("IDIC value: %s customers staged for %s", staged, company.name)
         return staged
 
