@@ -689,14 +689,17 @@ class IdicClvFit(models.Model):
         posterior purchase rate is Gamma(r + x, alpha + T):
         (alpha + T) (2^(1 / (r + x)) - 1) (``clv_model.median_wait_given_alive``);
         otherwise its own rate x / T (the company's for a one-time buyer),
-        an exponential wait: ln 2 / rate. NULL: no rate."""
+        an exponential wait: ln 2 / rate. NULL: no rate. In float8: the
+        parameters would otherwise be numeric, whose fractional power costs
+        twenty times more (a second for 50,000 customers)."""
         self.ensure_one()
         if self.method in ("model", "pareto_nbd"):
             prefix = "bgnbd" if self.method == "model" else "pareto_nbd"
             r, alpha = self[f"{prefix}_r"], self[f"{prefix}_alpha"]
             return SQL(
-                "(%(alpha)s + %(age)s / %(unit)s) * (POWER(2.0, 1.0 / (%(r)s + %(x)s)) - 1)"
-                " * %(unit)s",
+                "(%(alpha)s::float8 + %(age)s / %(unit)s::float8)"
+                " * (POWER(2.0::float8, 1.0::float8 / (%(r)s::float8 + %(x)s)) - 1)"
+                " * %(unit)s::float8",
                 alpha=alpha,
                 age=age,
                 unit=DAYS_PER_UNIT,
@@ -705,8 +708,10 @@ class IdicClvFit(models.Model):
             )
         zero_rate = self.zero_rate / DAYS_PER_UNIT  # per day
         return SQL(
-            """CASE WHEN %(x)s > 0 AND %(age)s > 0 THEN LN(2.0) * %(age)s / %(x)s
-                    WHEN %(zero)s > 0 THEN LN(2.0) / %(zero)s END""",
+            """CASE WHEN %(x)s > 0 AND %(age)s > 0
+                    THEN LN(2.0::float8) * %(age)s / %(x)s
+                    WHEN %(zero)s::float8 > 0 THEN LN(2.0::float8) / %(zero)s::float8
+               END""",
             x=x,
             age=age,
             zero=zero_rate,
