@@ -889,7 +889,17 @@ class ResPartner(models.Model):
 
     @api.model
     def _idic_job_stage_value(self, company, today):
-        staged = self._idic_with_excluded_set()._idic_stage_values(company, today)
+        # The excluded partners gathered once, for the statements reading the
+        # company's moves; a company without any reads none.
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM account_move m WHERE m.company_id = %s AND %s LIMIT 1",
+                company.id,
+                counted_moves_sql("m"),
+            )
+        )
+        partners = self._idic_with_excluded_set() if self.env.cr.fetchone() else self
+        staged = partners._idic_stage_values(company, today)
         _logger.info("IDIC value: %s customers staged for %s", staged, company.name)
         return staged
 
