@@ -756,7 +756,9 @@ class TestClvFit(IdicCase):
             record.action_post()
 
         # 2 dozen of the costed product at 100 a dozen: 200 - 24 x 6 = 56;
-        # 300 of the category's product: 60; 100 of the plain one: 50.
+        # 300 of the category's product: 60; 100 of the plain one: 50; two
+        # lines of 3 and 1 units of the costed one at 12 (summed before they
+        # are costed): 36 - 18 and 12 - 6.
         move(
             "out_invoice",
             100,
@@ -764,13 +766,15 @@ class TestClvFit(IdicCase):
                 (costed, 2, dozen, 100.0),
                 (by_category, 1, unit, 300.0),
                 (plain, 1, unit, 100.0),
+                (costed, 3, unit, 12.0),
+                (costed, 1, unit, 12.0),
             ],
         )
         # A credit note of 5 units of the costed product at 10: -(50 - 30).
         move("out_refund", 50, [(costed, 5, unit, 10.0)])
         self.recompute(company)
-        revenue = 200 + 300 + 100 - 50
-        margin = 56 + 60 + 50 - 20
+        revenue = 200 + 300 + 100 + 36 + 12 - 50
+        margin = 56 + 60 + 50 + 18 + 6 - 20
         self.assertAlmostEqual(
             self.value(partner, "idic_historic_margin", company), margin, 2
         )
